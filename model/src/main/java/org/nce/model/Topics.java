@@ -1,0 +1,52 @@
+package org.nce.model;
+
+/**
+ * MQTT topic layout (see docs/mqtt-topics.md). Per-site prefixes let the broker's ACL confine a
+ * gateway to its own site: {@code nce/<site>/camera/<camera>/frame} and
+ * {@code nce/<site>/sensor/<sensor>/reading}.
+ */
+public final class Topics {
+    public static final String ROOT = "nce";
+    public static final String ALL_FRAMES = "nce/+/camera/+/frame";
+    public static final String ALL_READINGS = "nce/+/sensor/+/reading";
+
+    private Topics() {
+    }
+
+    public static String frame(String siteId, String cameraId) {
+        return ROOT + "/" + siteId + "/camera/" + cameraId + "/frame";
+    }
+
+    public static String reading(String siteId, String sensorId) {
+        return ROOT + "/" + siteId + "/sensor/" + sensorId + "/reading";
+    }
+
+    /** What a topic carries, or {@link Kind#UNKNOWN}. */
+    public enum Kind { FRAME, READING, UNKNOWN }
+
+    public static Kind kindOf(String topic) {
+        if (topic == null) {
+            return Kind.UNKNOWN;
+        }
+        String[] p = topic.split("/", -1);
+        if (p.length == 5 && ROOT.equals(p[0]) && !p[1].isEmpty() && !p[3].isEmpty()) {
+            if ("camera".equals(p[2]) && "frame".equals(p[4])) {
+                return Kind.FRAME;
+            }
+            if ("sensor".equals(p[2]) && "reading".equals(p[4])) {
+                return Kind.READING;
+            }
+        }
+        return Kind.UNKNOWN;
+    }
+
+    /** The site segment of a well-formed topic. */
+    public static String siteOf(String topic) {
+        return topic.split("/", -1)[1];
+    }
+
+    /** The device (camera or sensor) segment of a well-formed topic. */
+    public static String deviceOf(String topic) {
+        return topic.split("/", -1)[3];
+    }
+}
