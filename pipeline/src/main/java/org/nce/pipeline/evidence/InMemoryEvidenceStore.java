@@ -1,0 +1,31 @@
+package org.nce.pipeline.evidence;
+
+import java.io.FileNotFoundException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nce.model.EvidenceRef;
+import org.nce.pipeline.ingest.DeadLetters;
+
+/** An evidence store in memory, for unit tests of the stages around it. */
+public final class InMemoryEvidenceStore implements EvidenceStore {
+    private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+
+    @Override
+    public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata) {
+        objects.put(key, bytes.clone());
+        return new EvidenceRef(key, DeadLetters.sha256(bytes), contentType, bytes.length, kind);
+    }
+
+    @Override
+    public byte[] get(String key) throws FileNotFoundException {
+        byte[] b = objects.get(key);
+        if (b == null) {
+            throw new FileNotFoundException(key);
+        }
+        return b.clone();
+    }
+
+    public Map<String, byte[]> objects() {
+        return Map.copyOf(objects);
+    }
+}

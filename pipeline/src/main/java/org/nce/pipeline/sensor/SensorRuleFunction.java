@@ -1,0 +1,158 @@
+package org.nce.pipeline.sensor;
+
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.nce.model.Alert;
+import org.nce.model.EventType;
+import org.nce.model.SensorKind;
+import org.nce.model.SensorReading;
+import org.nce.pipeline.evidence.EvidenceRequest;
+
+/**
+ * Sensor rules, keyed by sensor id. Keeps the recent readings in Flink state and raises one alert
+ * per episode when an exceedance lasts {@code sustainSeconds}:
+ * <ul>
+ * <li>noise: the equivalent level LAeq (energy mean) over the sustain window exceeds the day or
+ * night limit that applies at the reading's local time;</li>
+ * <li>lampblack: the mean concentration over the window exceeds 2.0 mg/m³;</li>
+ * <li>purifier: every reading in the window has the fan on and the purifier off.</li>
+ * </ul>
+ * The window must be covered by readings (first reading at least sustainSeconds old) so one spike
+ * never raises an alert. The episode ends, and the rule re-arms, when the condition is false again.
+ */
+public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReading, EvidenceRequest> {
+    private static final long serialVersionUID = 1L;
+
+    private final Map<String, SensorLimits> limitsBySensor;
+    private final String timezone;
+
+    private transient ListState<SensorReading> recent;
+    private transient ValueState<String> activeEpisodes;
+    private transient Counter alerts;
+
+    public SensorRuleFunction(Map<String, SensorLimits> limitsBySensor, String timezone) {
+        this.limitsBySensor = Map.copyOf(limitsBySensor);
+        this.timezone = timezone;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        recent = getRuntimeContext().getListState(new ListStateDescriptor<>("recent", SensorReading.class));
+        activeEpisodes = getRuntimeContext().getState(new ValueStateDescriptor<>("active", String.class));
+        alerts = getRuntimeContext().getMetricGroup().counter("sensorAlerts");
+    }
+
+    @Override
+    public void processElement(SensorReading r, Context ctx, Collector<EvidenceRequest> out) throws Exception {
+        SensorLimits limits = limitsBySensor.get(r.sensorId());
+        if (limits == null) {
+            return; // the decode stage already dead-letters unknown devices
+        }
+        long windowMs = limits.sustainSeconds() * 1000L;
+        List<SensorReading> kept = new ArrayList<>();
+        for (SensorReading old : recent.get()) {
+            // Keep twice the window so the evidence shows the lead-up, not only the exceedance.
+            if (old.timestampMs() > r.timestampMs() - 2 * windowMs && old.timestampMs() != r.timestampMs()) {
+                kept.add(old);
+            }
+        }
+        kept.add(r);
+        kept.sort(java.util.Comparator.comparingLong(SensorReading::timestampMs));
+        recent.update(kept);
+
+        List<SensorReading> window = kept.stream().filter(x -> x.timestampMs() > r.timestampMs() - windowMs).toList();
+        boolean covered = kept.get(0).timestampMs() <= r.timestampMs() - windowMs + 1000;
+        String active = activeEpisodes.value() == null ? "" : activeEpisodes.value();
+        StringBuilder stillActive = new StringBuilder();
+        for (Rule rule : rulesFor(limits.kind())) {
+            Verdict v = rule.evaluate(window, limits, zone());
+            boolean wasActive = active.contains(rule.type.wireName());
+            if (covered && v.exceeded) {
+                stillActive.append(rule.type.wireName()).append(',');
+                if (!wasActive) {
+                    long first = window.get(0).timestampMs();
+                    Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first), rule.type, r.siteId(),
+                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason);
+                    alerts.inc();
+                    out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
+                }
+            } else if (wasActive && !v.exceeded) {
+                continue; // episode over: re-armed
+            } else if (wasActive) {
+                stillActive.append(rule.type.wireName()).append(',');
+            }
+        }
+        activeEpisodes.update(stillActive.toString());
+    }
+
+    private ZoneId zone() {
+        return ZoneId.of(timezone);
+    }
+
+    private static List<Rule> rulesFor(SensorKind kind) {
+        return switch (kind) {
+            case NOISE -> List.of(Rule.NOISE);
+            case LAMPBLACK -> List.of(Rule.LAMPBLACK, Rule.PURIFIER);
+        };
+    }
+
+    record Verdict(boolean exceeded, double score, String reason) {
+    }
+
+    enum Rule {
+        NOISE(EventType.NOISE_EXCEEDANCE) {
+            @Override
+            Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
+                double energy = 0;
+                for (SensorReading x : w) {
+                    energy += Math.pow(10, x.value() / 10);
+                }
+                double leq = 10 * Math.log10(energy / w.size());
+                LocalTime t = Instant.ofEpochMilli(w.get(w.size() - 1).timestampMs()).atZone(zone).toLocalTime();
+                double limit = l.limitAt(t);
+                String period = SensorLimits.isNight(t) ? "night" : "day";
+                return new Verdict(leq > limit, Math.min(1, (leq - limit) / 10 + 0.5), String.format(java.util.Locale.ROOT,
+                        "LAeq %.1f dB(A) over %d s exceeds the %s %s limit of %.0f dB(A) by %.1f dB (%d readings)",
+                        leq, l.sustainSeconds(), l.standard(), period, limit, leq - limit, w.size()));
+            }
+        },
+        LAMPBLACK(EventType.LAMPBLACK_EXCEEDANCE) {
+            @Override
+            Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
+                double mean = w.stream().mapToDouble(SensorReading::value).average().orElse(0);
+                return new Verdict(mean > l.dayLimit(), Math.min(1, mean / l.dayLimit() / 2), String.format(java.util.Locale.ROOT,
+                        "lampblack %.2f mg/m³ mean over %d s exceeds the %s limit of %.1f mg/m³ (%d readings)",
+                        mean, l.sustainSeconds(), l.standard(), l.dayLimit(), w.size()));
+            }
+        },
+        PURIFIER(EventType.PURIFIER_NOT_RUNNING) {
+            @Override
+            Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
+                boolean all = w.stream().allMatch(x -> Boolean.TRUE.equals(x.fanOn()) && Boolean.FALSE.equals(x.purifierOn()));
+                return new Verdict(all, 0.9, String.format(java.util.Locale.ROOT,
+                        "fan running with the purifier off for %d s (%d readings); %s requires the purifier to run",
+                        l.sustainSeconds(), w.size(), l.standard()));
+            }
+        };
+
+        final EventType type;
+
+        Rule(EventType type) {
+            this.type = type;
+        }
+
+        abstract Verdict evaluate(List<SensorReading> window, SensorLimits limits, ZoneId zone);
+    }
+}
