@@ -1,0 +1,198 @@
+package org.nce.demo;
+
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.nce.console.CaseRepository;
+import org.nce.console.ConsoleConfig;
+import org.nce.console.ConsoleServer;
+import org.nce.gateway.Gateway;
+import org.nce.gateway.GatewayConfig;
+import org.nce.gateway.mqtt.MqttPublisher;
+import org.nce.model.Frame;
+import org.nce.model.FrameCodec;
+import org.nce.model.Topics;
+import org.nce.pipeline.NceJob;
+import org.nce.pipeline.config.PipelineConfig;
+
+/**
+ * {@code ./nce demo}: the whole flow on one machine. Starts an embedded MQTT broker unless
+ * {@code NCE_MQTT_URL} names one, prepares the Elasticsearch indices, runs the NCE job on a local
+ * Flink MiniCluster, serves the console, starts the simulated gateway of site-demo (open fire on a
+ * camera, night-time piling noise, a purifier switched off), sends a few malformed messages so the
+ * dead-letter path shows, and prints a status line every five seconds until Ctrl-C or
+ * {@code --duration SECONDS}. Elasticsearch and the object store are started by the {@code nce}
+ * script (or named by {@code NCE_ES_URL} and {@code NCE_S3_ENDPOINT}).
+ */
+public final class DemoMain {
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long durationS = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--duration" -> durationS = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: nce demo [--duration SECONDS]");
+            }
+        }
+        Instant started = Instant.now();
+        Path home = Files.createDirectories(Path.of(env("NCE_HOME", ".nce"), "demo"));
+        String mqttUrl = System.getenv("NCE_MQTT_URL");
+        EmbeddedBroker broker = null;
+        if (mqttUrl == null || mqttUrl.isBlank()) {
+            int port = Integer.parseInt(env("NCE_MQTT_PORT", "1883"));
+            say("starting the embedded MQTT 5 broker on 127.0.0.1:" + port);
+            broker = new EmbeddedBroker(home.resolve("hivemq"), port);
+            mqttUrl = "tcp://127.0.0.1:" + port;
+        }
+        String esUrl = env("NCE_ES_URL", "http://127.0.0.1:9200");
+        String s3Url = env("NCE_S3_ENDPOINT", "http://127.0.0.1:9000");
+        waitFor(esUrl + "/_cluster/health", "Elasticsearch");
+        waitFor(s3Url, "object store");
+
+        PipelineConfig base = PipelineConfig.parse(resource("demo-pipeline.yaml"));
+        PipelineConfig config = new PipelineConfig(
+                new PipelineConfig.MqttConfig(mqttUrl, base.mqtt().username(), base.mqtt().passwordEnv(), base.mqtt().clientId(),
+                        base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds()),
+                new PipelineConfig.S3Config(s3Url, base.s3().bucket(), base.s3().accessKeyEnv(), base.s3().secretKeyEnv()),
+                new PipelineConfig.EsConfig(esUrl), base.job(), base.evidence(), base.cases(), base.cameras(), base.sensors());
+        NceJob.prepareStores(config);
+
+        int consolePort = Integer.parseInt(env("NCE_CONSOLE_PORT", "8080"));
+        ConsoleServer console = new ConsoleServer(ConsoleConfig.fromArgs(new String[] {"--port", Integer.toString(consolePort),
+                "--es", esUrl, "--s3", s3Url, "--bucket", config.s3().bucket()})).start();
+
+        Configuration flinkConf = new Configuration();
+        flinkConf.setString("taskmanager.memory.managed.size", "32m");
+        flinkConf.setString("taskmanager.memory.network.min", "32m");
+        flinkConf.setString("taskmanager.memory.network.max", "32m");
+        flinkConf.setString("taskmanager.numberOfTaskSlots", "2");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
+        NceJob.build(env, config);
+        JobClient job = env.executeAsync("nce-demo");
+        say("Flink job " + job.getJobID() + " running on a local MiniCluster");
+
+        GatewayConfig gwBase = GatewayConfig.parse(resource("demo-gateway.yaml"));
+        GatewayConfig gwConfig = new GatewayConfig(gwBase.site(),
+                new GatewayConfig.Mqtt(mqttUrl, gwBase.mqtt().username(), gwBase.mqtt().passwordEnv()),
+                gwBase.cameras(), gwBase.sensors());
+        Gateway gateway = new Gateway(gwConfig, System.getenv(gwConfig.mqtt().passwordEnv())).start();
+        sendBadInput(mqttUrl, gwConfig);
+
+        long ready = Duration.between(started, Instant.now()).toSeconds();
+        System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/   API: http://localhost:%d/api/cases%n"
+                + "Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort);
+
+        EmbeddedBroker brokerRef = broker;
+        Runnable shutdown = new Runnable() {
+            private boolean done;
+
+            @Override
+            public synchronized void run() {
+                if (done) {
+                    return;
+                }
+                done = true;
+                say("stopping");
+                try {
+                    gateway.close();
+                    job.cancel().get();
+                } catch (Exception e) {
+                    say("job stop: " + e.getMessage());
+                }
+                try {
+                    console.close();
+                    if (brokerRef != null) {
+                        brokerRef.close();
+                    }
+                } catch (Exception e) {
+                    say("shutdown: " + e.getMessage());
+                }
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
+
+        try (CaseRepository repo = new CaseRepository(esUrl)) {
+            long deadline = durationS > 0 ? System.currentTimeMillis() + durationS * 1000 : Long.MAX_VALUE;
+            while (System.currentTimeMillis() < deadline) {
+                Thread.sleep(Math.min(5_000, Math.max(1, deadline - System.currentTimeMillis())));
+                System.out.printf(Locale.ROOT, "[%4ds] frames %d | readings %d | alerts %d | cases %d | evidence objects %d | dead letters %d | job %s%n",
+                        Duration.between(started, Instant.now()).toSeconds(), gateway.framesPublished(), gateway.readingsPublished(),
+                        count(repo, "nce-alerts"), count(repo, "nce-cases"), count(repo, "nce-evidence"), count(repo, "nce-deadletter"),
+                        job.getJobStatus().get());
+            }
+        }
+        shutdown.run();
+        System.exit(0);
+    }
+
+    private static long count(CaseRepository repo, String index) {
+        try {
+            return repo.count(index);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** A malformed reading, a truncated frame and an unknown device: each must land in nce-deadletter. */
+    private static void sendBadInput(String mqttUrl, GatewayConfig gw) throws Exception {
+        try (MqttPublisher p = new MqttPublisher(mqttUrl, "gw-" + gw.site() + "-faulty", gw.mqtt().username(),
+                System.getenv(gw.mqtt().passwordEnv()))) {
+            p.publish(Topics.reading(gw.site(), gw.sensors().get(0).id()), "{\"site_id\": \"site-demo\", \"value\": ".getBytes(StandardCharsets.UTF_8));
+            byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
+            byte[] frame = FrameCodec.encode(new Frame(gw.site(), gw.cameras().get(0).id(), 0, System.currentTimeMillis(), 2, 2, jpeg));
+            p.publish(Topics.frame(gw.site(), gw.cameras().get(0).id()), Arrays.copyOf(frame, frame.length - 3));
+            p.publish(Topics.reading(gw.site(), "noise-unregistered-9"), ("{\"site_id\":\"site-demo\",\"sensor_id\":\"noise-unregistered-9\","
+                    + "\"kind\":\"noise\",\"timestamp_ms\":" + System.currentTimeMillis() + ",\"value\":55.0}").getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(500);
+        }
+    }
+
+    private static void waitFor(String url, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                c.setConnectTimeout(2000);
+                c.setReadTimeout(5000);
+                int code = c.getResponseCode();
+                c.disconnect();
+                if (code > 0) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException(what + " is not reachable at " + url
+                            + " (./nce demo starts it; or set the URL to a running one)", e);
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static String resource(String name) throws java.io.IOException {
+        try (InputStream in = DemoMain.class.getResourceAsStream("/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    private static void say(String s) {
+        System.out.println("nce: " + s);
+    }
+}
