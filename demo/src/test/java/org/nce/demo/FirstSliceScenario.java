@@ -1,0 +1,209 @@
+package org.nce.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nce.console.ConsoleConfig;
+import org.nce.console.ConsoleServer;
+import org.nce.gateway.Gateway;
+import org.nce.gateway.GatewayConfig;
+import org.nce.gateway.mqtt.MqttPublisher;
+import org.nce.model.Json;
+import org.nce.model.SensorKind;
+import org.nce.model.SensorReading;
+import org.nce.model.Topics;
+import org.nce.pipeline.NceJob;
+import org.nce.pipeline.config.PipelineConfig;
+import org.nce.pipeline.config.PipelineConfig.CameraConfig;
+import org.nce.pipeline.config.PipelineConfig.DetectorSpec;
+import org.nce.pipeline.config.PipelineConfig.SensorConfig;
+
+/**
+ * The first slice end to end on real servers: a gateway publishes the synthetic open-fire scene as
+ * JPEG frames and a noise meter publishes readings over MQTT (QoS 1); the Flink job detects the fire,
+ * writes an MP4 clip with pre- and post-event frames to the bucket with its SHA-256, and opens a
+ * draft case; the noise exceedance opens its own case; a malformed reading lands in the dead letters.
+ * The test reads the cases back through the console API, fetches the clip from the bucket, checks its
+ * hash and decodes it.
+ */
+abstract class FirstSliceScenario {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    abstract Servers servers();
+
+    @Test
+    void fireAndNoiseBecomeDraftCasesWithVerifiableEvidence(@TempDir Path tmp) throws Exception {
+        Servers s = servers();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String camera = "cam-it-" + run;
+        String noise = "noise-it-" + run;
+        System.setProperty("NCE_IT_MQTT_PASSWORD", s.mqttPassword());
+        System.setProperty("NCE_IT_S3_ACCESS_KEY", s.s3AccessKey());
+        System.setProperty("NCE_IT_S3_SECRET_KEY", s.s3SecretKey());
+
+        PipelineConfig config = new PipelineConfig(
+                new PipelineConfig.MqttConfig(s.mqttUrl(), s.pipelineUser(), "NCE_IT_MQTT_PASSWORD", "nce-it-" + run,
+                        List.of(Topics.ROOT + "/" + Servers.SITE + "/camera/+/frame", Topics.ROOT + "/" + Servers.SITE + "/sensor/+/reading"),
+                        1, 600L),
+                new PipelineConfig.S3Config(s.s3Url(), "nce-evidence", "NCE_IT_S3_ACCESS_KEY", "NCE_IT_S3_SECRET_KEY"),
+                new PipelineConfig.EsConfig(s.esUrl()),
+                new PipelineConfig.JobConfig(1000, 1, 0, 0),
+                new PipelineConfig.EvidenceConfig(10, 10, 5000),
+                null,
+                List.of(new CameraConfig(camera, Servers.SITE, List.of(new DetectorSpec("open_burning", null)))),
+                List.of(new SensorConfig(noise, Servers.SITE, "noise", "gb3096", "2", null, 10)));
+        NceJob.prepareStores(config);
+
+        Configuration flink = new Configuration();
+        flink.setString("taskmanager.memory.managed.size", "32m");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        NceJob.build(env, config);
+        JobClient job = env.executeAsync("nce-first-slice-" + run);
+        try (ConsoleServer console = new ConsoleServer(new ConsoleConfig("127.0.0.1", 0, s.esUrl(), s.s3Url(), "nce-evidence",
+                s.s3AccessKey(), s.s3SecretKey())).start()) {
+            Thread.sleep(3000); // the source subscribes when the job's tasks are up
+            GatewayConfig gw = new GatewayConfig(Servers.SITE, new GatewayConfig.Mqtt(s.mqttUrl(), s.siteUser(), "NCE_IT_UNUSED"),
+                    List.of(new GatewayConfig.Camera(camera, "scene:open-fire", 10.0, 80, null, true)), List.of());
+            try (Gateway gateway = new Gateway(gw, s.mqttPassword()).start();
+                 MqttPublisher meter = new MqttPublisher(s.mqttUrl(), "meter-" + run, s.siteUser(), s.mqttPassword())) {
+                long now = System.currentTimeMillis();
+                for (int i = 30; i >= 0; i--) {
+                    // 75 dB(A) exceeds both the day (60) and night (50) limit of a GB 3096 class 2 area.
+                    meter.publish(Topics.reading(Servers.SITE, noise), Json.write(
+                            new SensorReading(Servers.SITE, noise, SensorKind.NOISE, now - i * 1000L, 75.0, null, null)));
+                }
+                meter.publish(Topics.reading(Servers.SITE, noise), "{\"site_id\": \"site-test\", \"value\": ".getBytes(StandardCharsets.UTF_8));
+
+                String base = "http://127.0.0.1:" + console.port();
+                JsonNode fire = awaitCase(base, "open_burning", camera, 150);
+                JsonNode noiseCase = awaitCase(base, "noise_exceedance", noise, 60);
+
+                assertEquals("draft", fire.get("status").asText());
+                assertEquals(Servers.SITE, fire.get("subject").asText());
+                assertTrue(fire.get("opened_at").asLong() > 0);
+                JsonNode clip = evidenceOfKind(fire, "clip");
+                String sha = clip.get("sha256").asText();
+
+                MinioClient minio = MinioClient.builder().endpoint(s.s3Url()).credentials(s.s3AccessKey(), s.s3SecretKey()).region("us-east-1").build();
+                byte[] mp4;
+                try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket("nce-evidence").object(clip.get("key").asText()).build())) {
+                    mp4 = in.readAllBytes();
+                }
+                assertEquals(sha, sha256(mp4), "clip bytes match the hash in the case");
+                assertEquals(sha, minio.statObject(StatObjectArgs.builder().bucket("nce-evidence").object(clip.get("key").asText()).build())
+                        .userMetadata().get("sha256"), "hash is in the object metadata");
+
+                HttpResponse<byte[]> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        base + "/api/evidence/" + clip.get("key").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, served.statusCode());
+                assertEquals("true", served.headers().firstValue("X-NCE-Hash-Verified").orElse(""));
+
+                Path file = tmp.resolve("clip.mp4");
+                Files.write(file, mp4);
+                try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+                    g.start();
+                    assertEquals("h264", g.getVideoCodecName());
+                    int frames = 0;
+                    while (g.grabImage() != null) {
+                        frames++;
+                    }
+                    assertTrue(frames >= 15, "clip holds pre- and post-event frames, got " + frames);
+                }
+
+                assertFalse(evidenceOfKind(noiseCase, "readings").get("sha256").asText().isEmpty());
+                evidenceOfKind(noiseCase, "chart");
+                assertTrue(noiseCase.get("summary").asText().contains("night") || noiseCase.get("summary").asText().contains("day"));
+
+                JsonNode dead = awaitJson(base + "/api/deadletters", n -> {
+                    for (JsonNode d : n) {
+                        if (d.get("topic").asText().endsWith(noise + "/reading") && d.get("reason").asText().startsWith("bad SensorReading JSON")) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }, 60);
+                assertTrue(dead.size() > 0);
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    static JsonNode evidenceOfKind(JsonNode c, String kind) {
+        for (JsonNode e : c.get("evidence")) {
+            if (kind.equals(e.get("kind").asText())) {
+                assertEquals(64, e.get("sha256").asText().length());
+                return e;
+            }
+        }
+        throw new AssertionError("case " + c.get("id") + " has no " + kind + " evidence: " + c.get("evidence"));
+    }
+
+    /** Polls GET /api/cases for a case of this type with an alert from this source. */
+    static JsonNode awaitCase(String base, String type, String source, int seconds) throws Exception {
+        JsonNode cases = awaitJson(base + "/api/cases", n -> find(n, type, source) != null, seconds);
+        return find(cases, type, source);
+    }
+
+    static JsonNode find(JsonNode cases, String type, String source) {
+        for (JsonNode c : cases) {
+            if (type.equals(c.get("type").asText())) {
+                for (JsonNode a : c.get("alert_ids")) {
+                    if (a.asText().startsWith(source + ":")) {
+                        return c;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    interface Check {
+        boolean ok(JsonNode n);
+    }
+
+    static JsonNode awaitJson(String url, Check check, int seconds) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                last = JSON.readTree(r.body());
+                if (check.ok(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("timed out after " + seconds + " s waiting on " + url + "; last answer: " + last);
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+}
