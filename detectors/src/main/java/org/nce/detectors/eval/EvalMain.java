@@ -57,6 +57,10 @@ public final class EvalMain {
 
     /** Runs the evaluation and returns the exit status; never calls {@link System#exit}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("-h") || List.of(args).contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
         Options options;
         try {
             options = parse(args);
@@ -137,7 +141,6 @@ public final class EvalMain {
                 case "--only" -> only = cameraType(value(args, ++i, a));
                 case "--suite" -> suite = value(args, ++i, a);
                 case "--no-progress" -> progress = false;
-                case "-h", "--help" -> throw new IllegalArgumentException("help requested");
                 default -> {
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a);
