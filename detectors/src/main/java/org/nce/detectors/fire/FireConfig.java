@@ -100,7 +100,7 @@ public record FireConfig(
 
     /** Defaults for a fixed outdoor camera; see docs/detectors/open-burning.md for the reasons. */
     public static FireConfig defaults() {
-        return new FireConfig(160, 0.0004, 2.0, 2.0, 0.01, 20, 4.0, 0.05, 30.0, null, "Asia/Shanghai",
+        return new FireConfig(160, 0.0004, 2.0, 3.0, 0.01, 20, 4.0, 0.25, 30.0, null, "Asia/Shanghai",
                 List.of(), List.of());
     }
 

@@ -63,7 +63,7 @@ public final class OpenBurningDetector implements Detector {
     /** Brightness step (0..255) that counts as a flicker change; above JPEG/H.264 noise. */
     static final int FLICKER_DY = 18;
     /** Time constant of the per-pixel flicker and colour-persistence averages. */
-    static final double PIXEL_TAU_S = 1.0;
+    static final double PIXEL_TAU_S = 0.5;
     /** A flame candidate must be fire-coloured at least this share of the time. */
     static final double FIRE_COLOUR_PERSISTENCE = 0.2;
     /** Celik &amp; Demirel's Cr - Cb threshold (their tau = 40). */
@@ -73,6 +73,22 @@ public final class OpenBurningDetector implements Detector {
     /** Share of pixels that change by more than {@link #FLICKER_DY}; above it the scene itself moved. */
     static final double SCENE_CHANGE_FRACTION = 0.35;
 
+    /**
+     * Pixels this close to the frame edge are not flame candidates: content entering the view and
+     * codec edge artefacts change there all the time.
+     */
+    static final int BORDER = 2;
+    /** Apparent motion (processing pixels per frame) a flicker change must exceed. */
+    static final double NORMAL_FLOW_PX = 1.0;
+
+    /** Time constant of the periodicity average. */
+    static final double PERIODIC_TAU_S = 3.0;
+    static final double PERIOD_WINDOW_S = 2.5;
+    /** Below this (time-averaged) the flickering pattern keeps returning to itself: a sign, not a flame. */
+    static final double PERIODIC_MAX = 0.15;
+    static final double PERIOD_MIN_LAG_S = 0.1;
+    static final int RING_CAPACITY = 80;
+
     static final int CELL = 8;
     /** Smoke brightness band: darker is shadow/night, whiter is sky glare or clipping. */
     static final int SMOKE_MIN_Y = 60;
@@ -80,10 +96,10 @@ public final class OpenBurningDetector implements Detector {
     /** Smoke activity band in grey levels per second of the mean absolute change in a cell. */
     static final double SMOKE_ACT_LO = 3.0;
     static final double SMOKE_ACT_HI = 60.0;
-    /** Smoke cells hide background detail: edge energy below this share of the background ... */
+    /** Smoke cells hide background detail: edge energy below this share of the learned background. */
     static final double SMOKE_EDGE_LOSS = 0.7;
-    /** ... or below this absolute mean gradient (a smooth plume against a smooth sky). */
-    static final double SMOKE_EDGE_SMOOTH = 6.0;
+    /** Hot smoke rises: the smoke region must drift up by at least this share of the frame height per second. */
+    static final double SMOKE_MIN_RISE = 0.005;
     static final double CELL_TAU_S = 1.0;
     static final double SMOKE_PERSIST_TAU_S = 2.0;
     static final double EDGE_BG_TAU_S = 30.0;
@@ -134,12 +150,19 @@ public final class OpenBurningDetector implements Detector {
     private boolean episodeActive;
     private long lastPresentMs;
     private double riseEma;
+    private Box flameAnchor;
+    private long[][] maskRing;
+    private long[] ringTs;
+    private int ringHead;
+    private int ringSize;
+    private long[] regionBits;
+    private double periodicEma = 1;
 
     private Diagnostics last = Diagnostics.EMPTY;
 
     /** What the last frame measured; for tests, tuning tools and the doc, not for decisions. */
     public record Diagnostics(boolean stable, double shiftPerSecond, double sceneChange, double flameFraction,
-                              double flameHz, double flameRimShare, double smokeFraction, double smokeRise,
+                              double flameHz, double flamePeriodicity, double smokeFraction, double smokeRise,
                               double flameSeconds, double smokeSeconds) {
         static final Diagnostics EMPTY = new Diagnostics(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
@@ -202,6 +225,16 @@ public final class OpenBurningDetector implements Detector {
         shift.close();
 
         double sceneChange = sceneChange(sx, sy);
+        if (sx != 0 || sy != 0) {
+            // A moving object can pull the phase-correlation peak off zero on a still camera; keep
+            // the alignment that explains the frame better, or static edges would all "flicker".
+            double still = sceneChange(0, 0);
+            if (still <= sceneChange) {
+                sx = 0;
+                sy = 0;
+                sceneChange = still;
+            }
+        }
         boolean stable = shiftPerSecond <= cfg.maxCameraShiftPerSecond() && sceneChange <= SCENE_CHANGE_FRACTION;
         if (!stable) {
             // The view moved: per-pixel histories no longer describe the same places.
@@ -216,12 +249,19 @@ public final class OpenBurningDetector implements Detector {
         SmokeMeasure smoke = measureSmoke(sx, sy, dt);
         remember();
 
+        if (flame != null && flameAnchor != null && !near(flameAnchor, flame.box)) {
+            // A fire stays where it started; a candidate elsewhere (a red car that drove on) starts
+            // a new run instead of adding to the old one.
+            flameSec = 0;
+            flameFirstSeq = -1;
+        }
         boolean flamePresent = flame != null;
         boolean smokePresent = smoke != null;
         if (flamePresent) {
             if (flameFirstSeq < 0) {
                 flameFirstSeq = meta.seq();
                 flameFrames = 0;
+                flameAnchor = flame.box;
             }
             flameSec += dt;
             flameFrames++;
@@ -229,6 +269,7 @@ public final class OpenBurningDetector implements Detector {
             flameSec = Math.max(0, flameSec - dt / 2);
             if (flameSec == 0) {
                 flameFirstSeq = -1;
+                flameAnchor = null;
             }
         }
         if (smokePresent) {
@@ -248,7 +289,7 @@ public final class OpenBurningDetector implements Detector {
             lastPresentMs = ts;
         }
         last = new Diagnostics(true, shiftPerSecond, sceneChange,
-                flamePresent ? flame.fraction : 0, flamePresent ? flame.hz : 0, flamePresent ? flame.rimShare : 0,
+                flamePresent ? flame.fraction : 0, flamePresent ? flame.hz : 0, periodicEma,
                 smokePresent ? smoke.fraction : 0, smokePresent ? smoke.rise : 0, flameSec, smokeSec);
 
         if (episodeActive) {
@@ -302,7 +343,7 @@ public final class OpenBurningDetector implements Detector {
     // ---------------------------------------------------------------------------------------
     // Flame
 
-    private record FlameMeasure(double fraction, double hz, double rimShare, Box box) {
+    private record FlameMeasure(double fraction, double hz, Box box) {
     }
 
     private FlameMeasure measureFlame(int sx, int sy, double dt) {
@@ -320,8 +361,10 @@ public final class OpenBurningDetector implements Detector {
         double cbMean = (double) cbSum / n;
         float a = (float) (1 - Math.exp(-dt / PIXEL_TAU_S));
         float flickerUnit = (float) (1 / dt);
+        long[] bits = maskRing[ringHead];
+        Arrays.fill(bits, 0);
+        Arrays.fill(regionBits, 0);
         int candidates = 0;
-        int coloured = 0;
         double hzSum = 0;
         for (int y = 0; y < h; y++) {
             int py = y - sy;
@@ -330,38 +373,97 @@ public final class OpenBurningDetector implements Detector {
                 int yy = yccBuf[3 * i] & 0xff;
                 int cr = yccBuf[3 * i + 1] & 0xff;
                 int cb = yccBuf[3 * i + 2] & 0xff;
-                boolean colour = zoneMask[i] && yy >= FLAME_MIN_Y && yy > cb && cr > cb && yy > yMean
+                boolean inside = x >= BORDER && y >= BORDER && x < w - BORDER && y < h - BORDER;
+                boolean colour = inside && zoneMask[i] && yy >= FLAME_MIN_Y && yy > cb && cr > cb && yy > yMean
                         && cr > crMean && cb < cbMean && cr - cb >= CR_MINUS_CB;
                 int px = x - sx;
                 boolean changed = false;
                 if (px >= 0 && px < w && py >= 0 && py < h) {
                     int j = py * w + px;
-                    changed = (colour || prevColour[j]) && Math.abs(yy - (prevY[j] & 0xff)) >= FLICKER_DY;
+                    int it = Math.abs(yy - (prevY[j] & 0xff));
+                    if ((colour || prevColour[j]) && it >= FLICKER_DY) {
+                        // Normal-flow test: a texture that merely shifted by under a pixel changes by
+                        // less than its spatial gradient; flames pop in and out of smooth areas.
+                        int gx = x + 1 < w ? Math.abs((yccBuf[3 * (i + 1)] & 0xff) - yy) : 0;
+                        int gy = y + 1 < h ? Math.abs((yccBuf[3 * (i + w)] & 0xff) - yy) : 0;
+                        changed = it > NORMAL_FLOW_PX * (gx + gy);
+                    }
                 }
                 flickerHz[i] += a * ((changed ? flickerUnit : 0f) - flickerHz[i]);
                 fireShare[i] += a * ((colour ? 1f : 0f) - fireShare[i]);
                 boolean cand = fireShare[i] >= FIRE_COLOUR_PERSISTENCE && flickerHz[i] >= cfg.flameMinFlickerHz();
                 flameCand[i] = cand;
                 prevColour[i] = colour;
+                if (colour) {
+                    bits[i >> 6] |= 1L << (i & 63);
+                }
                 if (cand) {
                     candidates++;
                     hzSum += flickerHz[i];
                 }
-                if (colour) {
-                    coloured++;
+                float share = fireShare[i];
+                if (share >= 0.05f && share <= 0.95f) {
+                    regionBits[i >> 6] |= 1L << (i & 63);
                 }
             }
         }
+        ringTs[ringHead] = lastTs;
+        double periodic = periodicity(bits);
+        ringHead = (ringHead + 1) % maskRing.length;
+        ringSize = Math.min(ringSize + 1, maskRing.length);
+        periodicEma += (float) (1 - Math.exp(-dt / PERIODIC_TAU_S)) * (periodic - periodicEma);
         double fraction = (double) candidates / n;
-        if (fraction < cfg.flameMinAreaFraction()) {
+        if (fraction < cfg.flameMinAreaFraction() || periodicEma < PERIODIC_MAX) {
             return null;
         }
-        Box box = largestComponentBox(flameCand, w, h, 1);
-        if (box == null) {
+        Component blob = largestComponent(flameCand, w, h, 1);
+        if (blob == null) {
             return null;
         }
-        double rimShare = coloured == 0 ? 1 : (double) candidates / Math.max(coloured, candidates);
-        return new FlameMeasure(fraction, hzSum / candidates, rimShare, toSource(box, 1));
+        Box box = blob.box();
+        return new FlameMeasure(fraction, hzSum / candidates, toSource(box, 1));
+    }
+
+    /**
+     * How far the flickering area is from repeating itself: the smallest mismatch between the
+     * current fire-colour mask and one at least {@link #PERIOD_MIN_LAG_S} old, relative to the median
+     * mismatch over the last {@link #PERIOD_WINDOW_S}. An animated or blinking sign comes back to the
+     * same pattern (near 0); a flame never does (near 1).
+     */
+    private double periodicity(long[] bits) {
+        int regionCount = 0;
+        for (long r : regionBits) {
+            regionCount += Long.bitCount(r);
+        }
+        if (regionCount < 4 || ringSize < 4) {
+            return 1;
+        }
+        double[] d = new double[ringSize];
+        int k = 0;
+        double min = Double.MAX_VALUE;
+        for (int lag = 1; lag <= ringSize; lag++) {
+            int idx = Math.floorMod(ringHead - lag, maskRing.length);
+            long age = lastTs - ringTs[idx];
+            if (age > PERIOD_WINDOW_S * 1000) {
+                break;
+            }
+            long[] old = maskRing[idx];
+            int diff = 0;
+            for (int b = 0; b < bits.length; b++) {
+                diff += Long.bitCount((bits[b] ^ old[b]) & regionBits[b]);
+            }
+            d[k++] = diff;
+            if (age >= PERIOD_MIN_LAG_S * 1000) {
+                min = Math.min(min, diff);
+            }
+        }
+        if (k < 4 || min == Double.MAX_VALUE) {
+            return 1;
+        }
+        double[] sorted = Arrays.copyOf(d, k);
+        Arrays.sort(sorted);
+        double median = sorted[k / 2];
+        return median <= 0 ? 1 : Math.min(1, min / median);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -424,10 +526,11 @@ public final class OpenBurningDetector implements Detector {
             cellEdge[c] += a * ((float) edge - cellEdge[c]);
             if (cellEdgeBg[c] < 0) {
                 cellEdgeBg[c] = (float) edge;
+                cellEdge[c] = (float) edge;
             }
             boolean grey = meanChroma <= cfg.smokeMaxChroma() && meanY >= SMOKE_MIN_Y && meanY <= SMOKE_MAX_Y;
             boolean slow = cellAct[c] >= SMOKE_ACT_LO && cellAct[c] <= SMOKE_ACT_HI;
-            boolean blurred = cellEdge[c] <= SMOKE_EDGE_LOSS * cellEdgeBg[c] || cellEdge[c] <= SMOKE_EDGE_SMOOTH;
+            boolean blurred = cellEdge[c] <= SMOKE_EDGE_LOSS * cellEdgeBg[c];
             boolean cand = grey && slow && blurred;
             cellSmoke[c] += aPersist * ((cand ? 1f : 0f) - cellSmoke[c]);
             if (cellSmoke[c] < 0.5f) {
@@ -452,21 +555,26 @@ public final class OpenBurningDetector implements Detector {
             double rise = -v / h / dt;
             riseEma += a * (rise - riseEma);
         }
-        if (fraction < cfg.smokeMinAreaFraction()) {
+        if (fraction < cfg.smokeMinAreaFraction() || riseEma < SMOKE_MIN_RISE) {
             return null;
         }
-        Box box = largestComponentBox(smokeCand, gw, gh, 0);
-        if (box == null) {
+        // One plume, not scattered cells: the largest connected group alone must be big enough.
+        Component plume = largestComponent(smokeCand, gw, gh, 0);
+        if (plume == null || plume.count() < cfg.smokeMinAreaFraction() * cells) {
             return null;
         }
-        return new SmokeMeasure(fraction, riseEma, edgeLossSum / smokeCells, toSource(box, CELL));
+        return new SmokeMeasure((double) plume.count() / cells, riseEma, edgeLossSum / smokeCells,
+                toSource(plume.box(), CELL));
     }
 
     // ---------------------------------------------------------------------------------------
     // Helpers
 
-    /** Bounding box of the largest 8-connected component, with gaps up to {@code gap} bridged. */
-    private static Box largestComponentBox(boolean[] mask, int mw, int mh, int gap) {
+    private record Component(Box box, int count) {
+    }
+
+    /** The largest 8-connected component (bounding box and size), with gaps up to {@code gap} bridged. */
+    private static Component largestComponent(boolean[] mask, int mw, int mh, int gap) {
         int[] label = new int[mw * mh];
         int[] stack = new int[mw * mh];
         int best = 0;
@@ -524,7 +632,14 @@ public final class OpenBurningDetector implements Detector {
                 by1 = y1;
             }
         }
-        return best == 0 ? null : new Box(bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1);
+        return best == 0 ? null : new Component(new Box(bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1), best);
+    }
+
+    /** Whether {@code b} touches {@code anchor} grown by half its larger side on every edge. */
+    private static boolean near(Box anchor, Box b) {
+        int pad = Math.max(2, Math.max(anchor.w(), anchor.h()) / 2);
+        return b.x() < anchor.x() + anchor.w() + pad && b.x() + b.w() > anchor.x() - pad
+                && b.y() < anchor.y() + anchor.h() + pad && b.y() + b.h() > anchor.y() - pad;
     }
 
     private Box toSource(Box b, int unit) {
@@ -582,6 +697,7 @@ public final class OpenBurningDetector implements Detector {
     }
 
     private void resetEvidence() {
+        flameAnchor = null;
         flameSec = 0;
         smokeSec = 0;
         flameFirstSeq = -1;
@@ -599,6 +715,8 @@ public final class OpenBurningDetector implements Detector {
         Arrays.fill(cellEdgeBg, -1);
         Arrays.fill(prevColour, false);
         riseEma = 0;
+        ringSize = 0;
+        periodicEma = 1;
     }
 
     private void init(int width, int height) {
@@ -625,6 +743,11 @@ public final class OpenBurningDetector implements Detector {
         flickerHz = new float[n];
         fireShare = new float[n];
         flameCand = new boolean[n];
+        maskRing = new long[RING_CAPACITY][(n + 63) / 64];
+        ringTs = new long[RING_CAPACITY];
+        regionBits = new long[(n + 63) / 64];
+        ringHead = 0;
+        ringSize = 0;
         zoneMask = ZoneMask.build(cfg.includeZones(), cfg.excludeZones(), w, h);
         int cells = gw * gh;
         cellAct = new float[cells];
