@@ -162,28 +162,31 @@ public final class FireScene implements SyntheticScene {
     private void drawSmoke(Mat frame, double t, double growth) {
         int born = (int) Math.floor(t / PUFF_EVERY_S);
         int first = Math.max(0, (int) Math.ceil((t - PUFF_LIFE_S) / PUFF_EVERY_S));
-        try (Mat layer = new Mat(height, width, CV_8UC3)) {
-            for (int k = first; k <= born; k++) {
-                double age = t - k * PUFF_EVERY_S;
-                if (age < 0 || age > PUFF_LIFE_S) {
-                    continue;
-                }
-                Random r = new Random(seed * 104_729 + k);
-                double rise = height * (0.06 + 0.02 * r.nextDouble()) * age;
-                double drift = width * (0.012 + 0.01 * r.nextDouble()) * age;
-                int radius = (int) (width * 0.02 * growth + width * 0.012 * age);
-                int cx = (int) (fireX + drift + (r.nextDouble() - 0.5) * width * 0.02);
-                int cy = (int) (fireY - width * 0.08 * growth - rise);
-                double alpha = 0.55 * (1 - age / PUFF_LIFE_S);
-                if (cy + radius < 0) {
-                    continue;
-                }
-                frame.copyTo(layer);
-                int grey = 150 + r.nextInt(40);
-                try (Point c = new Point(cx, cy); Scalar colour = new Scalar(grey, grey, grey + 4, 0)) {
-                    circle(layer, c, radius, colour, FILLED, LINE_AA, 0);
-                }
-                org.bytedeco.opencv.global.opencv_core.addWeighted(layer, alpha, frame, 1 - alpha, 0, frame);
+        for (int k = first; k <= born; k++) {
+            double age = t - k * PUFF_EVERY_S;
+            if (age < 0 || age > PUFF_LIFE_S) {
+                continue;
+            }
+            Random r = new Random(seed * 104_729 + k);
+            double rise = height * (0.06 + 0.02 * r.nextDouble()) * age;
+            double drift = width * (0.012 + 0.01 * r.nextDouble()) * age;
+            int radius = (int) (width * 0.02 * growth + width * 0.012 * age);
+            int cx = (int) (fireX + drift + (r.nextDouble() - 0.5) * width * 0.02);
+            int cy = (int) (fireY - width * 0.08 * growth - rise);
+            double alpha = 0.55 * (1 - age / PUFF_LIFE_S);
+            int grey = 150 + r.nextInt(40);
+            int x0 = Math.max(0, cx - radius - 1);
+            int y0 = Math.max(0, cy - radius - 1);
+            int x1 = Math.min(width, cx + radius + 2);
+            int y1 = Math.min(height, cy + radius + 2);
+            if (x1 - x0 < 2 || y1 - y0 < 2) {
+                continue;
+            }
+            // Blend only the puff's bounding square: same pixels as a full-frame blend, far cheaper.
+            try (Rect box = new Rect(x0, y0, x1 - x0, y1 - y0); Mat roi = frame.apply(box); Mat layer = roi.clone();
+                 Point c = new Point(cx - x0, cy - y0); Scalar colour = new Scalar(grey, grey, grey + 4, 0)) {
+                circle(layer, c, radius, colour, FILLED, LINE_AA, 0);
+                org.bytedeco.opencv.global.opencv_core.addWeighted(layer, alpha, roi, 1 - alpha, 0, roi);
             }
         }
     }
