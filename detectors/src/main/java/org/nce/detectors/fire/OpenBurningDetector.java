@@ -1,0 +1,797 @@
+package org.nce.detectors.fire;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.extractChannel;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2YCrCb;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.createHanningWindow;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.phaseCorrelate;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2d;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.nce.detectors.Detector;
+import org.nce.detectors.FrameMeta;
+import org.nce.model.Box;
+import org.nce.model.Detection;
+import org.nce.model.EventType;
+
+/**
+ * Open burning (露天焚烧): flame or smoke that persists at one place.
+ *
+ * <p>Everything runs on a copy downscaled to {@link FireConfig#processingWidth()} pixels wide, so
+ * the cost per frame is nearly independent of the camera resolution. Per frame:
+ * <ol>
+ *   <li><b>Camera motion.</b> The global shift to the previous frame is measured by phase
+ *   correlation. A camera that pans faster than {@code max_camera_shift_per_second}, or a frame
+ *   where most pixels change (a cut, a walking or driving camera), collects no evidence and wipes
+ *   what was collected: per-pixel persistence means nothing while the view moves. Slow drift is
+ *   compensated by comparing each pixel with the shifted previous frame.</li>
+ *   <li><b>Flame.</b> A pixel is fire-coloured by the YCrCb rules of Celik &amp; Demirel (2009):
+ *   Y &gt; Cb, Cr &gt; Cb, Y, Cr above and Cb below the frame means, Cr - Cb &gt;= 40, plus a
+ *   minimum brightness. Colour alone fires on sunsets, tail lights and red buses, so a pixel is a
+ *   flame candidate only when, averaged over about a second, it is fire-coloured often
+ *   <em>and</em> its brightness jumps often (flicker, in changes per second). A moving red bus
+ *   flickers at a pixel only while it passes; a sunset, a street light or a lit sign barely
+ *   changes; a blinking sign changes at once over its whole extent and regularly, which the
+ *   region-level checks reject (flickering pixels must be a minority rim of a persistent
+ *   fire-coloured body, and the region's flicker series must not be periodic).</li>
+ *   <li><b>Smoke.</b> On a grid of 8x8-pixel cells: grey (low chroma), not dark, changing slowly
+ *   (brightness changes per second between a static background and a moving solid object), and
+ *   smooth: its edge energy is lower than the cell's long-term background (smoke blurs what is
+ *   behind it) or low outright. A cell must keep this up for about two seconds.</li>
+ *   <li><b>Persistence.</b> Flame or smoke time accumulates in stream time (timestamps, not frame
+ *   counts, so any fps decides alike), leaks away at half speed while absent, and an alarm is
+ *   raised once it reaches the configured confirm time. One alarm per episode; the detector
+ *   re-arms after {@code quiet_seconds} with neither.</li>
+ * </ol>
+ * Not thread-safe; one instance per camera.
+ */
+public final class OpenBurningDetector implements Detector {
+
+    /** Brightness step (0..255) that counts as a flicker change; above JPEG/H.264 noise. */
+    static final int FLICKER_DY = 18;
+    /** Time constant of the per-pixel flicker and colour-persistence averages. */
+    static final double PIXEL_TAU_S = 0.5;
+    /** A flame candidate must be fire-coloured at least this share of the time. */
+    static final double FIRE_COLOUR_PERSISTENCE = 0.2;
+    /** Celik &amp; Demirel's Cr - Cb threshold (their tau = 40). */
+    static final int CR_MINUS_CB = 40;
+    /** Flames are bright; dark red (brick, brake lights far away at night) is not. */
+    static final int FLAME_MIN_Y = 90;
+    /** Share of pixels that change by more than {@link #FLICKER_DY}; above it the scene itself moved. */
+    static final double SCENE_CHANGE_FRACTION = 0.35;
+
+    /**
+     * Pixels this close to the frame edge are not flame candidates: content entering the view and
+     * codec edge artefacts change there all the time.
+     */
+    static final int BORDER = 2;
+    /** Apparent motion (processing pixels per frame) a flicker change must exceed. */
+    static final double NORMAL_FLOW_PX = 1.0;
+
+    /** Time constant of the periodicity average. */
+    static final double PERIODIC_TAU_S = 3.0;
+    static final double PERIOD_WINDOW_S = 2.5;
+    /** Below this (time-averaged) the flickering pattern keeps returning to itself: a sign, not a flame. */
+    static final double PERIODIC_MAX = 0.15;
+    static final double PERIOD_MIN_LAG_S = 0.1;
+    static final int RING_CAPACITY = 80;
+
+    static final int CELL = 8;
+    /** Smoke brightness band: darker is shadow/night, whiter is sky glare or clipping. */
+    static final int SMOKE_MIN_Y = 60;
+    static final int SMOKE_MAX_Y = 250;
+    /** Smoke activity band in grey levels per second of the mean absolute change in a cell. */
+    static final double SMOKE_ACT_LO = 3.0;
+    static final double SMOKE_ACT_HI = 60.0;
+    /** Smoke cells hide background detail: edge energy below this share of the learned background. */
+    static final double SMOKE_EDGE_LOSS = 0.7;
+    /** Hot smoke rises: the smoke region must drift up by at least this share of the frame height per second. */
+    static final double SMOKE_MIN_RISE = 0.005;
+    static final double CELL_TAU_S = 1.0;
+    static final double SMOKE_PERSIST_TAU_S = 2.0;
+    static final double EDGE_BG_TAU_S = 30.0;
+
+    private final FireConfig cfg;
+    private final ZoneId zoneId;
+    private final LocalTime[] activeHours;
+
+    // Working geometry, fixed by the first frame (re-initialised if the camera resolution changes).
+    private int srcW = -1;
+    private int srcH = -1;
+    private int w;
+    private int h;
+    private int gw;
+    private int gh;
+
+    private Mat small;
+    private Mat ycc;
+    private Mat curF;
+    private Mat prevF;
+    private Mat hann;
+    private byte[] yccBuf;
+    private Mat lumaU8;
+
+    private byte[] prevY;
+    private boolean[] prevColour;
+    private boolean[] zoneMask;
+    private float[] flickerHz;
+    private float[] fireShare;
+    private boolean[] flameCand;
+
+    private float[] cellAct;
+    private float[] cellEdge;
+    private float[] cellEdgeBg;
+    private float[] cellSmoke;
+    private double[] cellSum;
+    private boolean[] smokeCand;
+
+    private long lastTs = Long.MIN_VALUE;
+    private boolean hasPrev;
+
+    private double flameSec;
+    private double smokeSec;
+    private long flameFirstSeq = -1;
+    private long smokeFirstSeq = -1;
+    private int flameFrames;
+    private int smokeFrames;
+    private boolean episodeActive;
+    private long lastPresentMs;
+    private double riseEma;
+    private Box flameAnchor;
+    private long[][] maskRing;
+    private long[] ringTs;
+    private int ringHead;
+    private int ringSize;
+    private long[] regionBits;
+    private double periodicEma = 1;
+
+    private Diagnostics last = Diagnostics.EMPTY;
+
+    /** What the last frame measured; for tests, tuning tools and the doc, not for decisions. */
+    public record Diagnostics(boolean stable, double shiftPerSecond, double sceneChange, double flameFraction,
+                              double flameHz, double flamePeriodicity, double smokeFraction, double smokeRise,
+                              double flameSeconds, double smokeSeconds) {
+        static final Diagnostics EMPTY = new Diagnostics(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    public OpenBurningDetector(FireConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is required");
+        }
+        this.cfg = config;
+        this.zoneId = ZoneId.of(config.timeZone());
+        this.activeHours = config.activeHours() == null ? null : FireConfig.parseActiveHours(config.activeHours());
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.OPEN_BURNING;
+    }
+
+    public Diagnostics diagnostics() {
+        return last;
+    }
+
+    @Override
+    public List<Detection> detect(Mat bgrFrame, FrameMeta meta) {
+        if (bgrFrame == null || bgrFrame.empty() || bgrFrame.channels() != 3) {
+            throw new IllegalArgumentException("expected a non-empty BGR CV_8UC3 frame");
+        }
+        long ts = meta.timestampMs();
+        if (!isActive(ts)) {
+            resetEvidence();
+            hasPrev = false;
+            return List.of();
+        }
+        if (bgrFrame.cols() != srcW || bgrFrame.rows() != srcH) {
+            init(bgrFrame.cols(), bgrFrame.rows());
+        }
+        double dt = lastTs == Long.MIN_VALUE ? 1.0 / meta.fps() : (ts - lastTs) / 1000.0;
+        lastTs = ts;
+        if (dt <= 0) {
+            // Duplicate or out-of-order timestamp: nothing new to learn from.
+            return List.of();
+        }
+        dt = Math.min(dt, 1.0);
+
+        resize(bgrFrame, small, small.size(), 0, 0, INTER_AREA);
+        cvtColor(small, ycc, COLOR_BGR2YCrCb);
+        ycc.data().get(yccBuf);
+        extractChannel(ycc, lumaU8, 0);
+        lumaU8.convertTo(curF, CV_32F);
+
+        if (!hasPrev) {
+            remember();
+            return List.of();
+        }
+
+        Point2d shift = phaseCorrelate(prevF, curF, hann, (double[]) null);
+        int sx = (int) Math.round(shift.x());
+        int sy = (int) Math.round(shift.y());
+        double shiftPerSecond = Math.hypot(shift.x(), shift.y()) / w / dt;
+        shift.close();
+
+        double sceneChange = sceneChange(sx, sy);
+        if (sx != 0 || sy != 0) {
+            // A moving object can pull the phase-correlation peak off zero on a still camera; keep
+            // the alignment that explains the frame better, or static edges would all "flicker".
+            double still = sceneChange(0, 0);
+            if (still <= sceneChange) {
+                sx = 0;
+                sy = 0;
+                sceneChange = still;
+            }
+        }
+        boolean stable = shiftPerSecond <= cfg.maxCameraShiftPerSecond() && sceneChange <= SCENE_CHANGE_FRACTION;
+        if (!stable) {
+            // The view moved: per-pixel histories no longer describe the same places.
+            resetEvidence();
+            resetMaps();
+            remember();
+            last = new Diagnostics(false, shiftPerSecond, sceneChange, 0, 0, 0, 0, 0, 0, 0);
+            return List.of();
+        }
+
+        FlameMeasure flame = measureFlame(sx, sy, dt);
+        SmokeMeasure smoke = measureSmoke(sx, sy, dt);
+        remember();
+
+        if (flame != null && flameAnchor != null && !near(flameAnchor, flame.box)) {
+            // A fire stays where it started; a candidate elsewhere (a red car that drove on) starts
+            // a new run instead of adding to the old one.
+            flameSec = 0;
+            flameFirstSeq = -1;
+        }
+        boolean flamePresent = flame != null;
+        boolean smokePresent = smoke != null;
+        if (flamePresent) {
+            if (flameFirstSeq < 0) {
+                flameFirstSeq = meta.seq();
+                flameFrames = 0;
+                flameAnchor = flame.box;
+            }
+            flameSec += dt;
+            flameFrames++;
+        } else {
+            flameSec = Math.max(0, flameSec - dt / 2);
+            if (flameSec == 0) {
+                flameFirstSeq = -1;
+                flameAnchor = null;
+            }
+        }
+        if (smokePresent) {
+            if (smokeFirstSeq < 0) {
+                smokeFirstSeq = meta.seq();
+                smokeFrames = 0;
+            }
+            smokeSec += dt;
+            smokeFrames++;
+        } else {
+            smokeSec = Math.max(0, smokeSec - dt / 2);
+            if (smokeSec == 0) {
+                smokeFirstSeq = -1;
+            }
+        }
+        if (flamePresent || smokePresent) {
+            lastPresentMs = ts;
+        }
+        last = new Diagnostics(true, shiftPerSecond, sceneChange,
+                flamePresent ? flame.fraction : 0, flamePresent ? flame.hz : 0, periodicEma,
+                smokePresent ? smoke.fraction : 0, smokePresent ? smoke.rise : 0, flameSec, smokeSec);
+
+        if (episodeActive) {
+            if (ts - lastPresentMs >= cfg.quietSeconds() * 1000) {
+                episodeActive = false;
+                resetEvidence();
+            }
+            return List.of();
+        }
+        boolean flameConfirmed = flamePresent && flameSec >= cfg.flameConfirmSeconds();
+        boolean smokeConfirmed = smokePresent && smokeSec >= cfg.smokeConfirmSeconds();
+        if (!flameConfirmed && !smokeConfirmed) {
+            return List.of();
+        }
+        episodeActive = true;
+        return List.of(toDetection(flameConfirmed ? flame : null, smokeConfirmed || smokePresent ? smoke : null,
+                meta.seq()));
+    }
+
+    private Detection toDetection(FlameMeasure flame, SmokeMeasure smoke, long seq) {
+        List<Box> boxes = new ArrayList<>();
+        StringBuilder reason = new StringBuilder();
+        double score = 0;
+        long first = seq;
+        if (flame != null) {
+            boxes.add(flame.box);
+            first = Math.min(first, flameFirstSeq);
+            reason.append(String.format(Locale.ROOT, "flame region %.1f%% of frame, flicker %.0f Hz, %d frames",
+                    100 * flame.fraction, flame.hz, flameFrames));
+            score = Math.max(score, 0.6 + 0.2 * Math.min(1, flame.fraction / 0.01)
+                    + 0.2 * Math.min(1, flameSec / (2 * cfg.flameConfirmSeconds())));
+        }
+        if (smoke != null) {
+            boxes.add(smoke.box);
+            if (smokeFirstSeq >= 0) {
+                first = Math.min(first, smokeFirstSeq);
+            }
+            if (reason.length() > 0) {
+                reason.append("; ");
+            }
+            reason.append(String.format(Locale.ROOT,
+                    "smoke region %.1f%% of frame, grey, %s %.1f%% of height/s, edge loss %.0f%%, %d frames",
+                    100 * smoke.fraction, smoke.rise >= 0 ? "rising" : "sinking", 100 * Math.abs(smoke.rise),
+                    100 * smoke.edgeLoss, smokeFrames));
+            score = Math.max(score, 0.5 + 0.2 * Math.min(1, smoke.fraction / 0.05)
+                    + 0.2 * Math.min(1, smokeSec / (2 * cfg.smokeConfirmSeconds())) + (smoke.rise > 0 ? 0.1 : 0));
+        }
+        return new Detection(EventType.OPEN_BURNING, Math.min(1.0, score), boxes, first, seq, reason.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Flame
+
+    private record FlameMeasure(double fraction, double hz, Box box) {
+    }
+
+    private FlameMeasure measureFlame(int sx, int sy, double dt) {
+        int n = w * h;
+        long ySum = 0;
+        long crSum = 0;
+        long cbSum = 0;
+        for (int i = 0; i < n; i++) {
+            ySum += yccBuf[3 * i] & 0xff;
+            crSum += yccBuf[3 * i + 1] & 0xff;
+            cbSum += yccBuf[3 * i + 2] & 0xff;
+        }
+        double yMean = (double) ySum / n;
+        double crMean = (double) crSum / n;
+        double cbMean = (double) cbSum / n;
+        float a = (float) (1 - Math.exp(-dt / PIXEL_TAU_S));
+        float flickerUnit = (float) (1 / dt);
+        long[] bits = maskRing[ringHead];
+        Arrays.fill(bits, 0);
+        Arrays.fill(regionBits, 0);
+        int candidates = 0;
+        double hzSum = 0;
+        for (int y = 0; y < h; y++) {
+            int py = y - sy;
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int yy = yccBuf[3 * i] & 0xff;
+                int cr = yccBuf[3 * i + 1] & 0xff;
+                int cb = yccBuf[3 * i + 2] & 0xff;
+                boolean inside = x >= BORDER && y >= BORDER && x < w - BORDER && y < h - BORDER;
+                boolean colour = inside && zoneMask[i] && yy >= FLAME_MIN_Y && yy > cb && cr > cb && yy > yMean
+                        && cr > crMean && cb < cbMean && cr - cb >= CR_MINUS_CB;
+                int px = x - sx;
+                boolean changed = false;
+                if (px >= 0 && px < w && py >= 0 && py < h) {
+                    int j = py * w + px;
+                    int it = Math.abs(yy - (prevY[j] & 0xff));
+                    if ((colour || prevColour[j]) && it >= FLICKER_DY) {
+                        // Normal-flow test: a texture that merely shifted by under a pixel changes by
+                        // less than its spatial gradient; flames pop in and out of smooth areas.
+                        int gx = x + 1 < w ? Math.abs((yccBuf[3 * (i + 1)] & 0xff) - yy) : 0;
+                        int gy = y + 1 < h ? Math.abs((yccBuf[3 * (i + w)] & 0xff) - yy) : 0;
+                        changed = it > NORMAL_FLOW_PX * (gx + gy);
+                    }
+                }
+                flickerHz[i] += a * ((changed ? flickerUnit : 0f) - flickerHz[i]);
+                fireShare[i] += a * ((colour ? 1f : 0f) - fireShare[i]);
+                boolean cand = fireShare[i] >= FIRE_COLOUR_PERSISTENCE && flickerHz[i] >= cfg.flameMinFlickerHz();
+                flameCand[i] = cand;
+                prevColour[i] = colour;
+                if (colour) {
+                    bits[i >> 6] |= 1L << (i & 63);
+                }
+                if (cand) {
+                    candidates++;
+                    hzSum += flickerHz[i];
+                }
+                float share = fireShare[i];
+                if (share >= 0.05f && share <= 0.95f) {
+                    regionBits[i >> 6] |= 1L << (i & 63);
+                }
+            }
+        }
+        ringTs[ringHead] = lastTs;
+        double periodic = periodicity(bits);
+        ringHead = (ringHead + 1) % maskRing.length;
+        ringSize = Math.min(ringSize + 1, maskRing.length);
+        periodicEma += (float) (1 - Math.exp(-dt / PERIODIC_TAU_S)) * (periodic - periodicEma);
+        double fraction = (double) candidates / n;
+        if (fraction < cfg.flameMinAreaFraction() || periodicEma < PERIODIC_MAX) {
+            return null;
+        }
+        Component blob = largestComponent(flameCand, w, h, 1);
+        if (blob == null) {
+            return null;
+        }
+        Box box = blob.box();
+        return new FlameMeasure(fraction, hzSum / candidates, toSource(box, 1));
+    }
+
+    /**
+     * How far the flickering area is from repeating itself: the smallest mismatch between the
+     * current fire-colour mask and one at least {@link #PERIOD_MIN_LAG_S} old, relative to the median
+     * mismatch over the last {@link #PERIOD_WINDOW_S}. An animated or blinking sign comes back to the
+     * same pattern (near 0); a flame never does (near 1).
+     */
+    private double periodicity(long[] bits) {
+        int regionCount = 0;
+        for (long r : regionBits) {
+            regionCount += Long.bitCount(r);
+        }
+        if (regionCount < 4 || ringSize < 4) {
+            return 1;
+        }
+        double[] d = new double[ringSize];
+        int k = 0;
+        double min = Double.MAX_VALUE;
+        for (int lag = 1; lag <= ringSize; lag++) {
+            int idx = Math.floorMod(ringHead - lag, maskRing.length);
+            long age = lastTs - ringTs[idx];
+            if (age > PERIOD_WINDOW_S * 1000) {
+                break;
+            }
+            long[] old = maskRing[idx];
+            int diff = 0;
+            for (int b = 0; b < bits.length; b++) {
+                diff += Long.bitCount((bits[b] ^ old[b]) & regionBits[b]);
+            }
+            d[k++] = diff;
+            if (age >= PERIOD_MIN_LAG_S * 1000) {
+                min = Math.min(min, diff);
+            }
+        }
+        if (k < 4 || min == Double.MAX_VALUE) {
+            return 1;
+        }
+        double[] sorted = Arrays.copyOf(d, k);
+        Arrays.sort(sorted);
+        double median = sorted[k / 2];
+        return median <= 0 ? 1 : Math.min(1, min / median);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Smoke
+
+    private record SmokeMeasure(double fraction, double rise, double edgeLoss, Box box) {
+    }
+
+    private SmokeMeasure measureSmoke(int sx, int sy, double dt) {
+        int cells = gw * gh;
+        Arrays.fill(cellSum, 0);
+        // Per cell: [sumY, sumChroma, sumEdge, sumAbsDiff, sumItIy, sumIyIy, count]
+        for (int y = 0; y < gh * CELL; y++) {
+            int cy = y / CELL;
+            int py = y - sy;
+            for (int x = 0; x < gw * CELL; x++) {
+                int i = y * w + x;
+                if (!zoneMask[i]) {
+                    continue;
+                }
+                int c = (cy * gw + x / CELL) * 7;
+                int yy = yccBuf[3 * i] & 0xff;
+                int chroma = Math.abs((yccBuf[3 * i + 1] & 0xff) - 128) + Math.abs((yccBuf[3 * i + 2] & 0xff) - 128);
+                int right = x + 1 < w ? yccBuf[3 * (i + 1)] & 0xff : yy;
+                int down = y + 1 < h ? yccBuf[3 * (i + w)] & 0xff : yy;
+                int up = y > 0 ? yccBuf[3 * (i - w)] & 0xff : yy;
+                cellSum[c] += yy;
+                cellSum[c + 1] += chroma;
+                cellSum[c + 2] += Math.abs(right - yy) + Math.abs(down - yy);
+                int px = x - sx;
+                if (px >= 0 && px < w && py >= 0 && py < h) {
+                    int it = yy - (prevY[py * w + px] & 0xff);
+                    int iy = (down - up) / 2;
+                    cellSum[c + 3] += Math.abs(it);
+                    cellSum[c + 4] += (double) it * iy;
+                    cellSum[c + 5] += (double) iy * iy;
+                }
+                cellSum[c + 6]++;
+            }
+        }
+        float a = (float) (1 - Math.exp(-dt / CELL_TAU_S));
+        float aPersist = (float) (1 - Math.exp(-dt / SMOKE_PERSIST_TAU_S));
+        float aBg = (float) (1 - Math.exp(-dt / EDGE_BG_TAU_S));
+        int smokeCells = 0;
+        double itIy = 0;
+        double iyIy = 0;
+        double edgeLossSum = 0;
+        for (int c = 0; c < cells; c++) {
+            double count = cellSum[c * 7 + 6];
+            if (count < CELL * CELL / 2) {
+                cellSmoke[c] = 0;
+                smokeCand[c] = false;
+                continue;
+            }
+            double meanY = cellSum[c * 7] / count;
+            double meanChroma = cellSum[c * 7 + 1] / count;
+            double edge = cellSum[c * 7 + 2] / count;
+            double act = cellSum[c * 7 + 3] / count / dt;
+            cellAct[c] += a * ((float) act - cellAct[c]);
+            cellEdge[c] += a * ((float) edge - cellEdge[c]);
+            if (cellEdgeBg[c] < 0) {
+                cellEdgeBg[c] = (float) edge;
+                cellEdge[c] = (float) edge;
+            }
+            boolean grey = meanChroma <= cfg.smokeMaxChroma() && meanY >= SMOKE_MIN_Y && meanY <= SMOKE_MAX_Y;
+            boolean slow = cellAct[c] >= SMOKE_ACT_LO && cellAct[c] <= SMOKE_ACT_HI;
+            boolean blurred = cellEdge[c] <= SMOKE_EDGE_LOSS * cellEdgeBg[c];
+            boolean cand = grey && slow && blurred;
+            cellSmoke[c] += aPersist * ((cand ? 1f : 0f) - cellSmoke[c]);
+            if (cellSmoke[c] < 0.5f) {
+                // Only a smoke-free cell teaches the background what its detail looks like.
+                cellEdgeBg[c] += aBg * ((float) edge - cellEdgeBg[c]);
+            }
+            smokeCand[c] = cellSmoke[c] >= 0.5f;
+            if (smokeCand[c]) {
+                smokeCells++;
+                itIy += cellSum[c * 7 + 4];
+                iyIy += cellSum[c * 7 + 5];
+                edgeLossSum += cellEdgeBg[c] > 0 ? Math.max(0, 1 - cellEdge[c] / cellEdgeBg[c]) : 0;
+            }
+        }
+        double fraction = (double) smokeCells / cells;
+        if (smokeCells == 0) {
+            riseEma = 0;
+        } else {
+            // One-dimensional Lucas-Kanade over the smoke cells: It = -v * Iy, v in px per frame
+            // (down positive). Rise is reported upward positive, in frame heights per second.
+            double v = iyIy > 0 ? -itIy / iyIy : 0;
+            double rise = -v / h / dt;
+            riseEma += a * (rise - riseEma);
+        }
+        if (fraction < cfg.smokeMinAreaFraction() || riseEma < SMOKE_MIN_RISE) {
+            return null;
+        }
+        // One plume, not scattered cells: the largest connected group alone must be big enough.
+        Component plume = largestComponent(smokeCand, gw, gh, 0);
+        if (plume == null || plume.count() < cfg.smokeMinAreaFraction() * cells) {
+            return null;
+        }
+        return new SmokeMeasure((double) plume.count() / cells, riseEma, edgeLossSum / smokeCells,
+                toSource(plume.box(), CELL));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Helpers
+
+    private record Component(Box box, int count) {
+    }
+
+    /** The largest 8-connected component (bounding box and size), with gaps up to {@code gap} bridged. */
+    private static Component largestComponent(boolean[] mask, int mw, int mh, int gap) {
+        int[] label = new int[mw * mh];
+        int[] stack = new int[mw * mh];
+        int best = 0;
+        int bx0 = 0;
+        int by0 = 0;
+        int bx1 = 0;
+        int by1 = 0;
+        int next = 0;
+        int reach = 1 + gap;
+        for (int s = 0; s < mask.length; s++) {
+            if (!mask[s] || label[s] != 0) {
+                continue;
+            }
+            next++;
+            int top = 0;
+            stack[top++] = s;
+            label[s] = next;
+            int count = 0;
+            int x0 = mw;
+            int y0 = mh;
+            int x1 = -1;
+            int y1 = -1;
+            while (top > 0) {
+                int p = stack[--top];
+                int px = p % mw;
+                int py = p / mw;
+                count++;
+                x0 = Math.min(x0, px);
+                y0 = Math.min(y0, py);
+                x1 = Math.max(x1, px);
+                y1 = Math.max(y1, py);
+                for (int dy = -reach; dy <= reach; dy++) {
+                    int qy = py + dy;
+                    if (qy < 0 || qy >= mh) {
+                        continue;
+                    }
+                    for (int dx = -reach; dx <= reach; dx++) {
+                        int qx = px + dx;
+                        if (qx < 0 || qx >= mw) {
+                            continue;
+                        }
+                        int q = qy * mw + qx;
+                        if (mask[q] && label[q] == 0) {
+                            label[q] = next;
+                            stack[top++] = q;
+                        }
+                    }
+                }
+            }
+            if (count > best) {
+                best = count;
+                bx0 = x0;
+                by0 = y0;
+                bx1 = x1;
+                by1 = y1;
+            }
+        }
+        return best == 0 ? null : new Component(new Box(bx0, by0, bx1 - bx0 + 1, by1 - by0 + 1), best);
+    }
+
+    /** Whether {@code b} touches {@code anchor} grown by half its larger side on every edge. */
+    private static boolean near(Box anchor, Box b) {
+        int pad = Math.max(2, Math.max(anchor.w(), anchor.h()) / 2);
+        return b.x() < anchor.x() + anchor.w() + pad && b.x() + b.w() > anchor.x() - pad
+                && b.y() < anchor.y() + anchor.h() + pad && b.y() + b.h() > anchor.y() - pad;
+    }
+
+    private Box toSource(Box b, int unit) {
+        double fx = (double) srcW / w;
+        double fy = (double) srcH / h;
+        int x = (int) Math.floor(b.x() * unit * fx);
+        int y = (int) Math.floor(b.y() * unit * fy);
+        int x2 = Math.min(srcW, (int) Math.ceil((b.x() + b.w()) * unit * fx));
+        int y2 = Math.min(srcH, (int) Math.ceil((b.y() + b.h()) * unit * fy));
+        return new Box(x, y, Math.max(1, x2 - x), Math.max(1, y2 - y));
+    }
+
+    private double sceneChange(int sx, int sy) {
+        int changed = 0;
+        int total = 0;
+        for (int y = 0; y < h; y += 2) {
+            int py = y - sy;
+            if (py < 0 || py >= h) {
+                continue;
+            }
+            for (int x = 0; x < w; x += 2) {
+                int px = x - sx;
+                if (px < 0 || px >= w) {
+                    continue;
+                }
+                total++;
+                if (Math.abs((yccBuf[3 * (y * w + x)] & 0xff) - (prevY[py * w + px] & 0xff)) >= FLICKER_DY) {
+                    changed++;
+                }
+            }
+        }
+        return total == 0 ? 1 : (double) changed / total;
+    }
+
+    private void remember() {
+        int n = w * h;
+        for (int i = 0; i < n; i++) {
+            prevY[i] = yccBuf[3 * i];
+        }
+        curF.copyTo(prevF);
+        hasPrev = true;
+    }
+
+    private boolean isActive(long ts) {
+        if (activeHours == null) {
+            return true;
+        }
+        LocalTime t = Instant.ofEpochMilli(ts).atZone(zoneId).toLocalTime();
+        LocalTime from = activeHours[0];
+        LocalTime to = activeHours[1];
+        if (from.equals(to)) {
+            return true;
+        }
+        return from.isBefore(to) ? !t.isBefore(from) && t.isBefore(to) : !t.isBefore(from) || t.isBefore(to);
+    }
+
+    private void resetEvidence() {
+        flameAnchor = null;
+        flameSec = 0;
+        smokeSec = 0;
+        flameFirstSeq = -1;
+        smokeFirstSeq = -1;
+        flameFrames = 0;
+        smokeFrames = 0;
+    }
+
+    private void resetMaps() {
+        Arrays.fill(flickerHz, 0);
+        Arrays.fill(fireShare, 0);
+        Arrays.fill(cellAct, 0);
+        Arrays.fill(cellSmoke, 0);
+        Arrays.fill(cellEdge, 0);
+        Arrays.fill(cellEdgeBg, -1);
+        Arrays.fill(prevColour, false);
+        riseEma = 0;
+        ringSize = 0;
+        periodicEma = 1;
+    }
+
+    private void init(int width, int height) {
+        releaseMats();
+        srcW = width;
+        srcH = height;
+        w = Math.min(cfg.processingWidth(), width);
+        h = Math.max(CELL, (int) Math.round((double) height * w / width));
+        gw = w / CELL;
+        gh = h / CELL;
+        small = new Mat(h, w, CV_8UC3);
+        ycc = new Mat(h, w, CV_8UC3);
+        lumaU8 = new Mat(h, w, CV_8UC1);
+        curF = new Mat(h, w, CV_32F);
+        prevF = new Mat(h, w, CV_32F);
+        hann = new Mat();
+        try (Size size = new Size(w, h)) {
+            createHanningWindow(hann, size, CV_32F);
+        }
+        int n = w * h;
+        yccBuf = new byte[n * 3];
+        prevY = new byte[n];
+        prevColour = new boolean[n];
+        flickerHz = new float[n];
+        fireShare = new float[n];
+        flameCand = new boolean[n];
+        maskRing = new long[RING_CAPACITY][(n + 63) / 64];
+        ringTs = new long[RING_CAPACITY];
+        regionBits = new long[(n + 63) / 64];
+        ringHead = 0;
+        ringSize = 0;
+        zoneMask = ZoneMask.build(cfg.includeZones(), cfg.excludeZones(), w, h);
+        int cells = gw * gh;
+        cellAct = new float[cells];
+        cellEdge = new float[cells];
+        cellEdgeBg = new float[cells];
+        cellSmoke = new float[cells];
+        cellSum = new double[cells * 7];
+        smokeCand = new boolean[cells];
+        Arrays.fill(cellEdgeBg, -1);
+        hasPrev = false;
+        resetEvidence();
+    }
+
+    @Override
+    public long stateBytes() {
+        if (srcW < 0) {
+            return 0;
+        }
+        long n = (long) w * h;
+        long cells = (long) gw * gh;
+        long mats = n * 3 * 2 + n * 4 * 3;
+        long arrays = n * 3 + n * 4 + n + n * 4 * 2 + n + n + n;
+        long cellArrays = cells * (4 * 4 + 8 * 7 + 1);
+        return mats + arrays + cellArrays;
+    }
+
+    @Override
+    public void close() {
+        releaseMats();
+        srcW = -1;
+        srcH = -1;
+    }
+
+    private void releaseMats() {
+        for (Mat m : new Mat[] {small, ycc, lumaU8, curF, prevF, hann}) {
+            if (m != null) {
+                m.close();
+            }
+        }
+        small = null;
+        ycc = null;
+        lumaU8 = null;
+        curF = null;
+        prevF = null;
+        hann = null;
+    }
+}

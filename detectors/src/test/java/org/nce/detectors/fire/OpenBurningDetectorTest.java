@@ -1,0 +1,211 @@
+package org.nce.detectors.fire;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nce.detectors.FrameMeta;
+import org.nce.detectors.synthetic.FireLookalikeScene;
+import org.nce.detectors.synthetic.FireScene;
+import org.nce.detectors.synthetic.SyntheticScene;
+import org.nce.model.Box;
+import org.nce.model.Detection;
+import org.nce.model.EventType;
+
+class OpenBurningDetectorTest {
+
+    private static FireScene fire;
+    private static FireLookalikeScene lookalike;
+
+    @BeforeAll
+    static void scenes() {
+        fire = new FireScene(7);
+        lookalike = new FireLookalikeScene(7);
+    }
+
+    @AfterAll
+    static void free() {
+        fire.close();
+        lookalike.close();
+    }
+
+    /** A detection and the scene frame index it was returned on. */
+    private record Hit(int frame, Detection detection) {
+    }
+
+    /**
+     * Plays every {@code step}-th frame of a scene through a detector, with timestamps from the
+     * scene's own clock (so step 2 on a 10 fps scene is a 5 fps camera), optionally through JPEG.
+     */
+    private static List<Hit> play(SyntheticScene scene, FireConfig config, int step, boolean jpeg) {
+        List<Hit> hits = new ArrayList<>();
+        try (OpenBurningDetector d = new OpenBurningDetector(config)) {
+            for (int i = 0, seq = 0; i < scene.frameCount(); i += step, seq++) {
+                try (Mat frame = scene.render(i); Mat input = jpeg ? jpegRoundTrip(frame) : frame.clone()) {
+                    long ts = Math.round(i * 1000.0 / scene.fps());
+                    for (Detection det : d.detect(input, new FrameMeta("cam", seq, ts, scene.fps() / step))) {
+                        hits.add(new Hit(i, det));
+                    }
+                }
+            }
+            assertTrue(d.stateBytes() >= 0 && d.stateBytes() < 32L << 20, "state " + d.stateBytes());
+        }
+        return hits;
+    }
+
+    private static Mat jpegRoundTrip(Mat frame) {
+        try (BytePointer buf = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, 80)) {
+            imencode(".jpg", frame, buf, params);
+            try (Mat encoded = new Mat(1, (int) buf.limit(), CV_8UC1, buf)) {
+                return imdecode(encoded, IMREAD_COLOR);
+            }
+        }
+    }
+
+    @Test
+    void confirmsTheSyntheticFireOnceInsideItsTruthInterval() {
+        List<Hit> hits = play(fire, FireConfig.defaults(), 1, false);
+        assertEquals(1, hits.size(), "one alarm per episode: " + hits);
+        Hit hit = hits.get(0);
+        SyntheticScene.Truth truth = fire.truth().get(0);
+        assertTrue(hit.frame() >= truth.firstFrame() && hit.frame() <= truth.lastFrame(), "alarm at " + hit.frame());
+        Detection d = hit.detection();
+        assertEquals(EventType.OPEN_BURNING, d.type());
+        assertTrue(d.score() > 0 && d.score() <= 1, "score " + d.score());
+        assertTrue(d.firstFrame() >= truth.firstFrame(), "evidence starts before the fire: " + d.firstFrame());
+        assertEquals(hit.frame(), d.lastFrame());
+        assertFalse(d.boxes().isEmpty());
+        for (Box b : d.boxes()) {
+            assertTrue(b.x() >= 0 && b.y() >= 0 && b.x() + b.w() <= fire.width() && b.y() + b.h() <= fire.height(),
+                    "box outside the frame: " + b);
+        }
+        assertTrue(d.reason().contains("flame region") && d.reason().contains("Hz"), d.reason());
+    }
+
+    @Test
+    void flameBoxCoversTheFire() {
+        Detection d = play(fire, FireConfig.defaults(), 1, false).get(0).detection();
+        Box flame = d.boxes().get(0);
+        int fx = fire.width() * 11 / 20;
+        int fy = fire.height() * 4 / 5;
+        assertTrue(flame.x() <= fx + 20 && flame.x() + flame.w() >= fx - 20
+                && flame.y() <= fy && flame.y() + flame.h() >= fy - 60, "flame box " + flame);
+    }
+
+    /** The demo camera replays the scene through JPEG at 5-10 fps; it must confirm within 6 s. */
+    @Test
+    void confirmsWithinSixSecondsThroughJpegAtTenAndFiveFps() {
+        for (int step : new int[] {1, 2}) {
+            List<Hit> hits = play(fire, FireConfig.defaults(), step, true);
+            assertEquals(1, hits.size(), "step " + step + ": " + hits);
+            double delay = (hits.get(0).frame() - fire.fireStart()) / fire.fps();
+            assertTrue(delay >= 0 && delay <= 6.0, "step " + step + ": confirmed " + delay + " s after the start");
+        }
+    }
+
+    @Test
+    void silentOnCarsStreetLightsBeaconsAndOrangeClothes() {
+        assertEquals(List.of(), play(lookalike, FireConfig.defaults(), 1, false));
+        assertEquals(List.of(), play(lookalike, FireConfig.defaults(), 1, true));
+        assertEquals(List.of(), play(lookalike, FireConfig.defaults(), 2, true));
+    }
+
+    @Test
+    void silentBeforeTheFireStarts() {
+        FireScene late = new FireScene(11, 640, 360, 10, 200, 150);
+        try {
+            for (Hit h : play(late, FireConfig.defaults(), 1, true)) {
+                assertTrue(h.frame() >= late.fireStart(), "alarm before the fire at " + h.frame());
+            }
+        } finally {
+            late.close();
+        }
+    }
+
+    @Test
+    void excludeZoneOverTheFireSilencesIt() {
+        FireConfig.Zone pile = new FireConfig.Zone("burn barrel",
+                List.of(List.of(0.35, 0.0), List.of(0.8, 0.0), List.of(0.8, 1.0), List.of(0.35, 1.0)));
+        assertEquals(List.of(), play(fire, FireConfig.defaults().withZones(List.of(), List.of(pile)), 1, false));
+        FireConfig.Zone elsewhere = new FireConfig.Zone("gate",
+                List.of(List.of(0.0, 0.0), List.of(0.2, 0.0), List.of(0.2, 0.3)));
+        assertEquals(List.of(), play(fire, FireConfig.defaults().withZones(List.of(elsewhere), List.of()), 1, false));
+        assertEquals(1, play(fire, FireConfig.defaults().withZones(List.of(pile), List.of()), 1, false).size());
+    }
+
+    @Test
+    void outsideActiveHoursNothingIsReported() {
+        // Scene timestamps start at the epoch: 08:00 in Shanghai, outside 18:00-06:00.
+        assertEquals(List.of(), play(fire, FireConfig.defaults().withActiveHours("18:00-06:00"), 1, false));
+        assertEquals(1, play(fire, FireConfig.defaults().withActiveHours("07:00-09:00"), 1, false).size());
+    }
+
+    @Test
+    void reArmsAfterTheQuietTime() {
+        FireConfig config = FireConfig.defaults();
+        List<Integer> alarms = new ArrayList<>();
+        try (OpenBurningDetector d = new OpenBurningDetector(config)) {
+            long seq = 0;
+            // Burning, then a long quiet stretch (the fire-free frames), then burning again.
+            int[][] phases = {{0, 200}, {0, 59}, {0, 59}, {0, 59}, {0, 59}, {0, 59}, {0, 59}, {60, 200}};
+            for (int[] phase : phases) {
+                for (int i = phase[0]; i < phase[1]; i++, seq++) {
+                    try (Mat frame = fire.render(i)) {
+                        if (!d.detect(frame, FrameMeta.ofIndex("cam", seq, fire.fps())).isEmpty()) {
+                            alarms.add((int) seq);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2, alarms.size(), "one alarm per episode, two episodes: " + alarms);
+    }
+
+    @Test
+    void aFastPanningCameraCollectsNoEvidence() {
+        List<Detection> all = new ArrayList<>();
+        try (OpenBurningDetector d = new OpenBurningDetector(FireConfig.defaults());
+             Mat canvas = new Mat(fire.height(), fire.width(), org.bytedeco.opencv.global.opencv_core.CV_8UC3)) {
+            for (int i = 0; i < fire.frameCount(); i++) {
+                int dx = (i % 2 == 0 ? 1 : -1) * 48;
+                try (Mat frame = fire.render(i); Scalar black = new Scalar(0, 0, 0, 0);
+                     org.bytedeco.opencv.opencv_core.Rect src = new org.bytedeco.opencv.opencv_core.Rect(
+                             Math.max(0, -dx), 0, fire.width() - 48, fire.height());
+                     org.bytedeco.opencv.opencv_core.Rect dst = new org.bytedeco.opencv.opencv_core.Rect(
+                             Math.max(0, dx), 0, fire.width() - 48, fire.height());
+                     Mat from = frame.apply(src); Mat to = canvas.apply(dst)) {
+                    canvas.put(black);
+                    from.copyTo(to);
+                    all.addAll(d.detect(canvas, FrameMeta.ofIndex("cam", i, fire.fps())));
+                }
+            }
+        }
+        assertEquals(List.of(), all);
+    }
+
+    @Test
+    void worksAtAnyFrameSize() {
+        FireScene small = new FireScene(3, 352, 288, 10, 200, 40);
+        try {
+            List<Hit> hits = play(small, FireConfig.defaults(), 1, true);
+            assertEquals(1, hits.size(), hits.toString());
+            assertTrue(hits.get(0).frame() >= 40);
+        } finally {
+            small.close();
+        }
+    }
+}
