@@ -13,7 +13,7 @@ import org.nce.detectors.objects.YoloConfig;
  * @param leashHeights       k: a dog whose box is farther than k x a person's box height from that
  *                           person's box is not on that person's leash, > 0
  * @param unleashedMs        T: how long a dog track must stay alone before it is reported, >= 0
- * @param minDogHits         detections a dog track needs before it may be reported, >= 1
+ * @param minDogHits         detections of the dog while alone needed before it may be reported, >= 1
  * @param detectIntervalMs   stride: run the network at most once per this many ms while there is
  *                           motion or a live track, >= 0 (0 = every frame)
  * @param idleIntervalMs     run the network at least this often even without motion, so a dog that

@@ -224,7 +224,7 @@ public final class UnleashedDogDetector implements Detector {
             st.aloneScoreSum += dog.score();
             st.why = persons.isEmpty() ? "no person in view" : farthestReason(dog.box(), persons);
             lastAloneMs = t;
-            if (t - st.aloneSinceMs >= config.unleashedMs() && dog.hits() >= config.minDogHits()
+            if (t - st.aloneSinceMs >= config.unleashedMs() && st.aloneHits >= config.minDogHits()
                     && (best == null || st.aloneScoreSum / st.aloneHits > bestState.aloneScoreSum / bestState.aloneHits)) {
                 best = dog;
                 bestState = st;
