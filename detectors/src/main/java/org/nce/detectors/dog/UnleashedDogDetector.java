@@ -301,7 +301,9 @@ public final class UnleashedDogDetector implements Detector {
                 mats += m.total() * m.elemSize();
             }
         }
-        return 256 + mats + tracker.stateBytes() + dogs.size() * 96L;
+        // The network is counted when this detector owns it (the create() path); a shared one is not ours.
+        long net = ownsObjects && objects instanceof YoloObjectDetector yolo ? yolo.stateBytes() : 0;
+        return 256 + mats + tracker.stateBytes() + dogs.size() * 96L + net;
     }
 
     @Override

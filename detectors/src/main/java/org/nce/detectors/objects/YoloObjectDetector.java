@@ -243,6 +243,22 @@ public final class YoloObjectDetector implements ObjectDetector {
         }
     }
 
+    /**
+     * Estimated native memory of this network: weights (kept twice by OpenCV: parsed and fused) plus
+     * activation buffers. Calibrated by RSS growth per instance after one forward pass at 320 px with
+     * OpenCV 4.13: 9.1 MB for YOLO-Fastest 1.1, 10.5 MB for its XL variant.
+     */
+    public long stateBytes() {
+        long weights = 0;
+        try {
+            weights = Files.size(Path.of(config.weightsPath() != null ? config.weightsPath() : config.modelPath()));
+        } catch (IOException e) {
+            weights = 0; // the file was there at construction; an estimate need not fail
+        }
+        double scale = (config.inputSize() / 320.0) * (config.inputSize() / 320.0);
+        return 2 * weights + (long) (6_500_000 * scale);
+    }
+
     @Override
     public void close() {
         outNames.close();

@@ -50,6 +50,10 @@ class UnleashedDogFootageTest {
         DogConfig config = DogConfig.defaults().withModel(YoloConfig.darknet(
                 models.resolve(modelName + ".cfg").toString(), models.resolve(modelName + ".weights").toString(),
                 models.resolve("coco.names").toString()));
+        // Overrides for measuring alternatives (documented in docs/detectors/unleashed-dog.md); defaults otherwise.
+        config = config.withUnleashedMs(Long.getLong("nce.dog.unleashedMs", config.unleashedMs()))
+                .withDetectIntervalMs(Long.getLong("nce.dog.detectIntervalMs", config.detectIntervalMs()))
+                .withMinDogHits(Integer.getInteger("nce.dog.minDogHits", config.minDogHits()));
 
         Map<String, List<Interval>> clips = new LinkedHashMap<>();
         for (String line : Files.readAllLines(labels)) {
@@ -72,9 +76,10 @@ class UnleashedDogFootageTest {
         long totalFrames = 0;
         long totalRuns = 0;
         long totalCpuNs = 0;
+        long maxStateBytes = 0;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n== unleashed_dog, model %s ==%n%-62s %6s %5s %8s %4s %4s %4s  %s%n",
-                modelName, "clip", "frames", "runs", "ms/frame", "TP", "FP", "FN", "alerts"));
+        table.append(String.format(Locale.ROOT, "%n== unleashed_dog, model %s, unleashed_ms %d, detect_interval_ms %d, min_dog_hits %d ==%n%-62s %6s %5s %8s %4s %4s %4s  %s%n",
+                modelName, config.unleashedMs(), config.detectIntervalMs(), config.minDogHits(), "clip", "frames", "runs", "ms/frame", "TP", "FP", "FN", "alerts"));
         try {
             for (Map.Entry<String, List<Interval>> clip : clips.entrySet()) {
                 Path file = root.resolve(clip.getKey());
@@ -99,6 +104,7 @@ class UnleashedDogFootageTest {
                         cpuNs += cpu.getCurrentThreadCpuTime() - t0;
                         index++;
                     }
+                    maxStateBytes = Math.max(maxStateBytes, det.stateBytes());
                     frames = det.framesSeen();
                     runs = det.networkRuns();
                 }
@@ -144,8 +150,9 @@ class UnleashedDogFootageTest {
         double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
         table.append(String.format(Locale.ROOT,
                 "TOTAL TP=%d FP=%d FN=%d precision=%.2f recall=%.2f F1=%.2f; %d frames, %d network runs (%.1f%%), "
-                        + "%.2f ms/frame CPU amortized%n", tp, fp, fn, p, r, f1, totalFrames, totalRuns,
-                100.0 * totalRuns / Math.max(1, totalFrames), totalCpuNs / 1e6 / Math.max(1, totalFrames)));
+                        + "%.2f ms/frame CPU amortized, state <= %.1f MB%n", tp, fp, fn, p, r, f1, totalFrames, totalRuns,
+                100.0 * totalRuns / Math.max(1, totalFrames), totalCpuNs / 1e6 / Math.max(1, totalFrames),
+                maxStateBytes / 1e6));
         System.out.println(table);
     }
 }
