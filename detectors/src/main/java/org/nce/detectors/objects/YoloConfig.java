@@ -83,7 +83,7 @@ public record YoloConfig(String modelPath, String weightsPath, String namesPath,
         return new YoloConfig(modelPath, weightsPath, namesPath, inputSize, threshold, nmsThreshold);
     }
 
-    public boolean isDarknet() {
+    public boolean usesDarknet() {
         return modelPath != null && modelPath.toLowerCase(Locale.ROOT).endsWith(".cfg");
     }
 

@@ -73,7 +73,7 @@ public final class YoloObjectDetector implements ObjectDetector {
         }
         this.config = config;
         this.names = config.namesPath() == null ? CocoClasses.NAMES : readNames(config.namesPath());
-        Net loaded = config.isDarknet()
+        Net loaded = config.usesDarknet()
                 ? readNetFromDarknet(config.modelPath(), config.weightsPath())
                 : readNetFromONNX(config.modelPath());
         if (loaded == null || loaded.isNull() || loaded.empty()) {
@@ -110,7 +110,9 @@ public final class YoloObjectDetector implements ObjectDetector {
         float minScore = (float) config.scoreThreshold();
         // Candidates per class, so NMS never lets a person suppress the dog at its feet.
         Map<Integer, List<float[]>> byClass = new HashMap<>();
-        try (PointerScope scope = new PointerScope()) {
+        // Every native object allocated in this block (blob, outputs, sizes) is freed when the scope closes.
+        PointerScope scope = new PointerScope();
+        try {
             Mat blob = blobFromImage(bgr, 1 / 255.0, new Size(in, in), new Scalar(0.0), true, false, CV_32F);
             net.setInput(blob);
             MatVector outs = new MatVector();
@@ -118,6 +120,8 @@ public final class YoloObjectDetector implements ObjectDetector {
             for (long i = 0; i < outs.size(); i++) {
                 decode(outs.get(i), fw, fh, in, minScore, byClass);
             }
+        } finally {
+            scope.close();
         }
         List<DetectedObject> result = new ArrayList<>();
         for (Map.Entry<Integer, List<float[]>> e : byClass.entrySet()) {
@@ -204,7 +208,8 @@ public final class YoloObjectDetector implements ObjectDetector {
     }
 
     private void nms(int cls, List<float[]> cands, int fw, int fh, List<DetectedObject> result) {
-        try (PointerScope scope = new PointerScope()) {
+        PointerScope scope = new PointerScope();
+        try {
             RectVector rects = new RectVector(cands.size());
             FloatPointer scores = new FloatPointer(cands.size());
             for (int i = 0; i < cands.size(); i++) {
@@ -227,6 +232,8 @@ public final class YoloObjectDetector implements ObjectDetector {
                 String name = cls < names.size() ? names.get(cls) : "class" + cls;
                 result.add(new DetectedObject(cls, name, Math.min(1.0, c[4]), new Box(x0, y0, x1 - x0, y1 - y0)));
             }
+        } finally {
+            scope.close();
         }
     }
 

@@ -33,6 +33,22 @@ class DogConfigTest {
     }
 
     @Test
+    void roundTripsThroughProjectJsonInSnakeCase() throws Exception {
+        DogConfig c = D.withModel(YoloConfig.darknet("m.cfg", "m.weights", "coco.names")).withLeashHeights(1.5);
+        String json = org.nce.model.Json.writeString(c);
+        assertTrue(json.contains("\"leash_heights\":1.5"), json);
+        assertTrue(json.contains("\"model_path\":\"m.cfg\""), json);
+        assertEquals(c, org.nce.model.Json.MAPPER.readValue(json, DogConfig.class));
+    }
+
+    @Test
+    void unknownKeyIsRejected() {
+        String json = org.nce.model.Json.writeString(D).replaceFirst("\\{", "{\"leash_hieghts\":1.0,");
+        Exception e = assertThrows(Exception.class, () -> org.nce.model.Json.MAPPER.readValue(json, DogConfig.class));
+        assertTrue(e.getMessage().contains("leash_hieghts"), e.getMessage());
+    }
+
+    @Test
     void everyRuleRejectsNamingItsKey() {
         rejects("dog_score", () -> with(0, 0.3, 1, 1000, 3, 200, 2000, 160, 12, 0.002, 4000, 10000));
         rejects("dog_score", () -> with(1.1, 0.3, 1, 1000, 3, 200, 2000, 160, 12, 0.002, 4000, 10000));

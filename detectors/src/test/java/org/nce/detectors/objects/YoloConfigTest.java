@@ -40,7 +40,7 @@ class YoloConfigTest {
     @Test
     void missingFilesAreProblemsNotConfigErrors() {
         YoloConfig c = YoloConfig.darknet("/nonexistent/a.cfg", "/nonexistent/a.weights", null);
-        assertTrue(c.isDarknet());
+        assertTrue(c.usesDarknet());
         assertEquals(2, c.problems().size(), c.problems()::toString);
         assertTrue(new YoloConfig("/nonexistent/a.onnx", "", " ", 416, 0.3, 0.5).problems().get(0)
                 .contains("model_path"));
