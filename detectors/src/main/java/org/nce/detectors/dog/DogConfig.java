@@ -1,0 +1,118 @@
+package org.nce.detectors.dog;
+
+import org.nce.detectors.objects.YoloConfig;
+
+/**
+ * Settings of {@link UnleashedDogDetector}. Immutable; validates itself and names the offending key.
+ * How each default was chosen and what it measured: {@code docs/detectors/unleashed-dog.md}.
+ *
+ * @param model              the YOLO model; all paths null = no model (the detector says so once and
+ *                           reports nothing)
+ * @param dogScore           minimum detection score for a dog, in (0, 1]
+ * @param personScore        minimum detection score for a person, in (0, 1]
+ * @param leashHeights       k: a dog whose box is farther than k x a person's box height from that
+ *                           person's box is not on that person's leash, > 0
+ * @param unleashedMs        T: how long a dog track must stay alone before it is reported, >= 0
+ * @param minDogHits         detections of the dog while alone needed before it may be reported, >= 1
+ * @param detectIntervalMs   stride: run the network at most once per this many ms while there is
+ *                           motion or a live track, >= 0 (0 = every frame)
+ * @param idleIntervalMs     run the network at least this often even without motion, so a dog that
+ *                           stands still is still found, >= detectIntervalMs
+ * @param motionWidth        width of the grey image the motion gate compares, 32..640 px
+ * @param motionPixelDelta   grey-level change that counts a pixel as moving, 1..255
+ * @param motionFraction     share of moving pixels that opens the gate, in [0, 1]
+ * @param trackCoastMs       how long a track survives without a detection, > 0
+ * @param quietMs            after a report, no new report until no dog has been alone for this long,
+ *                           >= 0
+ */
+public record DogConfig(YoloConfig model, double dogScore, double personScore, double leashHeights,
+                        long unleashedMs, int minDogHits, long detectIntervalMs, long idleIntervalMs,
+                        int motionWidth, int motionPixelDelta, double motionFraction, long trackCoastMs,
+                        long quietMs) {
+
+    public DogConfig {
+        if (model == null) {
+            model = YoloConfig.defaults();
+        }
+        requireUnit("dog_score", dogScore);
+        requireUnit("person_score", personScore);
+        if (!(leashHeights > 0 && leashHeights < 100)) {
+            throw new IllegalArgumentException("leash_heights must be in (0, 100), got " + leashHeights);
+        }
+        if (unleashedMs < 0) {
+            throw new IllegalArgumentException("unleashed_ms must be >= 0, got " + unleashedMs);
+        }
+        if (minDogHits < 1) {
+            throw new IllegalArgumentException("min_dog_hits must be >= 1, got " + minDogHits);
+        }
+        if (detectIntervalMs < 0) {
+            throw new IllegalArgumentException("detect_interval_ms must be >= 0, got " + detectIntervalMs);
+        }
+        if (idleIntervalMs < detectIntervalMs) {
+            throw new IllegalArgumentException("idle_interval_ms must be >= detect_interval_ms ("
+                    + detectIntervalMs + "), got " + idleIntervalMs);
+        }
+        if (motionWidth < 32 || motionWidth > 640) {
+            throw new IllegalArgumentException("motion_width must be in [32, 640], got " + motionWidth);
+        }
+        if (motionPixelDelta < 1 || motionPixelDelta > 255) {
+            throw new IllegalArgumentException("motion_pixel_delta must be in [1, 255], got " + motionPixelDelta);
+        }
+        if (!(motionFraction >= 0 && motionFraction <= 1)) {
+            throw new IllegalArgumentException("motion_fraction must be in [0, 1], got " + motionFraction);
+        }
+        if (trackCoastMs <= 0) {
+            throw new IllegalArgumentException("track_coast_ms must be > 0, got " + trackCoastMs);
+        }
+        if (quietMs < 0) {
+            throw new IllegalArgumentException("quiet_ms must be >= 0, got " + quietMs);
+        }
+    }
+
+    private static void requireUnit(String key, double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException(key + " must be in (0, 1], got " + v);
+        }
+    }
+
+    /** No model configured; see the doc for why each value. */
+    public static DogConfig defaults() {
+        return new DogConfig(YoloConfig.defaults(), 0.3, 0.3, 1.0, 1000, 3, 200, 2000, 160, 12, 0.002,
+                4000, 10_000);
+    }
+
+    public DogConfig withModel(YoloConfig m) {
+        return new DogConfig(m, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withUnleashedMs(long ms) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, ms, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withDetectIntervalMs(long ms) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, ms,
+                Math.max(ms, idleIntervalMs), motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withScores(double dog, double person) {
+        return new DogConfig(model, dog, person, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withLeashHeights(double k) {
+        return new DogConfig(model, dogScore, personScore, k, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withMinDogHits(int hits) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, hits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+    }
+
+    public DogConfig withTrackCoastMs(long ms) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, ms, quietMs);
+    }
+}
