@@ -1,29 +1,59 @@
 package org.nce.detectors;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nce.detectors.fire.FireConfig;
+import org.nce.detectors.fire.OpenBurningDetector;
 
 /**
- * Builds detectors by their type name from a parameter map (the per-camera YAML/JSON block).
- * Parameters go through the detector's own config record, so unknown keys and bad values fail with
- * the key named; an unknown type fails with the list of known types.
+ * Builds detectors by their type name from a parameter map (the per-camera YAML/JSON block). The
+ * map is laid over the detector's defaults and read into its config record, so unknown keys and
+ * bad values fail with the key named; an unknown type fails with the list of known types.
  */
 public final class DetectorFactory {
     public static final String OPEN_BURNING = "open_burning";
     public static final String MUCK_DUMPING = "muck_dumping";
     public static final String UNLEASHED_DOG = "unleashed_dog";
 
+    private static final ObjectMapper CONFIG = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private DetectorFactory() {
     }
 
     public static List<String> knownTypes() {
-        return List.of(OPEN_BURNING, MUCK_DUMPING, UNLEASHED_DOG);
+        return List.of(OPEN_BURNING);
     }
 
     public static Detector create(String type, Map<String, Object> params) {
-        if (type == null || !knownTypes().contains(type)) {
-            throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
+        Map<String, Object> p = params == null ? Map.of() : params;
+        if (OPEN_BURNING.equals(type)) {
+            return new OpenBurningDetector(config(type, FireConfig.class, FireConfig.defaults(), p));
         }
-        throw new UnsupportedOperationException("detector " + type + " is not built yet");
+        throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
+    }
+
+    /** The defaults with {@code params} laid over them, read into the config record. */
+    @SuppressWarnings("unchecked")
+    static <T> T config(String type, Class<T> type0, T defaults, Map<String, Object> params) {
+        Map<String, Object> merged = new HashMap<>(CONFIG.convertValue(defaults, Map.class));
+        merged.putAll(params);
+        try {
+            return CONFIG.convertValue(merged, type0);
+        } catch (IllegalArgumentException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String msg = root instanceof IllegalArgumentException && root != e ? root.getMessage() : e.getMessage();
+            throw new IllegalArgumentException(type + " detector: " + msg, e);
+        }
     }
 }

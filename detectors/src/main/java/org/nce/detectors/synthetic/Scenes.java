@@ -8,10 +8,14 @@ public final class Scenes {
     }
 
     public static List<String> names() {
-        return List.of();
+        return List.of("open-fire", "fire-lookalikes");
     }
 
     public static SyntheticScene byName(String name) {
-        throw new IllegalArgumentException("unknown scene '" + name + "', known: " + names());
+        return switch (name) {
+            case "open-fire" -> new FireScene(7);
+            case "fire-lookalikes" -> new FireLookalikeScene(7);
+            default -> throw new IllegalArgumentException("unknown scene '" + name + "', known: " + names());
+        };
     }
 }
