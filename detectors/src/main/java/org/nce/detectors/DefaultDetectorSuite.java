@@ -1,19 +1,47 @@
 package org.nce.detectors;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nce.detectors.eval.DetectorSuite;
 
-/** Every known detector with its defaults: what `./nce eval` and `./nce bench` measure. */
+/**
+ * Every known detector with its defaults: what {@code ./nce eval} and {@code ./nce bench} measure.
+ * The object detector is YOLO-Fastest 1.1 from the model folder named by {@code NCE_YOLO_DIR}, or
+ * else {@code models/yolo-fastest-1.1_coco} under the test data ({@code nce.testdata} /
+ * {@code NCE_TESTDATA}, default {@code ../shared/testdata}); without it the dog detector says so once.
+ */
 public final class DefaultDetectorSuite implements DetectorSuite {
     @Override
     public List<Detector> create(String cameraId) {
         List<Detector> out = new ArrayList<>();
         for (String type : DetectorFactory.knownTypes()) {
-            out.add(DetectorFactory.create(type, Map.of()));
+            out.add(DetectorFactory.create(type, DetectorFactory.UNLEASHED_DOG.equals(type) ? yoloParams() : Map.of()));
         }
         return out;
+    }
+
+    static Map<String, Object> yoloParams() {
+        Path dir = modelDir();
+        if (dir == null) {
+            return Map.of();
+        }
+        return Map.of("model", Map.of("model_path", dir.resolve("yolo-fastest-1.1.cfg").toString(),
+                "weights_path", dir.resolve("yolo-fastest-1.1.weights").toString(),
+                "names_path", dir.resolve("coco.names").toString()));
+    }
+
+    static Path modelDir() {
+        String explicit = System.getenv("NCE_YOLO_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String data = System.getProperty("nce.testdata", System.getenv("NCE_TESTDATA"));
+        Path base = Path.of(data == null || data.isBlank() ? "../shared/testdata" : data);
+        Path dir = base.resolve("models/yolo-fastest-1.1_coco");
+        return Files.isDirectory(dir) ? dir : null;
     }
 
     @Override

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nce.detectors.dog.DogConfig;
+import org.nce.detectors.dog.UnleashedDogDetector;
 import org.nce.detectors.fire.FireConfig;
 import org.nce.detectors.fire.OpenBurningDetector;
 
@@ -29,7 +31,7 @@ public final class DetectorFactory {
     }
 
     public static List<String> knownTypes() {
-        return List.of(OPEN_BURNING);
+        return List.of(OPEN_BURNING, UNLEASHED_DOG);
     }
 
     public static Detector create(String type, Map<String, Object> params) {
@@ -37,14 +39,32 @@ public final class DetectorFactory {
         if (OPEN_BURNING.equals(type)) {
             return new OpenBurningDetector(config(type, FireConfig.class, FireConfig.defaults(), p));
         }
+        if (UNLEASHED_DOG.equals(type)) {
+            // Without model paths it says so once and stays silent; the camera's other detectors still run.
+            return UnleashedDogDetector.create(config(type, DogConfig.class, DogConfig.defaults(), p));
+        }
         throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
+    }
+
+    /** Nested blocks (a detector's {@code model}) merge key by key rather than replacing the whole block. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new HashMap<>(base);
+        for (Map.Entry<String, Object> e : over.entrySet()) {
+            Object old = out.get(e.getKey());
+            if (old instanceof Map && e.getValue() instanceof Map) {
+                out.put(e.getKey(), deepMerge((Map<String, Object>) old, (Map<String, Object>) e.getValue()));
+            } else {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
     }
 
     /** The defaults with {@code params} laid over them, read into the config record. */
     @SuppressWarnings("unchecked")
     static <T> T config(String type, Class<T> type0, T defaults, Map<String, Object> params) {
-        Map<String, Object> merged = new HashMap<>(CONFIG.convertValue(defaults, Map.class));
-        merged.putAll(params);
+        Map<String, Object> merged = deepMerge(CONFIG.convertValue(defaults, Map.class), params);
         try {
             return CONFIG.convertValue(merged, type0);
         } catch (IllegalArgumentException e) {
