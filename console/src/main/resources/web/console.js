@@ -18,6 +18,8 @@ async function getJson(url) {
 function badge(type) { return text('span', TYPES[type] || type, 'badge ' + type); }
 
 function renderCases(cases) {
+  // Open the newest case on first load: officers come to look at evidence, not at an empty panel.
+  if (selected === null && cases.length) { selected = cases[0].id; showCase(cases[0]); }
   const body = el('cases').tBodies[0];
   body.replaceChildren();
   if (!cases.length) {
