@@ -124,7 +124,7 @@ public final class DemoMain {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
 
         try (CaseRepository repo = new CaseRepository(esUrl)) {
-            long deadline = durationS > 0 ? System.currentTimeMillis() + durationS * 1000 : Long.MAX_VALUE;
+            long deadline = durationS > 0 ? started.toEpochMilli() + durationS * 1000 : Long.MAX_VALUE;
             while (System.currentTimeMillis() < deadline) {
                 Thread.sleep(Math.min(5_000, Math.max(1, deadline - System.currentTimeMillis())));
                 System.out.printf(Locale.ROOT, "[%4ds] frames %d | readings %d | alerts %d | cases %d | evidence objects %d | dead letters %d | job %s%n",
