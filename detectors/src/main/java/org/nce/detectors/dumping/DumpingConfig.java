@@ -95,8 +95,8 @@ public record DumpingConfig(
     }
 
     public static DumpingConfig defaults() {
-        return new DumpingConfig(List.of(Polygon.fullFrame()), 0.0015, 2.0, 60, 0.4, true, 10, 0.005, true, 15,
-                0.3, 60, 160);
+        return new DumpingConfig(List.of(Polygon.fullFrame()), 0.003, 2.0, 60, 0.4, true, 10, 0.005, true, 15,
+                0.6, 60, 160);
     }
 
     public DumpingConfig withZones(List<Polygon> newZones) {

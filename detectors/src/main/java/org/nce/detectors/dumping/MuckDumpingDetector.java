@@ -86,6 +86,8 @@ public final class MuckDumpingDetector implements Detector {
     private static final int MIN_MOVED_TILES = 5;
     /** The camera-motion test runs at most this often (stream seconds); it is the costliest step. */
     private static final double CAMERA_CHECK_SECONDS = 0.5;
+    /** The camera-motion reference frame is renewed after this long without motion. */
+    private static final double CAMERA_REFERENCE_SECONDS = 5;
     /** More of the frame than this new to the long-term background means a cut or a moved camera. */
     private static final double MAX_CHANGED_FRACTION = 0.5;
     /** More of the frame than this changing at once breaks every static clock (flash, fast pan). */
@@ -102,6 +104,12 @@ public final class MuckDumpingDetector implements Detector {
     private static final double MIN_EDGE_RATIO = 1.2;
     /** Most of a pile's surroundings must be old background again: the actor has left. */
     private static final double MAX_RING_CHANGED_FRACTION = 0.35;
+    /** Surrounding pixels that moved and cleared after the region went static, relative to its area. */
+    private static final double MIN_DEPARTED_FRACTION = 0.5;
+    /** A candidate must pass every test continuously this long before it is reported. */
+    private static final double STABLE_PASS_SECONDS = 0.5;
+    /** A pending candidate that failed (or was not seen) for longer than this starts over. */
+    private static final double PENDING_GAP_SECONDS = 0.15;
     /** Relative part of the per-pixel threshold: brighter pixels are noisier in absolute terms. */
     private static final float RELATIVE_THRESHOLD = 0.08f;
 
@@ -132,6 +140,8 @@ public final class MuckDumpingDetector implements Detector {
     private byte[] abrupt;
     private long[] changedSinceSeq;
     private float[] actorSeconds;
+    /** Stream time a pixel last differed from the short-term background (something moved there). */
+    private float[] lastMotionT;
     private byte[] zone;
     private byte[] frameBytes;
     private byte[] maskBytes;
@@ -146,8 +156,10 @@ public final class MuckDumpingDetector implements Detector {
     private final Mat labels = new Mat();
     private final Mat stats = new Mat();
     private final Mat centroids = new Mat();
-    private Mat bgLumaMat;
+    /** Luma of the frame the camera-motion test compares against (taken at restart, renewed). */
+    private Mat refLumaMat;
     private Mat curLumaMat;
+    private double refLumaT;
     private final Mat hann = new Mat();
     private final Mat kernel3 = getStructuringElement(MORPH_RECT, new Size(3, 3));
 
@@ -157,12 +169,17 @@ public final class MuckDumpingDetector implements Detector {
     private double frameGain = 1;
     private double areaPx;
     private final List<Reported> reported = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
     private final Deque<ActorSighting> actorSightings = new ArrayDeque<>();
     private double lastObjectRunT = Double.NEGATIVE_INFINITY;
     private long lastObjectRunSeq = -1;
     private List<DetectedObject> lastObjects = List.of();
 
     private record Reported(Box workBox, double lastSeenT) {
+    }
+
+    /** A region that passed every test; it is reported once it has kept passing for a while. */
+    private record Pending(Box workBox, double firstPassT, double lastPassT) {
     }
 
     private record ActorSighting(double t, Box workBox) {
@@ -215,6 +232,10 @@ public final class MuckDumpingDetector implements Detector {
                 restart(t);
                 return List.of();
             }
+            if (t - refLumaT >= CAMERA_REFERENCE_SECONDS) {
+                curLumaMat.copyTo(refLumaMat);
+                refLumaT = t;
+            }
         }
         updateActors(bgrFrame, t, seq, dt);
         return findPiles(bgrFrame, t, seq);
@@ -265,6 +286,7 @@ public final class MuckDumpingDetector implements Detector {
             }
             if (fgShort) {
                 moving++;
+                lastMotionT[i] = ft;
             }
             if (!fgLong && !fgShort) {
                 if (Float.isNaN(quietSince[i])) {
@@ -329,6 +351,7 @@ public final class MuckDumpingDetector implements Detector {
         abrupt = new byte[n];
         changedSinceSeq = new long[n];
         actorSeconds = new float[n];
+        lastMotionT = new float[n];
         maskBytes = new byte[n];
         labelBuf = new int[n];
         zone = Polygon.rasterize(config.zones(), w, h);
@@ -341,10 +364,10 @@ public final class MuckDumpingDetector implements Detector {
         }
         areaPx = n;
         closeMat(mask);
-        closeMat(bgLumaMat);
+        closeMat(refLumaMat);
         closeMat(curLumaMat);
         mask = new Mat(h, w, CV_8UC1);
-        bgLumaMat = new Mat(h, w, CV_32F);
+        refLumaMat = new Mat(h, w, CV_32F);
         curLumaMat = new Mat(h, w, CV_32F);
         createHanningWindow(hann, new Size(w / GRID, h / GRID), CV_32F);
         initialized = false;
@@ -370,26 +393,35 @@ public final class MuckDumpingDetector implements Detector {
         Arrays.fill(abrupt, (byte) 0);
         Arrays.fill(changedSinceSeq, -1);
         Arrays.fill(actorSeconds, 0);
+        Arrays.fill(lastMotionT, Float.NEGATIVE_INFINITY);
         actorSightings.clear();
+        pending.clear();
         lastT = t;
         lastCameraCheckT = t;
+        float[] luma = new float[w * h];
+        for (int i = 0, k = 0; i < luma.length; i++, k += 3) {
+            luma[i] = (cur[k] + cur[k + 1] + cur[k + 2]) * (1f / 3);
+        }
+        ((FloatBuffer) refLumaMat.createBuffer()).put(luma);
+        refLumaT = t;
         initialized = true;
     }
 
     /**
-     * Phase correlation of each tile of the frame against the same tile of the long-term background.
-     * When most tiles are shifted the camera has moved; tiles rather than the whole frame so that
-     * walking forward or zooming (an expansion with no net translation) is caught too.
+     * Phase correlation of each tile of the frame against the same tile of a reference frame taken
+     * when the models (re)started and renewed every few seconds while the camera holds still. When
+     * most tiles are shifted the camera has moved; tiles rather than the whole frame so that walking
+     * forward or zooming (an expansion with no net translation) is caught too. A fixed reference,
+     * not the background, because the background follows a slow drift and would hide it.
      */
     private boolean cameraMoved() {
-        ((FloatBuffer) bgLumaMat.createBuffer()).put(lumaBg);
         ((FloatBuffer) curLumaMat.createBuffer()).put(lumaComp);
         int tw = w / GRID;
         int th = h / GRID;
         int moved = 0;
         for (int ty = 0; ty < GRID; ty++) {
             for (int tx = 0; tx < GRID; tx++) {
-                try (Rect r = new Rect(tx * tw, ty * th, tw, th); Mat a = bgLumaMat.apply(r);
+                try (Rect r = new Rect(tx * tw, ty * th, tw, th); Mat a = refLumaMat.apply(r);
                      Mat b = curLumaMat.apply(r); Point2d shift = phaseCorrelate(a, b, hann, (double[]) null)) {
                     if (shift.x() * shift.x() + shift.y() * shift.y() > MAX_SHIFT_PX * MAX_SHIFT_PX) {
                         moved++;
@@ -527,13 +559,35 @@ public final class MuckDumpingDetector implements Detector {
                     continue;
                 }
                 Detection d = evaluate(l, box, area, bgr, t, seq);
-                if (d != null) {
+                if (d != null && stablePass(box, t)) {
                     out.add(d);
                     reported.add(new Reported(box, t));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * True once a region overlapping {@code box} has passed every test on every evaluation for
+     * {@link #STABLE_PASS_SECONDS}: measures that hover around a threshold (haze thinning, noise)
+     * then do not fire on one lucky frame.
+     */
+    private boolean stablePass(Box box, double t) {
+        pending.removeIf(p -> t - p.lastPassT() > PENDING_GAP_SECONDS);
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            if (intersects(grow(p.workBox(), 2), box)) {
+                pending.set(i, new Pending(box, p.firstPassT(), t));
+                if (t - p.firstPassT() >= STABLE_PASS_SECONDS) {
+                    pending.remove(i);
+                    return true;
+                }
+                return false;
+            }
+        }
+        pending.add(new Pending(box, t, t));
+        return STABLE_PASS_SECONDS <= 0;
     }
 
     private boolean refreshReported(Box box, double t) {
@@ -570,14 +624,15 @@ public final class MuckDumpingDetector implements Detector {
         if (changedSince == Long.MAX_VALUE) {
             changedSince = seq;
         }
+        double departed = departedFraction(label, box, staticStart);
         boolean looksLikePile = texture >= config.minTextureChange() && edgeRatio >= MIN_EDGE_RATIO
-                && ringChanged <= MAX_RING_CHANGED_FRACTION;
+                && ringChanged <= MAX_RING_CHANGED_FRACTION && departed >= MIN_DEPARTED_FRACTION;
         String actor = !looksLikePile ? null
                 : config.requireActor() ? actorEvidence(box, staticStart, bgr, t, seq) : "not required";
         if (trace != null) {
             trace.accept(String.format(Locale.ROOT,
-                    "seq=%d box=%s area=%.2f%% texture=%.2f edgeRatio=%.2f ring=%.2f actor=%s changedSince=%d", seq,
-                    box, 100.0 * area / areaPx, texture, edgeRatio, ringChanged, actor, changedSince));
+                    "seq=%d box=%s area=%.2f%% texture=%.2f edgeRatio=%.2f ring=%.2f departed=%.2f actor=%s changedSince=%d",
+                    seq, box, 100.0 * area / areaPx, texture, edgeRatio, ringChanged, departed, actor, changedSince));
         }
         if (actor == null) {
             return null;
@@ -697,6 +752,30 @@ public final class MuckDumpingDetector implements Detector {
         return ring == 0 ? 1 : (double) changed / ring;
     }
 
+    /**
+     * Something moved by the region after it became static and has gone again: the fraction, of the
+     * region's area, of surrounding pixels that moved after the region's static onset and are
+     * background now. A drop ends with the actor leaving; a vehicle or person that merely stopped
+     * has nothing leave from beside it.
+     */
+    private double departedFraction(int label, Box box, float staticStart) {
+        int margin = Math.max(2, Math.max(box.w(), box.h()) / 2);
+        Box near = clip(grow(box, margin));
+        int departed = 0;
+        int area = 0;
+        for (int y = near.y(); y < near.y() + near.h(); y++) {
+            for (int x = near.x(); x < near.x() + near.w(); x++) {
+                int i = y * w + x;
+                if (labelBuf[i] == label) {
+                    area++;
+                } else if (lastMotionT[i] > staticStart && !differsFromLongTerm(i)) {
+                    departed++;
+                }
+            }
+        }
+        return area == 0 ? 0 : (double) departed / area;
+    }
+
     /** The same test as the per-pixel step's long-term foreground, for the frame's gain. */
     private boolean differsFromLongTerm(int i) {
         int k = 3 * i;
@@ -788,12 +867,12 @@ public final class MuckDumpingDetector implements Detector {
         }
         long n = (long) w * h;
         // Java arrays: 3 colour float arrays (bgLong, bgShort, cur) and the frame bytes; per pixel:
-        // lumaComp, lumaBg, staticSince, quietSince, actorSeconds (float), changedSince (long),
+        // lumaComp, lumaBg, staticSince, quietSince, actorSeconds, lastMotionT (float), changedSince (long),
         // labels (int), zone, mask, verified, abrupt (byte).
-        long java = n * (3 * 3 * 4 + 3) + n * (5 * 4 + 8 + 4 + 4);
+        long java = n * (3 * 3 * 4 + 3) + n * (6 * 4 + 8 + 4 + 4);
         // Native: small (3 bytes), mask and maskWork (1 each), labels (4), two luma Mats (4 each).
         long nativeBytes = n * (3 + 1 + 1 + 4 + 4 + 4) + (n / (GRID * GRID)) * 4;
-        long lists = 64L * (reported.size() + actorSightings.size() + lastObjects.size());
+        long lists = 64L * (reported.size() + pending.size() + actorSightings.size() + lastObjects.size());
         return java + nativeBytes + lists + 2 * 256 * 4;
     }
 
@@ -805,12 +884,12 @@ public final class MuckDumpingDetector implements Detector {
         labels.close();
         stats.close();
         centroids.close();
-        closeMat(bgLumaMat);
+        closeMat(refLumaMat);
         closeMat(curLumaMat);
         hann.close();
         kernel3.close();
         mask = null;
-        bgLumaMat = null;
+        refLumaMat = null;
         curLumaMat = null;
     }
 
