@@ -57,16 +57,22 @@ import org.nce.model.EventType;
  *       where an object moved away has its outline in the background instead;</li>
  *   <li>its surroundings are old background again: the actor has left and the pile stands alone
  *       (a person standing by it, or a car in a queue, is not a finished drop);</li>
+ *   <li>something moved beside it after it became static and has gone (the actor leaving): a
+ *       vehicle or person that merely stopped has nothing leave from beside it;</li>
  *   <li>an actor was there first: with an {@link ObjectDetector}, a person or vehicle box near the
  *       region within {@code actorLookbackSeconds}, and none covering the region now; without one,
  *       a large moving blob that covered or neighboured the region for a while.</li>
  * </ul>
+ * A region must pass all of these on every frame for half a second before it is reported, so a
+ * measure hovering around its threshold does not fire on one lucky frame.
  * Frames are normalised to the long-term background's median brightness first (illumination
  * compensation). A moving camera (most tiles of the frame shifted against the long-term background,
  * by phase correlation) or a scene cut (most of the frame new) restarts both backgrounds, so walking
  * cameras and dashcams never accumulate static evidence. A pixel's long-term background is only
  * trusted once it has been seen still for a second; until then it follows the short-term one, which
- * keeps objects that were in the first frames and then left from leaving ghosts.
+ * keeps objects that were in the first frames and then left from leaving ghosts. Static evidence
+ * only accrues for a change that arrived with motion, not for a slow drift (smoke thinning out, a
+ * creeping shadow, dusk).
  *
  * <p>A report's {@code firstFrame} is the frame before the region first changed (the actor
  * arriving over it or the drop starting), {@code lastFrame} the frame where the pile is confirmed.

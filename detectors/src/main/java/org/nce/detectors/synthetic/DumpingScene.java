@@ -17,7 +17,8 @@ import org.nce.model.EventType;
  *       drives in, stops, raises its bed while a textured brown pile grows behind it, and drives
  *       off; the pile stays. Truth: muck dumping from the frame the pile starts to the last frame.</li>
  *   <li>{@link Variant#LIGHTING_AND_PASSING}: the same truck passes without stopping, a cloud dims
- *       the whole scene to 55% and back, and a headlight beam sweeps across the road. No truth.</li>
+ *       the whole scene to 55% and back, a street lamp switches on (a pool of light that stays), a
+ *       headlight beam sweeps across the road and the camera's exposure steps down. No truth.</li>
  *   <li>{@link Variant#PARKED_TRUCK}: the truck drives in, stands for 10 s and leaves, dumping
  *       nothing. No truth. Without an object detector a vehicle standing still is
  *       indistinguishable from a pile by pixels alone; this variant tests the detector-backed gate.</li>
@@ -44,6 +45,8 @@ public final class DumpingScene implements SyntheticScene {
     private static final int LEAVE_END = 190;
     private static final int PARK_LEAVE_START = 180;
     private static final int PARK_LEAVE_END = 220;
+    private static final int LAMP_ON = 240;
+    private static final int EXPOSURE_STEP = 285;
 
     // Truck geometry: cab on the right (it drives to the right), bed behind it.
     private static final int BED_W = 150;
@@ -197,10 +200,13 @@ public final class DumpingScene implements SyntheticScene {
         return 0.15 + 0.85 * (index - DUMP_START) / (double) (DUMP_END - DUMP_START);
     }
 
-    /** Global brightness factor (the cloud) at frame {@code index}. */
+    /** Global brightness factor (the cloud, then an exposure step) at frame {@code index}. */
     private double gain(int index) {
         if (variant != Variant.LIGHTING_AND_PASSING) {
             return 1;
+        }
+        if (index >= EXPOSURE_STEP) {
+            return 0.8;
         }
         double low = 0.55;
         if (index < 130) {
@@ -294,7 +300,10 @@ public final class DumpingScene implements SyntheticScene {
         boolean beam = variant == Variant.LIGHTING_AND_PASSING && index >= 240 && index < 280;
         double bx = beam ? -100 + (width + 200) * (index - 240) / 40.0 : 0;
         double by = 280;
-        if (g == 1 && !beam) {
+        // A street lamp switches on at once and stays on: a brighter pool on the road whose texture
+        // is the asphalt's, scaled.
+        boolean lamp = variant == Variant.LIGHTING_AND_PASSING && index >= LAMP_ON;
+        if (g == 1 && !beam && !lamp) {
             return;
         }
         for (int y = 0; y < height; y++) {
@@ -306,9 +315,16 @@ public final class DumpingScene implements SyntheticScene {
                     double r2 = dx * dx + dy * dy;
                     add = r2 < 4 ? 70 * Math.exp(-r2) : 0;
                 }
+                double boost = 1;
+                if (lamp) {
+                    double dx = (x - 120) / 90.0;
+                    double dy = (y - 262) / 35.0;
+                    double r2 = dx * dx + dy * dy;
+                    boost = r2 < 1 ? 1.6 : r2 < 1.44 ? 1 + 0.6 * (1.44 - r2) / 0.44 : 1;
+                }
                 int i = 3 * (y * width + x);
                 for (int c = 0; c < 3; c++) {
-                    double v = (px[i + c] & 0xff) * g + add;
+                    double v = (px[i + c] & 0xff) * g * boost + add;
                     px[i + c] = (byte) Math.max(0, Math.min(255, (int) Math.round(v)));
                 }
             }

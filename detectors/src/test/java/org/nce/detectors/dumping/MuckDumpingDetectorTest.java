@@ -80,6 +80,24 @@ class MuckDumpingDetectorTest {
     }
 
     @Test
+    void theStreetLampIsKeptOutByTheTextureTest() {
+        // The negative scene's lamp switches on at once and its pool of light stays: new, static,
+        // abrupt, near where a truck drove. Only its texture (the asphalt's, brightened) says it is
+        // not an object: with the texture test off it is reported; with the default it is not.
+        DumpingConfig d = DumpingConfig.defaults();
+        DumpingConfig noTextureTest = new DumpingConfig(d.zones(), d.minAreaFraction(), d.minStaticSeconds(),
+                d.longTermSeconds(), d.shortTermSeconds(), d.requireActor(), d.actorLookbackSeconds(),
+                d.minActorAreaFraction(), d.illuminationCompensation(), d.diffThreshold(), 0.0, d.quietSeconds(),
+                d.workWidth());
+        try (MuckDumpingDetector det = new MuckDumpingDetector(noTextureTest)) {
+            assertTrue(run(DumpingScene.lightingAndPassing(1), det).size() > 0);
+        }
+        try (MuckDumpingDetector det = new MuckDumpingDetector(d)) {
+            assertEquals(List.of(), run(DumpingScene.lightingAndPassing(1), det));
+        }
+    }
+
+    @Test
     void silentWhenTheDropIsOutsideEveryZone() {
         // Zone: the far (right) half of the road only; the pile lies on the left.
         DumpingConfig cfg = DumpingConfig.defaults().withZones(List.of(Polygon.rectangle(0.6, 0.4, 1, 1)));
