@@ -146,6 +146,14 @@ class MuckDumpingDetectorTest {
     }
 
     @Test
+    void withoutAnObjectDetectorAParkedTruckIsNotAPileEither() {
+        // Nothing moves off from beside a truck that merely stands: the departure test holds it back.
+        try (MuckDumpingDetector d = new MuckDumpingDetector(DumpingConfig.defaults())) {
+            assertEquals(List.of(), run(DumpingScene.parkedTruck(1), d));
+        }
+    }
+
+    @Test
     void withoutAnActorNearbyThePileIsNotReported() {
         // An object detector that never sees anyone: the pile "appears" with no person or vehicle.
         ObjectDetector blind = new ObjectDetector() {
