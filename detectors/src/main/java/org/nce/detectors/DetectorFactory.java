@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nce.detectors.dog.DogConfig;
+import org.nce.detectors.dumping.DumpingConfig;
+import org.nce.detectors.dumping.MuckDumpingDetector;
 import org.nce.detectors.dog.UnleashedDogDetector;
 import org.nce.detectors.fire.FireConfig;
 import org.nce.detectors.fire.OpenBurningDetector;
@@ -31,13 +33,17 @@ public final class DetectorFactory {
     }
 
     public static List<String> knownTypes() {
-        return List.of(OPEN_BURNING, UNLEASHED_DOG);
+        return List.of(OPEN_BURNING, MUCK_DUMPING, UNLEASHED_DOG);
     }
 
     public static Detector create(String type, Map<String, Object> params) {
         Map<String, Object> p = params == null ? Map.of() : params;
         if (OPEN_BURNING.equals(type)) {
             return new OpenBurningDetector(config(type, FireConfig.class, FireConfig.defaults(), p));
+        }
+        if (MUCK_DUMPING.equals(type)) {
+            // The actor gate uses motion here; a YOLO actor gate is wired per camera when a model is configured.
+            return new MuckDumpingDetector(config(type, DumpingConfig.class, DumpingConfig.defaults(), p));
         }
         if (UNLEASHED_DOG.equals(type)) {
             // Without model paths it says so once and stays silent; the camera's other detectors still run.
