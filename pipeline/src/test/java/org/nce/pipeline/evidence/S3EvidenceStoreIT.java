@@ -1,0 +1,50 @@
+package org.nce.pipeline.evidence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minio.StatObjectArgs;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.nce.model.EvidenceRef;
+import org.nce.pipeline.ingest.DeadLetters;
+
+/** The evidence store against the S3-compatible server that {@code ./nce test} starts (S3Proxy). */
+class S3EvidenceStoreIT {
+    static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    static final String URL = env("NCE_S3_ENDPOINT", "http://127.0.0.1:" + env("NCE_S3_PORT", "9000"));
+    static final String KEY = env("NCE_S3_ACCESS_KEY", "nce-dev-access");
+    static final String SECRET = env("NCE_S3_SECRET_KEY", "nce-dev-secret");
+
+    @Test
+    void putIsIdempotentAndCarriesItsHash() throws Exception {
+        S3EvidenceStore store = new S3EvidenceStore(URL, KEY, SECRET, "nce-evidence");
+        String key = "it/" + UUID.randomUUID() + "/clip.bin";
+        byte[] bytes = "evidence bytes".getBytes(StandardCharsets.UTF_8);
+        EvidenceRef first = store.put(key, bytes, "application/octet-stream", "clip", Map.of("alert-id", "a1"));
+        EvidenceRef again = store.put(key, bytes, "application/octet-stream", "clip", Map.of("alert-id", "a1"));
+        assertEquals(first, again);
+        assertEquals(DeadLetters.sha256(bytes), first.sha256());
+        assertArrayEquals(bytes, store.get(key));
+        var stat = store.client().statObject(StatObjectArgs.builder().bucket("nce-evidence").object(key).build());
+        assertEquals(first.sha256(), stat.userMetadata().get("sha256"));
+        assertEquals("a1", stat.userMetadata().get("alert-id"));
+    }
+
+    @Test
+    void wrongCredentialsFailAtOnceWithOneClearMessage() {
+        long start = System.currentTimeMillis();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new S3EvidenceStore(URL, KEY, "wrong-secret", "nce-evidence"));
+        assertTrue(e.getMessage().contains("NCE_S3_SECRET_KEY"), e.getMessage());
+        assertTrue(System.currentTimeMillis() - start < 5_000, "fatal errors are not retried");
+    }
+}
