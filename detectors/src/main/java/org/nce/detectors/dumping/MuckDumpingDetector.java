@@ -134,6 +134,7 @@ public final class MuckDumpingDetector implements Detector {
     private double scaleY;
 
     // Colour models (BGR interleaved, 3 per pixel) and per-pixel state (1 per pixel), row-major.
+    private long epochMs = Long.MIN_VALUE;
     private float[] bgLong;
     private float[] bgShort;
     private float[] cur;
@@ -219,7 +220,12 @@ public final class MuckDumpingDetector implements Detector {
         }
         ensureGeometry(bgrFrame.cols(), bgrFrame.rows());
         readFrame(bgrFrame);
-        double t = meta.timestampMs() / 1000.0;
+        // Seconds since this detector's first frame: per-pixel times are floats, and a float of epoch
+        // seconds (~1.8e9) is only precise to about two minutes.
+        if (epochMs == Long.MIN_VALUE) {
+            epochMs = meta.timestampMs();
+        }
+        double t = (meta.timestampMs() - epochMs) / 1000.0;
         long seq = meta.seq();
         if (!initialized || t - lastT > MAX_GAP_SECONDS || t < lastT) {
             restart(t);
