@@ -43,7 +43,8 @@ import org.nce.model.EventType;
  *   lit sign barely changes; a textured object under camera shake fails the normal-flow test; a
  *   passing red car flickers at one place only briefly, and the flame run is anchored where it
  *   started, so a candidate that wanders off starts a new run. A pattern that keeps returning to
- *   the same state (a blinking beacon) is rejected by a periodicity check.</li>
+ *   the same state (an animated neon sign, a blinking beacon) is rejected by a repetition check on
+ *   the candidates' brightness over the last 2.5 s.</li>
  *   <li><b>Smoke.</b> On a grid of 8x8-pixel cells: grey (low chroma), not dark, changing slowly
  *   (brightness changes per second between a static background and a moving solid object), and
  *   blurring: its edge energy has dropped below 70% of the cell's long-term background (learned
@@ -80,11 +81,17 @@ public final class OpenBurningDetector implements Detector {
     /** Apparent motion (processing pixels per frame) a flicker change must exceed. */
     static final double NORMAL_FLOW_PX = 1.0;
 
-    /** Time constant of the periodicity average. */
-    static final double PERIODIC_TAU_S = 3.0;
+    /** Time constant of the repetition average. */
+    static final double PERIODIC_TAU_S = 2.0;
     static final double PERIOD_WINDOW_S = 2.5;
-    /** Below this (time-averaged) the flickering pattern keeps returning to itself: a sign, not a flame. */
-    static final double PERIODIC_MAX = 0.15;
+    /**
+     * Below this (time-averaged) the flickering area keeps returning to an earlier brightness
+     * pattern: its closest earlier state (at least {@link #PERIOD_MIN_LAG_S} back) differs by less
+     * than this share of a typical earlier state. Animated neon and beacons switch between a few
+     * states; a flame never comes back to one. Over the visible set, fires average 0.57 or more and
+     * the neon sign 0.21-0.28; 0.4 is about their geometric middle.
+     */
+    static final double PERIODIC_MAX = 0.25;
     static final double PERIOD_MIN_LAG_S = 0.1;
     static final int RING_CAPACITY = 80;
 
@@ -152,12 +159,15 @@ public final class OpenBurningDetector implements Detector {
     private long lastPresentMs;
     private double riseEma;
     private Box flameAnchor;
-    private long[][] maskRing;
+    /** Brightness of the last {@link #RING_CAPACITY} processed frames, for the repetition check. */
+    private byte[][] yRing;
+    private int[] regionIdx;
     private long[] ringTs;
     private int ringHead;
     private int ringSize;
-    private long[] regionBits;
-    private double periodicEma = 1;
+    /** Time-averaged repetition ratio; NaN until it has been measured once. */
+    private double periodicEma = Double.NaN;
+    private int periodicCount;
 
     private Diagnostics last = Diagnostics.EMPTY;
 
@@ -389,9 +399,7 @@ public final class OpenBurningDetector implements Detector {
         double cbMean = (double) cbSum / n;
         float a = (float) (1 - Math.exp(-dt / PIXEL_TAU_S));
         float flickerUnit = (float) (1 / dt);
-        long[] bits = maskRing[ringHead];
-        Arrays.fill(bits, 0);
-        Arrays.fill(regionBits, 0);
+        int regionCount = 0;
         int candidates = 0;
         double hzSum = 0;
         for (int y = 0; y < h; y++) {
@@ -422,26 +430,35 @@ public final class OpenBurningDetector implements Detector {
                 boolean cand = fireShare[i] >= FIRE_COLOUR_PERSISTENCE && flickerHz[i] >= cfg.flameMinFlickerHz();
                 flameCand[i] = cand;
                 prevColour[i] = colour;
-                if (colour) {
-                    bits[i >> 6] |= 1L << (i & 63);
-                }
                 if (cand) {
                     candidates++;
                     hzSum += flickerHz[i];
                 }
-                float share = fireShare[i];
-                if (share >= 0.05f && share <= 0.95f) {
-                    regionBits[i >> 6] |= 1L << (i & 63);
+                if (cand) {
+                    regionIdx[regionCount++] = i;
                 }
             }
         }
         ringTs[ringHead] = lastTs;
-        double periodic = periodicity(bits);
-        ringHead = (ringHead + 1) % maskRing.length;
-        ringSize = Math.min(ringSize + 1, maskRing.length);
-        periodicEma += (float) (1 - Math.exp(-dt / PERIODIC_TAU_S)) * (periodic - periodicEma);
+        byte[] yNow = yRing[ringHead];
+        for (int i = 0; i < n; i++) {
+            yNow[i] = yccBuf[3 * i];
+        }
         double fraction = (double) candidates / n;
-        if (fraction < cfg.flameMinAreaFraction() || periodicEma < PERIODIC_MAX) {
+        // Only judged while there is something flame-like: before that, the toggling pixels are
+        // colour-threshold noise that says nothing about the candidate.
+        double periodic = fraction >= cfg.flameMinAreaFraction() ? repetition(regionCount) : Double.NaN;
+        ringHead = (ringHead + 1) % yRing.length;
+        ringSize = Math.min(ringSize + 1, yRing.length);
+        if (!Double.isNaN(periodic)) {
+            // Start as a plain mean of the measurements so far, not from "no repetition" (a sign
+            // would get a head start of several seconds) nor from the first, noisy, measurement.
+            periodicCount++;
+            double weight = Math.max(1.0 / periodicCount, 1 - Math.exp(-dt / PERIODIC_TAU_S));
+            periodicEma = Double.isNaN(periodicEma) ? periodic : periodicEma + weight * (periodic - periodicEma);
+        }
+        // Until the repetition check has seen the flickering area, a flame is not accepted.
+        if (fraction < cfg.flameMinAreaFraction() || Double.isNaN(periodicEma) || periodicEma < PERIODIC_MAX) {
             return null;
         }
         Component blob = largestComponent(flameCand, w, h, 1);
@@ -453,40 +470,45 @@ public final class OpenBurningDetector implements Detector {
     }
 
     /**
-     * How far the flickering area is from repeating itself: the smallest mismatch between the
-     * current fire-colour mask and one at least {@link #PERIOD_MIN_LAG_S} old, relative to the median
-     * mismatch over the last {@link #PERIOD_WINDOW_S}. An animated or blinking sign comes back to the
-     * same pattern (near 0); a flame never does (near 1).
+     * How far the flickering area is from repeating itself: over the pixels that toggle between
+     * fire-coloured and not, the smallest mean absolute brightness difference between this frame and
+     * one at least {@link #PERIOD_MIN_LAG_S} old, relative to the median difference over the last
+     * {@link #PERIOD_WINDOW_S}. Brightness, unlike a binary colour mask, keeps the detail that tells
+     * a sign's repeated state (same values again, up to codec noise) from a flame that happens to
+     * cover a similar area. Near 0 for a sign or beacon, about 0.6-0.8 for flames. NaN when there is
+     * too little to compare.
      */
-    private double periodicity(long[] bits) {
-        int regionCount = 0;
-        for (long r : regionBits) {
-            regionCount += Long.bitCount(r);
-        }
+    private double repetition(int regionCount) {
         if (regionCount < 4 || ringSize < 4) {
-            return 1;
+            return Double.NaN;
         }
-        double[] d = new double[ringSize];
+        byte[] now = yRing[ringHead];
+        // The current frame already took the slot of the oldest one when the ring is full.
+        int history = Math.min(ringSize, yRing.length - 1);
+        double[] d = new double[history];
         int k = 0;
         double min = Double.MAX_VALUE;
-        for (int lag = 1; lag <= ringSize; lag++) {
-            int idx = Math.floorMod(ringHead - lag, maskRing.length);
+        for (int lag = 1; lag <= history; lag++) {
+            int idx = Math.floorMod(ringHead - lag, yRing.length);
             long age = lastTs - ringTs[idx];
             if (age > PERIOD_WINDOW_S * 1000) {
                 break;
             }
-            long[] old = maskRing[idx];
-            int diff = 0;
-            for (int b = 0; b < bits.length; b++) {
-                diff += Long.bitCount((bits[b] ^ old[b]) & regionBits[b]);
+            byte[] old = yRing[idx];
+            long diff = 0;
+            for (int r = 0; r < regionCount; r++) {
+                int i = regionIdx[r];
+                diff += Math.abs((now[i] & 0xff) - (old[i] & 0xff));
             }
             d[k++] = diff;
             if (age >= PERIOD_MIN_LAG_S * 1000) {
                 min = Math.min(min, diff);
             }
         }
-        if (k < 4 || min == Double.MAX_VALUE) {
-            return 1;
+        int oldest = Math.floorMod(ringHead - history, yRing.length);
+        if (k < 4 || min == Double.MAX_VALUE || lastTs - ringTs[oldest] < PERIOD_WINDOW_S * 1000) {
+            // A shorter history has not yet seen a sign cycle through its states.
+            return Double.NaN;
         }
         double[] sorted = Arrays.copyOf(d, k);
         Arrays.sort(sorted);
@@ -780,7 +802,8 @@ public final class OpenBurningDetector implements Detector {
         Arrays.fill(prevColour, false);
         riseEma = 0;
         ringSize = 0;
-        periodicEma = 1;
+        periodicEma = Double.NaN;
+        periodicCount = 0;
     }
 
     private void init(int width, int height) {
@@ -806,9 +829,9 @@ public final class OpenBurningDetector implements Detector {
         flickerHz = new float[n];
         fireShare = new float[n];
         flameCand = new boolean[n];
-        maskRing = new long[RING_CAPACITY][(n + 63) / 64];
+        yRing = new byte[RING_CAPACITY][n];
         ringTs = new long[RING_CAPACITY];
-        regionBits = new long[(n + 63) / 64];
+        regionIdx = new int[n];
         ringHead = 0;
         ringSize = 0;
         zoneMask = ZoneMask.build(cfg.includeZones(), cfg.excludeZones(), w, h);
@@ -831,8 +854,11 @@ public final class OpenBurningDetector implements Detector {
         }
         long n = (long) w * h;
         long cells = (long) gw * gh;
+        // Native buffers: quarter (4w x 4h), half (2w x 2h), small and ycc (w x h), all 3 channels.
         long mats = n * 3 * 16 + n * 3 * 4 + n * 3 * 2;
-        long arrays = n * 3 + n * 4 + n + n * 4 * 2 + n + n + n;
+        // yccBuf (3n), prevY, prevColour, flameCand, zoneMask (n each), flickerHz, fireShare,
+        // regionIdx (4n each), the brightness ring and its timestamps, the four profiles.
+        long arrays = n * 3 + n * 4 + n * 4 * 3 + (long) RING_CAPACITY * (n + 8) + 4L * 2 * (w + h);
         long cellArrays = cells * (4 * 4 + 8 * 7 + 1);
         return mats + arrays + cellArrays;
     }
