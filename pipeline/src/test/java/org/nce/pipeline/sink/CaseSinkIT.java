@@ -13,6 +13,7 @@ import org.nce.model.EventType;
 /** Case writes against the Elasticsearch that {@code ./nce test} starts. */
 class CaseSinkIT {
     static final String URL = System.getenv().getOrDefault("NCE_ES_URL", "http://127.0.0.1:9200");
+    static final long OPENED = System.currentTimeMillis();
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -21,7 +22,7 @@ class CaseSinkIT {
             Es.ensureIndices(es.client());
             Es.ensureIndices(es.client()); // idempotent
             String id = "case-it-" + UUID.randomUUID();
-            CaseRecord draft = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", 1L,
+            CaseRecord draft = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED,
                     List.of("a1"), List.of(), "first", "basis");
             EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(draft), true));
 
@@ -32,7 +33,7 @@ class CaseSinkIT {
             es.client().index(i -> i.index(Es.CASES).id(id).document(decided));
 
             // A later alert merges into the case: pipeline fields change, the decision stays.
-            CaseRecord grown = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", 1L,
+            CaseRecord grown = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED,
                     List.of("a1", "a2"), List.of(), "second", "basis");
             EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(grown), true));
 
