@@ -11,16 +11,29 @@ import org.nce.detectors.eval.DetectorSuite;
  * Every known detector with its defaults: what {@code ./nce eval} and {@code ./nce bench} measure.
  * The object detector is YOLO-Fastest 1.1 from the model folder named by {@code NCE_YOLO_DIR}, or
  * else {@code models/yolo-fastest-1.1_coco} under the test data ({@code nce.testdata} /
- * {@code NCE_TESTDATA}, default {@code ../shared/testdata}); without it the dog detector says so once.
+ * {@code NCE_TESTDATA}, default {@code ../shared/testdata}); the dog detector and the dumping
+ * detector's actor gate use it; without it each says so once (the dumping detector then gates on motion).
  */
 public final class DefaultDetectorSuite implements DetectorSuite {
     @Override
     public List<Detector> create(String cameraId) {
         List<Detector> out = new ArrayList<>();
         for (String type : DetectorFactory.knownTypes()) {
-            out.add(DetectorFactory.create(type, DetectorFactory.UNLEASHED_DOG.equals(type) ? yoloParams() : Map.of()));
+            out.add(DetectorFactory.create(type, params(type)));
         }
         return out;
+    }
+
+    /** The dog detector's {@code model} and the dumping detector's {@code actor_model}: the same YOLO. */
+    static Map<String, Object> params(String type) {
+        if (DetectorFactory.UNLEASHED_DOG.equals(type)) {
+            return yoloParams();
+        }
+        if (DetectorFactory.MUCK_DUMPING.equals(type)) {
+            Object model = yoloParams().get("model");
+            return model == null ? Map.of() : Map.of("actor_model", model);
+        }
+        return Map.of();
     }
 
     static Map<String, Object> yoloParams() {

@@ -42,8 +42,8 @@ public final class DetectorFactory {
             return new OpenBurningDetector(config(type, FireConfig.class, FireConfig.defaults(), p));
         }
         if (MUCK_DUMPING.equals(type)) {
-            // The actor gate uses motion here; a YOLO actor gate is wired per camera when a model is configured.
-            return new MuckDumpingDetector(config(type, DumpingConfig.class, DumpingConfig.defaults(), p));
+            // With actor_model paths the actor gate is YOLO; without, it says so once and uses moving blobs.
+            return MuckDumpingDetector.create(config(type, DumpingConfig.class, DumpingConfig.defaults(), p));
         }
         if (UNLEASHED_DOG.equals(type)) {
             // Without model paths it says so once and stays silent; the camera's other detectors still run.

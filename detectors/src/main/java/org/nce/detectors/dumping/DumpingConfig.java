@@ -2,6 +2,7 @@ package org.nce.detectors.dumping;
 
 import java.util.List;
 import org.nce.detectors.geometry.Polygon;
+import org.nce.detectors.objects.YoloConfig;
 
 /**
  * Settings of {@link MuckDumpingDetector}. Immutable; validates itself and names the offending key
@@ -38,6 +39,10 @@ import org.nce.detectors.geometry.Polygon;
  *                                there for this long
  * @param workWidth               width in pixels of the internal downscaled image (height keeps the
  *                                aspect ratio); the detector's cost grows with its square
+ * @param actorModel              the YOLO model that finds the actor (person, bicycle, car,
+ *                                motorcycle, bus, truck) for {@link MuckDumpingDetector#create}; a model
+ *                                without paths (the default; null is read as that) = none: the actor
+ *                                gate then uses moving blobs
  */
 public record DumpingConfig(
         List<Polygon> zones,
@@ -52,7 +57,8 @@ public record DumpingConfig(
         double diffThreshold,
         double minTextureChange,
         double quietSeconds,
-        int workWidth) {
+        int workWidth,
+        YoloConfig actorModel) {
 
     public DumpingConfig {
         if (zones == null || zones.isEmpty()) {
@@ -65,6 +71,11 @@ public record DumpingConfig(
             }
         }
         zones = List.copyOf(zones);
+        if (actorModel == null) {
+            // "No model" is a model block without paths, so a partial actor_model block in the
+            // camera config merges over the defaults key by key.
+            actorModel = YoloConfig.defaults();
+        }
         requireRange("minAreaFraction", minAreaFraction, 1e-5, 1);
         requireRange("minStaticSeconds", minStaticSeconds, 0.1, 3600);
         requireRange("longTermSeconds", longTermSeconds, 1, 86_400);
@@ -96,30 +107,41 @@ public record DumpingConfig(
 
     public static DumpingConfig defaults() {
         return new DumpingConfig(List.of(Polygon.fullFrame()), 0.003, 2.0, 60, 0.4, true, 10, 0.005, true, 15,
-                0.6, 60, 160);
+                0.6, 60, 160, YoloConfig.defaults());
     }
 
     public DumpingConfig withZones(List<Polygon> newZones) {
         return new DumpingConfig(newZones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth);
+                minTextureChange, quietSeconds, workWidth, actorModel);
     }
 
     public DumpingConfig withMinStaticSeconds(double seconds) {
         return new DumpingConfig(zones, minAreaFraction, seconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth);
+                minTextureChange, quietSeconds, workWidth, actorModel);
     }
 
     public DumpingConfig withIlluminationCompensation(boolean on) {
         return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, on, diffThreshold,
-                minTextureChange, quietSeconds, workWidth);
+                minTextureChange, quietSeconds, workWidth, actorModel);
+    }
+
+    public DumpingConfig withActorModel(YoloConfig model) {
+        return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
+                requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
+                minTextureChange, quietSeconds, workWidth, model);
+    }
+
+    /** True when {@link #actorModel} names a model file (it may still fail to load). */
+    boolean hasActorModel() {
+        return actorModel != null && actorModel.modelPath() != null;
     }
 
     public DumpingConfig withRequireActor(boolean on) {
         return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 on, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth);
+                minTextureChange, quietSeconds, workWidth, actorModel);
     }
 }

@@ -35,9 +35,13 @@ import org.nce.detectors.FrameMeta;
 import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.ObjectDetector;
 import org.nce.detectors.objects.ObjectDetector.DetectedObject;
+import org.nce.detectors.objects.YoloConfig;
+import org.nce.detectors.objects.YoloObjectDetector;
 import org.nce.model.Box;
 import org.nce.model.Detection;
 import org.nce.model.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Muck / waste dumping (渣土倾倒) detector after Porikli's "dual foreground" method (Porikli, Ivanov
@@ -81,6 +85,8 @@ import org.nce.model.EventType;
  */
 public final class MuckDumpingDetector implements Detector {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MuckDumpingDetector.class);
+
     /** COCO ids of the actors that can dump: person, bicycle, car, motorcycle, bus, truck. */
     static final Set<Integer> ACTOR_CLASSES = Set.of(0, 1, 2, 3, 5, 7);
 
@@ -104,8 +110,12 @@ public final class MuckDumpingDetector implements Detector {
     private static final double VERIFY_SECONDS = 1.0;
     /** Seconds of moving-blob presence a pixel needs to count as visited by an actor. */
     private static final double MIN_ACTOR_SECONDS = 0.4;
-    /** The object detector runs at most this often while something moves. */
-    private static final double OBJECT_DETECTOR_INTERVAL_SECONDS = 0.5;
+    /**
+     * The object detector runs at most this often while an actor-sized blob moves in or at a zone.
+     * A drop takes the actor seconds (stop, unload, leave), so one look a second still sees it,
+     * and at ~10 ms a forward pass this costs ~0.4 ms/frame at 25 fps.
+     */
+    private static final double OBJECT_DETECTOR_INTERVAL_SECONDS = 1.0;
     /** An outline this much stronger now than in the background is a placed object, not a ghost. */
     private static final double MIN_EDGE_RATIO = 1.2;
     /** Most of a pile's surroundings must be old background again: the actor has left. */
@@ -121,6 +131,8 @@ public final class MuckDumpingDetector implements Detector {
 
     private final DumpingConfig config;
     private final ObjectDetector actorDetector;
+    /** True when {@link #create} built the network: this detector then closes and counts it. */
+    private final boolean ownsActorDetector;
 
     /** Optional sink for candidate diagnostics (tests and tuning tools); never set in production. */
     Consumer<String> trace;
@@ -171,6 +183,7 @@ public final class MuckDumpingDetector implements Detector {
     private final Mat kernel3 = getStructuringElement(MORPH_RECT, new Size(3, 3));
 
     private boolean initialized;
+    private boolean closed;
     private double lastT;
     private double lastCameraCheckT;
     private double frameGain = 1;
@@ -206,6 +219,52 @@ public final class MuckDumpingDetector implements Detector {
         }
         this.config = config;
         this.actorDetector = actorDetector;
+        this.ownsActorDetector = false;
+    }
+
+    private MuckDumpingDetector(DumpingConfig config, YoloObjectDetector owned, boolean owns) {
+        this.config = config;
+        this.actorDetector = owned;
+        this.ownsActorDetector = owns && owned != null;
+    }
+
+    /**
+     * Builds the detector with a {@link YoloObjectDetector} from {@code config.actorModel()} as the
+     * actor gate (persons and vehicles only), which it then owns and closes. When no model is
+     * configured, a file is missing or OpenCV cannot load it, logs that once and falls back to the
+     * motion actor gate, so the camera still gets a dumping detector.
+     */
+    public static MuckDumpingDetector create(DumpingConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is required");
+        }
+        YoloConfig model = config.actorModel();
+        if (!config.requireActor()) {
+            return new MuckDumpingDetector(config, null, false);
+        }
+        if (!config.hasActorModel()) {
+            LOG.info("muck_dumping: no actor_model configured; the actor gate uses moving blobs");
+            return new MuckDumpingDetector(config, null, false);
+        }
+        List<String> problems = model.problems();
+        if (!problems.isEmpty()) {
+            LOG.warn("muck_dumping: actor_model unusable ({}); the actor gate uses moving blobs",
+                    String.join("; ", problems));
+            return new MuckDumpingDetector(config, null, false);
+        }
+        try {
+            // Only the actor classes matter; dropping the others before NMS saves work.
+            return new MuckDumpingDetector(config, new YoloObjectDetector(model, ACTOR_CLASSES), true);
+        } catch (RuntimeException e) {
+            LOG.warn("muck_dumping: cannot load actor_model {} ({}); the actor gate uses moving blobs",
+                    model.modelPath(), e.getMessage());
+            return new MuckDumpingDetector(config, null, false);
+        }
+    }
+
+    /** True when the actor gate is an object detector rather than moving blobs. */
+    public boolean usesObjectDetector() {
+        return actorDetector != null;
     }
 
     @Override
@@ -498,7 +557,9 @@ public final class MuckDumpingDetector implements Detector {
             try (IntIndexer s = stats.createIndexer()) {
                 for (int l = 1; l < count; l++) {
                     big[l] = s.get(l, 4) >= minActorPx;
-                    anyActorBlob |= big[l];
+                    // The network only matters for blobs that reach a zone (where a pile can count).
+                    anyActorBlob |= big[l] && (actorDetector == null
+                            || touchesZone(s.get(l, 0), s.get(l, 1), s.get(l, 2), s.get(l, 3)));
                 }
             }
             if (anyActorBlob && actorDetector == null) {
@@ -520,6 +581,14 @@ public final class MuckDumpingDetector implements Detector {
                 runObjectDetector(bgr, t, seq);
             }
         }
+    }
+
+    /** True when the box's centre or one of its corners lies in a zone (working pixels). */
+    private boolean touchesZone(int x, int y, int bw, int bh) {
+        int x1 = Math.min(w - 1, x + bw - 1);
+        int y1 = Math.min(h - 1, y + bh - 1);
+        return zone[y * w + x] != 0 || zone[y * w + x1] != 0 || zone[y1 * w + x] != 0 || zone[y1 * w + x1] != 0
+                || zone[((y + y1) / 2) * w + (x + x1) / 2] != 0;
     }
 
     private void runObjectDetector(Mat bgr, double t, long seq) {
@@ -802,7 +871,9 @@ public final class MuckDumpingDetector implements Detector {
         int margin = Math.max(2, Math.max(box.w(), box.h()) / 2);
         Box near = clip(grow(box, margin));
         if (actorDetector != null) {
-            if (lastObjectRunSeq != seq) {
+            // Fresh boxes for the "is it a parked vehicle / standing person" veto; a candidate is
+            // evaluated on every frame of its stable pass, so at most one run per interval.
+            if (t - lastObjectRunT >= OBJECT_DETECTOR_INTERVAL_SECONDS) {
                 runObjectDetector(bgr, t, seq);
             }
             for (DetectedObject o : lastObjects) {
@@ -812,7 +883,9 @@ public final class MuckDumpingDetector implements Detector {
             }
             double from = staticStart - config.actorLookbackSeconds();
             for (ActorSighting a : actorSightings) {
-                if (a.t() >= from && intersects(a.workBox(), near)) {
+                // Seen before the region went static (the drop came first), and within reach: a
+                // person drops or throws, a truck tips, within about its own height of its box.
+                if (a.t() >= from && a.t() <= staticStart && withinReach(a.workBox(), box)) {
                     return String.format(Locale.ROOT, "object detector saw a person/vehicle by it %.1f s earlier",
                             t - a.t());
                 }
@@ -831,6 +904,18 @@ public final class MuckDumpingDetector implements Detector {
             return null;
         }
         return String.format(Locale.ROOT, "moving blob over %.1f%% of frame by it", 100.0 * visited / areaPx);
+    }
+
+    /**
+     * True when the region lies within one actor-box height of the actor's box: the reach of a
+     * person setting something down or throwing it, of a truck tipping its load behind it. Scaled by
+     * the actor rather than the region, because it is the actor that places the object.
+     */
+    private static boolean withinReach(Box actor, Box region) {
+        int reach = Math.max(2, actor.h());
+        int gapX = Math.max(0, Math.max(actor.x() - (region.x() + region.w()), region.x() - (actor.x() + actor.w())));
+        int gapY = Math.max(0, Math.max(actor.y() - (region.y() + region.h()), region.y() - (actor.y() + actor.h())));
+        return gapX <= reach && gapY <= reach;
     }
 
     /** Fraction of {@code inner}'s area covered by {@code outer}. */
@@ -874,8 +959,10 @@ public final class MuckDumpingDetector implements Detector {
 
     @Override
     public long stateBytes() {
+        // The network is counted when this detector owns it (the create() path); a shared one is not ours.
+        long net = ownsActorDetector && actorDetector instanceof YoloObjectDetector yolo ? yolo.stateBytes() : 0;
         if (bgLong == null) {
-            return 0;
+            return net;
         }
         long n = (long) w * h;
         // Java arrays: 3 colour float arrays (bgLong, bgShort, cur) and the frame bytes; per pixel:
@@ -885,11 +972,15 @@ public final class MuckDumpingDetector implements Detector {
         // Native: small (3 bytes), mask and maskWork (1 each), labels (4), two luma Mats (4 each).
         long nativeBytes = n * (3 + 1 + 1 + 4 + 4 + 4) + (n / (GRID * GRID)) * 4;
         long lists = 64L * (reported.size() + pending.size() + actorSightings.size() + lastObjects.size());
-        return java + nativeBytes + lists + 2 * 256 * 4;
+        return java + nativeBytes + lists + 2 * 256 * 4 + net;
     }
 
     @Override
     public void close() {
+        if (ownsActorDetector && !closed) {
+            actorDetector.close();
+        }
+        closed = true;
         small.close();
         closeMat(mask);
         maskWork.close();

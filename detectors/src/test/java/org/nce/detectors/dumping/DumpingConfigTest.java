@@ -1,12 +1,14 @@
 package org.nce.detectors.dumping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nce.detectors.geometry.Polygon;
+import org.nce.detectors.objects.YoloConfig;
 import org.nce.model.Json;
 
 class DumpingConfigTest {
@@ -28,7 +30,8 @@ class DumpingConfigTest {
                 key.equals("diffThreshold") ? (double) value : D.diffThreshold(),
                 key.equals("minTextureChange") ? (double) value : D.minTextureChange(),
                 key.equals("quietSeconds") ? (double) value : D.quietSeconds(),
-                key.equals("workWidth") ? (int) value : D.workWidth());
+                key.equals("workWidth") ? (int) value : D.workWidth(),
+                key.equals("actorModel") ? (YoloConfig) value : D.actorModel());
     }
 
     @SuppressWarnings("unchecked")
@@ -97,6 +100,26 @@ class DumpingConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), DumpingConfig.class));
         assertTrue(e.getMessage().contains("minStaticSeconds"), e.getMessage());
+    }
+
+    @Test
+    void actorModelIsOptionalAndReadFromSnakeCase() throws Exception {
+        assertFalse(D.hasActorModel(), "no model by default: the actor gate uses moving blobs");
+        assertEquals(D, with("actorModel", null), "null reads as the model block without paths");
+        DumpingConfig c = D.withActorModel(YoloConfig.darknet("m/yolo.cfg", "m/yolo.weights", null));
+        assertTrue(c.hasActorModel());
+        String json = Json.writeString(c);
+        assertTrue(json.contains("\"actor_model\":{\"model_path\":\"m/yolo.cfg\""), json);
+        assertEquals(c, Json.MAPPER.readValue(json, DumpingConfig.class));
+    }
+
+    @Test
+    void aBadActorModelFailsNamingItsKey() {
+        String json = Json.writeString(D).replace("\"actor_model\":{", "\"actor_model\":{\"model_path\":\"m/yolo.cfg\",");
+        assertTrue(json.contains("m/yolo.cfg"), json);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), DumpingConfig.class));
+        assertTrue(e.getMessage().contains("weights_path"), e.getMessage());
     }
 
     @Test

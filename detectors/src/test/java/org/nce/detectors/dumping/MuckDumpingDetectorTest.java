@@ -4,11 +4,14 @@ import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -16,9 +19,12 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nce.detectors.Detector;
+import org.nce.detectors.DetectorFactory;
 import org.nce.detectors.FrameMeta;
 import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.ObjectDetector;
+import org.nce.detectors.objects.YoloConfig;
 import org.nce.detectors.synthetic.DumpingScene;
 import org.nce.detectors.synthetic.SyntheticScene;
 import org.nce.model.Box;
@@ -88,7 +94,7 @@ class MuckDumpingDetectorTest {
         DumpingConfig noTextureTest = new DumpingConfig(d.zones(), d.minAreaFraction(), d.minStaticSeconds(),
                 d.longTermSeconds(), d.shortTermSeconds(), d.requireActor(), d.actorLookbackSeconds(),
                 d.minActorAreaFraction(), d.illuminationCompensation(), d.diffThreshold(), 0.0, d.quietSeconds(),
-                d.workWidth());
+                d.workWidth(), null);
         try (MuckDumpingDetector det = new MuckDumpingDetector(noTextureTest)) {
             assertTrue(run(DumpingScene.lightingAndPassing(1), det).size() > 0);
         }
@@ -216,6 +222,34 @@ class MuckDumpingDetectorTest {
                 assertEquals(List.of(), d.detect(big, FrameMeta.ofIndex("c", 5, 25)));
             }
         }
+    }
+
+    @Test
+    void createWithoutAModelFallsBackToTheMotionActorGate() {
+        // No actor_model, or one whose files are not there: still a working dumping detector, gating
+        // on moving blobs, and it finds the synthetic truck's pile just as the plain constructor does.
+        YoloConfig missing = YoloConfig.darknet("/no/such/dir/yolo.cfg", "/no/such/dir/yolo.weights", null);
+        for (DumpingConfig cfg : List.of(DumpingConfig.defaults(), DumpingConfig.defaults().withActorModel(missing),
+                DumpingConfig.defaults().withActorModel(YoloConfig.defaults()))) {
+            try (MuckDumpingDetector d = MuckDumpingDetector.create(cfg)) {
+                assertFalse(d.usesObjectDetector());
+                assertEquals(1, run(DumpingScene.dumping(1), d).size());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> MuckDumpingDetector.create(null));
+    }
+
+    @Test
+    void theFactoryReadsAPartialActorModelBlockAndFallsBackWhenItsFilesAreMissing() {
+        Map<String, Object> params = Map.of("actor_model",
+                Map.of("model_path", "/no/such/dir/yolo.cfg", "weights_path", "/no/such/dir/yolo.weights"));
+        try (Detector d = DetectorFactory.create(DetectorFactory.MUCK_DUMPING, params)) {
+            MuckDumpingDetector m = assertInstanceOf(MuckDumpingDetector.class, d);
+            assertFalse(m.usesObjectDetector());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorFactory.create(
+                DetectorFactory.MUCK_DUMPING, Map.of("actor_model", Map.of("input_size", 100))));
+        assertTrue(e.getMessage().contains("input_size"), e.getMessage());
     }
 
     @Test

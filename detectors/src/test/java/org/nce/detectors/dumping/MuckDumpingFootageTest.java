@@ -21,11 +21,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nce.detectors.FrameMeta;
+import org.nce.detectors.objects.YoloConfig;
 import org.nce.model.Detection;
 import org.nce.model.EventType;
 
 /**
- * Quality of {@link MuckDumpingDetector} (default config, no object detector) on the real visible
+ * Quality of {@link MuckDumpingDetector} (default config; with the motion actor gate, and with the
+ * YOLO actor gate when the model is in the test data) on the real visible
  * footage in {@code shared/testdata}: every labelled clip, the muck_dumping ones as positives and
  * all others as negatives. Scoring as in the project's evaluation: the first alert overlapping a
  * labelled interval is a true positive, later ones on the same interval are ignored, any other alert
@@ -59,6 +61,21 @@ class MuckDumpingFootageTest {
     void precisionAndRecallOnTheVisibleSet() throws IOException {
         Path root = testdata();
         Assumptions.assumeTrue(root != null, "no shared/testdata with labels.csv; skipping footage evaluation");
+        evaluate(root, "default config, motion actor gate", DumpingConfig.defaults());
+    }
+
+    @Test
+    void precisionAndRecallWithTheYoloActorGate() throws IOException {
+        Path root = testdata();
+        Assumptions.assumeTrue(root != null, "no shared/testdata with labels.csv; skipping footage evaluation");
+        Path models = root.resolve("models/yolo-fastest-1.1_coco");
+        Assumptions.assumeTrue(Files.isDirectory(models), "no YOLO-Fastest model in the test data; skipping");
+        YoloConfig yolo = YoloConfig.darknet(models.resolve("yolo-fastest-1.1.cfg").toString(),
+                models.resolve("yolo-fastest-1.1.weights").toString(), models.resolve("coco.names").toString());
+        evaluate(root, "default config, YOLO-Fastest 1.1 actor gate", DumpingConfig.defaults().withActorModel(yolo));
+    }
+
+    private void evaluate(Path root, String label, DumpingConfig config) throws IOException {
         Map<String, List<Interval>> clips = new LinkedHashMap<>();
         try (Stream<String> lines = Files.lines(root.resolve("labels.csv"))) {
             lines.skip(1).filter(l -> !l.isBlank()).forEach(l -> {
@@ -75,7 +92,7 @@ class MuckDumpingFootageTest {
         int fn = 0;
         long frames = 0;
         long nanos = 0;
-        System.out.println("MuckDumpingFootageTest (default config, no object detector)");
+        System.out.println("MuckDumpingFootageTest (" + label + ")");
         for (Map.Entry<String, List<Interval>> clip : clips.entrySet()) {
             Path file = root.resolve(clip.getKey());
             if (!Files.isRegularFile(file)) {
@@ -85,7 +102,7 @@ class MuckDumpingFootageTest {
             List<Detection> alerts = new ArrayList<>();
             int n = 0;
             long ns = 0;
-            try (MuckDumpingDetector detector = new MuckDumpingDetector(DumpingConfig.defaults());
+            try (MuckDumpingDetector detector = MuckDumpingDetector.create(config);
                  FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toString());
                  OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
                 grabber.start();
