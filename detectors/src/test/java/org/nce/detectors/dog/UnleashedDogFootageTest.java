@@ -34,6 +34,7 @@ import org.nce.model.Detection;
  * YOLO-Fastest folder), default {@code yolo-fastest-1.1}. Speed is thread CPU time with OpenCV held to
  * one thread, so it reads as "per core" even on a busy machine. Skips without test data.
  */
+@org.junit.jupiter.api.Tag("footage")
 class UnleashedDogFootageTest {
 
     private record Interval(String event, int first, int last) {

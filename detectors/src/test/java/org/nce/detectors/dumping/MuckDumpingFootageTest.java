@@ -34,6 +34,7 @@ import org.nce.model.EventType;
  * is a false positive, an interval without an alert is a false negative. Prints per-clip results and
  * precision / recall / F1; asserts nothing about any one clip. Skips when the footage is absent.
  */
+@org.junit.jupiter.api.Tag("footage")
 class MuckDumpingFootageTest {
 
     private static final String EVENT = EventType.MUCK_DUMPING.wireName();

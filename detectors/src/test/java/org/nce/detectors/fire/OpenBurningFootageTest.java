@@ -26,6 +26,7 @@ import org.nce.model.Detection;
  * clip was read, because the numbers are for the report, not a tuned pass mark.
  * Skips when the test data is absent.
  */
+@org.junit.jupiter.api.Tag("footage")
 class OpenBurningFootageTest {
 
     private static Path testdata() {
