@@ -45,6 +45,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private transient Map<String, FpsEstimate> fpsByCamera;
     private transient ListState<Frame> recentFrames;
     private transient ListState<Alert> awaitingPostFrames;
+    private transient org.apache.flink.api.common.state.ValueState<Long> lastFlushTimer;
     private transient Counter analysed;
     private transient Counter detections;
     private transient Counter undecodable;
@@ -60,6 +61,8 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         fpsByCamera = new HashMap<>();
         recentFrames = getRuntimeContext().getListState(new ListStateDescriptor<>("recent-frames", Frame.class));
         awaitingPostFrames = getRuntimeContext().getListState(new ListStateDescriptor<>("awaiting-post-frames", Alert.class));
+        lastFlushTimer = getRuntimeContext().getState(
+                new org.apache.flink.api.common.state.ValueStateDescriptor<>("last-flush-timer", Long.class));
         analysed = getRuntimeContext().getMetricGroup().counter("framesAnalysed");
         detections = getRuntimeContext().getMetricGroup().counter("cameraAlerts");
         undecodable = getRuntimeContext().getMetricGroup().counter("framesUndecodable");
@@ -98,13 +101,14 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                     awaitingPostFrames.add(new Alert(Alert.idFor(f.cameraId(), det.type(), det.firstFrame()), det.type(),
                             f.siteId(), f.cameraId(), f.timestampMs(), det.firstFrame(), det.lastFrame(), det.score(),
                             det.boxes(), det.reason()));
-                    ctx.timerService().registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime() + evidence.flushAfterMs());
+                    long due = ctx.timerService().currentProcessingTime() + evidence.flushAfterMs();
+                    ctx.timerService().registerProcessingTimeTimer(due);
+                    lastFlushTimer.update(due);
                 }
             }
         }
         analysed.inc();
-        emitCompleteClips(buffer, f.seq(), false, out);
+        emitCompleteClips(buffer, f.seq(), Long.MIN_VALUE, out);
     }
 
     @Override
@@ -112,10 +116,18 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         List<Frame> buffer = new ArrayList<>();
         recentFrames.get().forEach(buffer::add);
         long last = buffer.isEmpty() ? Long.MIN_VALUE : buffer.get(buffer.size() - 1).seq();
-        emitCompleteClips(buffer, last, true, out);
+        // Only alerts whose own wait is over (by capture time); a later alert keeps waiting for its
+        // post-event frames. The last timer flushes everything, whatever the camera's clock says.
+        Long lastTimer = lastFlushTimer.value();
+        boolean finalTimer = lastTimer == null || timestamp >= lastTimer;
+        emitCompleteClips(buffer, last, finalTimer ? Long.MAX_VALUE : timestamp - evidence.flushAfterMs(), out);
     }
 
-    private void emitCompleteClips(List<Frame> buffer, long newestSeq, boolean flush, Collector<EvidenceRequest> out)
+    /**
+     * Emits the clips whose post-event frames are in, and those raised (capture time) at or before
+     * {@code flushRaisedBefore} with whatever frames there are.
+     */
+    private void emitCompleteClips(List<Frame> buffer, long newestSeq, long flushRaisedBefore, Collector<EvidenceRequest> out)
             throws Exception {
         List<Alert> waiting = new ArrayList<>();
         List<Alert> still = new ArrayList<>();
@@ -124,7 +136,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             return;
         }
         for (Alert a : waiting) {
-            if (flush || newestSeq >= a.lastSeq() + evidence.postEventFrames()) {
+            if (a.eventTimeMs() <= flushRaisedBefore || newestSeq >= a.lastSeq() + evidence.postEventFrames()) {
                 long from = a.lastSeq() - evidence.preEventFrames();
                 long to = a.lastSeq() + evidence.postEventFrames();
                 List<Frame> clip = buffer.stream().filter(x -> x.seq() >= from && x.seq() <= to).toList();
