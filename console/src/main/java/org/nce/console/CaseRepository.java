@@ -118,7 +118,9 @@ public final class CaseRepository implements AutoCloseable {
         Map<String, Object> doc = Map.of("at", System.currentTimeMillis(), "actor", actor, "action", action,
                 "target", target, "detail", detail);
         try {
-            es.index(i -> i.index(AUDIT).document(doc));
+            // require_alias: never auto-create a plain "nce-audit" index that would block the
+            // pipeline's versioned index behind that alias.
+            es.index(i -> i.index(AUDIT).document(doc).requireAlias(true));
         } catch (IOException | ElasticsearchException e) {
             // The read itself succeeded; an audit outage is logged, not hidden.
             System.err.println("audit write failed for " + action + " " + target + ": " + e.getMessage());
