@@ -13,7 +13,6 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.nce.model.DeadLetter;
 import org.nce.model.Frame;
 import org.nce.model.FrameCodec;
 import org.nce.model.Topics;
@@ -41,7 +40,7 @@ class DecodeFunctionTest {
 
     private List<String> reasons() {
         return harness.getSideOutput(DeadLetters.TAG) == null ? List.of()
-                : harness.getSideOutput(DeadLetters.TAG).stream().map(r -> ((DeadLetter) r.getValue()).reason()).toList();
+                : harness.getSideOutput(DeadLetters.TAG).stream().map(r -> r.getValue().reason()).toList();
     }
 
     @Test

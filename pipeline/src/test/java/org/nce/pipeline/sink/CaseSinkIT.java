@@ -27,7 +27,7 @@ class CaseSinkIT {
             EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(draft), true));
 
             // An officer decides and writes a note (what the console will do).
-            Map<String, Object> decided = new HashMap<>((Map) es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source());
+            Map<String, Object> decided = new HashMap<>(es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source());
             decided.put("status", "confirmed");
             decided.put("officer_note", "seen on site");
             es.client().index(i -> i.index(Es.CASES).id(id).document(decided));
