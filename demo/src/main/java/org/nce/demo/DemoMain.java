@@ -47,6 +47,8 @@ public final class DemoMain {
             }
         }
         Instant started = Instant.now();
+        // FFmpeg's per-stream notes (encoder profiles, container headers) would bury the status line.
+        org.nce.detectors.video.ClipReader.quietFfmpegLogs();
         Path home = Files.createDirectories(Path.of(env("NCE_HOME", ".nce"), "demo"));
         String mqttUrl = System.getenv("NCE_MQTT_URL");
         EmbeddedBroker broker = null;
