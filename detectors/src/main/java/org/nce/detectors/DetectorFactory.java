@@ -52,6 +52,20 @@ public final class DetectorFactory {
         throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
     }
 
+    /**
+     * Checks a detector's type and parameters without building it (no model is loaded), so a
+     * configuration can be validated on any machine. Throws naming the offending key.
+     */
+    public static void validate(String type, Map<String, Object> params) {
+        Map<String, Object> p = params == null ? Map.of() : params;
+        switch (type == null ? "" : type) {
+            case OPEN_BURNING -> config(type, FireConfig.class, FireConfig.defaults(), p);
+            case MUCK_DUMPING -> config(type, DumpingConfig.class, DumpingConfig.defaults(), p);
+            case UNLEASHED_DOG -> config(type, DogConfig.class, DogConfig.defaults(), p);
+            default -> throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
+        }
+    }
+
     /** Nested blocks (a detector's {@code model}) merge key by key rather than replacing the whole block. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> over) {

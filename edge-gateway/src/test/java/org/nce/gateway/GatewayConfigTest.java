@@ -23,6 +23,12 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theSampleConfigurationIsValid() throws Exception {
+        GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../deploy/config/gateway.sample.yaml"));
+        assertTrue(c.problems().isEmpty(), c.problems().toString());
+    }
+
+    @Test
     void unknownKeysAreRejected() {
         Exception e = assertThrows(Exception.class, () -> GatewayConfig.parse("site: s\ncamras: []\n"));
         assertTrue(e.getMessage().contains("camras"), e.getMessage());

@@ -189,6 +189,12 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
                 if (d.type() == null || !org.nce.detectors.DetectorFactory.knownTypes().contains(d.type())) {
                     out.add(key + ".detectors[" + j + "].type: unknown '" + d.type() + "', known: "
                             + org.nce.detectors.DetectorFactory.knownTypes());
+                } else {
+                    try {
+                        org.nce.detectors.DetectorFactory.validate(d.type(), d.params());
+                    } catch (IllegalArgumentException e) {
+                        out.add(key + ".detectors[" + j + "].params: " + e.getMessage());
+                    }
                 }
             }
         }

@@ -18,6 +18,23 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theSampleConfigurationIsValid() throws Exception {
+        PipelineConfig c = PipelineConfig.load(java.nio.file.Path.of("../deploy/config/pipeline.sample.yaml"));
+        assertTrue(c.problems().isEmpty(), c.problems().toString());
+        assertEquals(3, c.sensors().size());
+    }
+
+    @Test
+    void detectorParametersAreCheckedWithTheirKeys() throws Exception {
+        PipelineConfig c = PipelineConfig.parse("""
+                cameras:
+                  - {id: cam-1, site: s, detectors: [{type: open_burning, params: {flame_confirm_secs: 3}}]}
+                """);
+        assertTrue(c.problems().stream().anyMatch(x -> x.startsWith("cameras[0].detectors[0].params") && x.contains("flame_confirm_secs")),
+                c.problems().toString());
+    }
+
+    @Test
     void unknownKeysAreRejected() {
         Exception e = assertThrows(Exception.class, () -> PipelineConfig.parse("mqtt:\n  sever_uri: tcp://x:1\n"));
         assertTrue(e.getMessage().contains("sever_uri"), e.getMessage());
