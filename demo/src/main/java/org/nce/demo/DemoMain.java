@@ -80,6 +80,9 @@ public final class DemoMain {
         flinkConf.setString("taskmanager.memory.network.min", "32m");
         flinkConf.setString("taskmanager.memory.network.max", "32m");
         flinkConf.setString("taskmanager.numberOfTaskSlots", "2");
+        int metricsPort = Integer.parseInt(env("NCE_METRICS_PORT", "9249"));
+        flinkConf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flinkConf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
         NceJob.build(env, config);
         JobClient job = env.executeAsync("nce-demo");
@@ -94,7 +97,8 @@ public final class DemoMain {
 
         long ready = Duration.between(started, Instant.now()).toSeconds();
         System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/   API: http://localhost:%d/api/cases%n"
-                + "Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort);
+                + "Job metrics (Prometheus): http://localhost:%d/metrics   Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort,
+                metricsPort);
 
         EmbeddedBroker brokerRef = broker;
         Runnable shutdown = new Runnable() {
