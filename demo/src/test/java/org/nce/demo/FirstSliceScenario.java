@@ -77,6 +77,11 @@ abstract class FirstSliceScenario {
                 List.of(new CameraConfig(camera, Servers.SITE, List.of(new DetectorSpec("open_burning", null)))),
                 List.of(new SensorConfig(noise, Servers.SITE, "noise", "gb3096", "2", null, 10)));
         NceJob.prepareStores(config);
+        // Create the job's persistent sessions first, as a deployed pipeline has them: what the gateway
+        // and the meter publish while the job is still starting is queued, not lost.
+        for (int i = 0; i < config.mqtt().topics().size(); i++) {
+            createSession(s, config.mqtt().clientId() + "-" + i, config.mqtt().topics().get(i));
+        }
 
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "32m");
@@ -85,7 +90,6 @@ abstract class FirstSliceScenario {
         JobClient job = env.executeAsync("nce-first-slice-" + run);
         try (ConsoleServer console = new ConsoleServer(new ConsoleConfig("127.0.0.1", 0, s.esUrl(), s.s3Url(), "nce-evidence",
                 s.s3AccessKey(), s.s3SecretKey())).start()) {
-            Thread.sleep(3000); // the source subscribes when the job's tasks are up
             GatewayConfig gw = new GatewayConfig(Servers.SITE, new GatewayConfig.Mqtt(s.mqttUrl(), s.siteUser(), "NCE_IT_UNUSED"),
                     List.of(new GatewayConfig.Camera(camera, "scene:open-fire", 10.0, 80, null, true)), List.of());
             try (Gateway gateway = new Gateway(gw, s.mqttPassword()).start();
@@ -151,6 +155,20 @@ abstract class FirstSliceScenario {
         } finally {
             job.cancel().get();
         }
+    }
+
+    static void createSession(Servers s, String clientId, String topic) throws Exception {
+        org.eclipse.paho.mqttv5.client.MqttClient c = new org.eclipse.paho.mqttv5.client.MqttClient(s.mqttUrl(), clientId,
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        org.eclipse.paho.mqttv5.client.MqttConnectionOptions o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        o.setUserName(s.pipelineUser());
+        o.setPassword(s.mqttPassword().getBytes(StandardCharsets.UTF_8));
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(600L);
+        c.connect(o);
+        c.subscribe(topic, 1);
+        c.disconnect();
+        c.close();
     }
 
     static JsonNode evidenceOfKind(JsonNode c, String kind) {

@@ -80,6 +80,20 @@ class MqttSourceIT {
         return env.executeAsync(run);
     }
 
+    /** Subscribes once with a persistent session and leaves: the broker now queues for that client id. */
+    static void createSession(String clientId, String topic) throws Exception {
+        MqttClient c = new MqttClient(URL, clientId, new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setUserName("nce-pipeline");
+        o.setPassword(PASSWORD.getBytes(StandardCharsets.UTF_8));
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(600L);
+        c.connect(o);
+        c.subscribe(topic, 1);
+        c.disconnect();
+        c.close();
+    }
+
     static Set<String> awaitReceived(String run, int n, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
@@ -98,9 +112,11 @@ class MqttSourceIT {
         String topic = "nce/site-test/camera/src-it-" + id + "/frame";
         String clientId = "nce-src-it-" + id;
 
-        // First job: subscribes (creating the persistent session), receives, never checkpoints.
+        // The session exists before any job runs (as it does for a deployed pipeline), so no message
+        // can slip past while the first job is still starting.
+        createSession(clientId + "-0", topic);
+        // First job: receives, never checkpoints.
         JobClient first = start("first-" + id, topic, clientId, 0);
-        Thread.sleep(4000);
         MqttClient gw = new MqttClient(URL, "gw-src-it-" + id, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName("site-test");
