@@ -20,7 +20,7 @@ class JsonTest {
     @Test
     void caseRoundTrips() {
         CaseRecord c = new CaseRecord("case-1", EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-1", "site-1",
-                5L, List.of("a1"), List.of(new EvidenceRef("k", "0".repeat(64), "video/mp4", 10, "clip")), "s", "l");
+                5L, List.of("a1"), List.of(new EvidenceRef("k", "0".repeat(64), "video/mp4", 10, "clip")), "s", "l", 6L);
         assertEquals(c, Json.read(Json.write(c), CaseRecord.class));
     }
 

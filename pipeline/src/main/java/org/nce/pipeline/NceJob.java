@@ -136,7 +136,8 @@ public final class NceJob {
         evidenced.sinkTo(new EsSink<EvidencedAlert>(esUrl, NceJob::alertDocuments)).uid("alerts-sink").name("nce-alerts + nce-evidence");
 
         evidenced.keyBy(ea -> CaseBuilderFunction.key(ea.alert()))
-                .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().timezone()))
+                .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().timezone(),
+                        new org.nce.pipeline.sink.EsOpenCaseLookup(esUrl)))
                 .uid("cases").name("cases")
                 .sinkTo(new EsSink<CaseRecord>(esUrl, c -> List.of(new EsDoc(Es.CASES, c.id(), Es.toSource(c), true))))
                 .uid("cases-sink").name("nce-cases");

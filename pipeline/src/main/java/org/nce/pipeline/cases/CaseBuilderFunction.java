@@ -23,20 +23,24 @@ import org.nce.pipeline.ingest.DeadLetters;
  * Opens and grows draft cases, keyed by {@link #key(Alert) subject and violation type}. Alerts on the
  * same subject and type within the merge window join the open case instead of opening another
  * (综合查一次: one comprehensive inspection instead of many). A redelivered alert (same id) changes
- * nothing. Every change emits the whole case; the sink indexes it by its deterministic id.
+ * nothing. Every change emits the whole case; the sink indexes it by its deterministic id. When the
+ * job holds no case for a subject (a new deployment), it first asks the {@link OpenCaseLookup} for a
+ * draft still inside the window, so a redeployment joins the open case instead of doubling it.
  */
 public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedAlert, CaseRecord> {
     private static final long serialVersionUID = 1L;
 
     private final long mergeWindowMs;
     private final String timezone;
+    private final OpenCaseLookup lookup;
     private transient ValueState<CaseRecord> openCase;
-    private transient ValueState<Long> lastAlertAt;
     private transient Counter opened;
+    private transient Counter continued;
 
-    public CaseBuilderFunction(int mergeWindowHours, String timezone) {
+    public CaseBuilderFunction(int mergeWindowHours, String timezone, OpenCaseLookup lookup) {
         this.mergeWindowMs = mergeWindowHours * 3_600_000L;
         this.timezone = timezone;
+        this.lookup = lookup;
     }
 
     public static String key(Alert a) {
@@ -44,40 +48,52 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
     }
 
     @Override
-    public void open(OpenContext ctx) {
+    public void open(OpenContext ctx) throws java.io.IOException {
         openCase = getRuntimeContext().getState(new ValueStateDescriptor<>("open-case", CaseRecord.class));
-        lastAlertAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-alert-at", Long.class));
         opened = getRuntimeContext().getMetricGroup().counter("casesOpened");
+        continued = getRuntimeContext().getMetricGroup().counter("casesContinued");
+        lookup.open();
+    }
+
+    @Override
+    public void close() throws Exception {
+        lookup.close();
+        super.close();
     }
 
     @Override
     public void processElement(EvidencedAlert ea, Context ctx, Collector<CaseRecord> out) throws Exception {
         Alert a = ea.alert();
         CaseRecord current = openCase.value();
-        Long last = lastAlertAt.value();
+        if (current == null) {
+            current = lookup.newestDraft(a.subject(), a.type(), a.eventTimeMs() - mergeWindowMs).orElse(null);
+            if (current != null) {
+                continued.inc();
+            }
+        }
         if (current != null && current.alertIds().contains(a.alertId())) {
             // Same alert again (at-least-once delivery): merge any evidence it brings, add nothing else.
             CaseRecord merged = withEvidence(current, ea.evidence());
+            openCase.update(merged);
             if (!merged.equals(current)) {
-                openCase.update(merged);
                 out.collect(merged);
             }
             return;
         }
         CaseRecord next;
-        if (current != null && last != null && a.eventTimeMs() - last <= mergeWindowMs) {
+        if (current != null && a.eventTimeMs() - current.lastAlertAt() <= mergeWindowMs) {
             List<String> ids = new ArrayList<>(current.alertIds());
             ids.add(a.alertId());
             next = withEvidence(new CaseRecord(current.id(), current.type(), current.status(), current.subject(),
                     current.siteId(), current.openedAt(), ids, current.evidence(), summary(a, ids.size()),
-                    current.legalBasis()), ea.evidence());
+                    current.legalBasis(), Math.max(current.lastAlertAt(), a.eventTimeMs())), ea.evidence());
         } else {
             opened.inc();
             next = new CaseRecord(caseId(a), a.type(), CaseRecord.STATUS_DRAFT, a.subject(), a.siteId(),
-                    a.eventTimeMs(), List.of(a.alertId()), ea.evidence(), summary(a, 1), LegalBasis.of(a.type()));
+                    a.eventTimeMs(), List.of(a.alertId()), ea.evidence(), summary(a, 1), LegalBasis.of(a.type()),
+                    a.eventTimeMs());
         }
         openCase.update(next);
-        lastAlertAt.update(Math.max(a.eventTimeMs(), last == null ? 0 : last));
         out.collect(next);
     }
 
@@ -97,6 +113,6 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
         c.evidence().forEach(e -> byKey.put(e.key(), e));
         more.forEach(e -> byKey.put(e.key(), e));
         return new CaseRecord(c.id(), c.type(), c.status(), c.subject(), c.siteId(), c.openedAt(), c.alertIds(),
-                new ArrayList<>(byKey.values()), c.summary(), c.legalBasis());
+                new ArrayList<>(byKey.values()), c.summary(), c.legalBasis(), c.lastAlertAt());
     }
 }

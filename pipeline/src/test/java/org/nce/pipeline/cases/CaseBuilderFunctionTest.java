@@ -25,7 +25,11 @@ class CaseBuilderFunctionTest {
     }
 
     static List<CaseRecord> run(List<EvidencedAlert> alerts) throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CaseBuilderFunction(24, "Asia/Shanghai")),
+        return run(alerts, OpenCaseLookup.none());
+    }
+
+    static List<CaseRecord> run(List<EvidencedAlert> alerts, OpenCaseLookup lookup) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CaseBuilderFunction(24, "Asia/Shanghai", lookup)),
                 (EvidencedAlert ea) -> CaseBuilderFunction.key(ea.alert()), Types.STRING)) {
             h.open();
             for (EvidencedAlert ea : alerts) {
@@ -54,6 +58,39 @@ class CaseBuilderFunctionTest {
         assertEquals(2, out.size());
         assertNotEquals(out.get(0).id(), out.get(1).id());
         assertEquals(1, out.get(1).alertIds().size());
+    }
+
+    /** A store holding one earlier draft, as a previous deployment left it. */
+    static final class OneDraft implements OpenCaseLookup {
+        private static final long serialVersionUID = 1L;
+        final CaseRecord draft;
+
+        OneDraft(CaseRecord draft) {
+            this.draft = draft;
+        }
+
+        @Override
+        public void open() {
+        }
+
+        @Override
+        public java.util.Optional<CaseRecord> newestDraft(String subject, EventType type, long notBefore) {
+            boolean match = draft.subject().equals(subject) && draft.type() == type && draft.lastAlertAt() >= notBefore;
+            return match ? java.util.Optional.of(draft) : java.util.Optional.empty();
+        }
+    }
+
+    @Test
+    void aNewDeploymentJoinsTheOpenDraftInsteadOfDoublingIt() throws Exception {
+        long t = 1_780_000_000_000L;
+        CaseRecord earlier = run(List.of(alert("cam-1", t, "k1"))).get(0);
+        List<CaseRecord> out = run(List.of(alert("cam-1", t + 3 * H, "k2"), alert("cam-1", t, "k1")), new OneDraft(earlier));
+        assertEquals(1, out.size(), "the redelivered first alert adds nothing");
+        assertEquals(earlier.id(), out.get(0).id());
+        assertEquals(2, out.get(0).alertIds().size());
+        assertEquals(t + 3 * H, out.get(0).lastAlertAt());
+        // Outside the window the old draft is not offered, and a new case opens.
+        assertNotEquals(earlier.id(), run(List.of(alert("cam-1", t + 30 * H, "k3")), new OneDraft(earlier)).get(0).id());
     }
 
     @Test

@@ -1,0 +1,59 @@
+package org.nce.pipeline.sink;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.nce.model.CaseRecord;
+import org.nce.model.EventType;
+import org.nce.pipeline.cases.OpenCaseLookup;
+
+/** {@link OpenCaseLookup} over the {@code nce-cases} alias. */
+public final class EsOpenCaseLookup implements OpenCaseLookup {
+    private static final long serialVersionUID = 1L;
+
+    private final String url;
+    private transient Es.Handle es;
+
+    public EsOpenCaseLookup(String url) {
+        this.url = url;
+    }
+
+    @Override
+    public void open() {
+        es = Es.connect(url);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Optional<CaseRecord> newestDraft(String subject, EventType type, long notBefore) throws IOException {
+        try {
+            SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
+                    .query(q -> q.bool(b -> b
+                            .filter(f -> f.term(t -> t.field("subject").value(FieldValue.of(subject))))
+                            .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type.wireName()))))
+                            .filter(f -> f.term(t -> t.field("status").value(FieldValue.of(CaseRecord.STATUS_DRAFT))))
+                            .filter(f -> f.range(g -> g.number(n -> n.field("last_alert_at").gte((double) notBefore))))))
+                    .sort(o -> o.field(f -> f.field("last_alert_at").order(SortOrder.Desc))), Map.class);
+            if (r.hits().hits().isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (es != null) {
+            es.close();
+        }
+    }
+}
