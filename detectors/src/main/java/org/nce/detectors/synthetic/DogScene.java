@@ -81,23 +81,8 @@ public final class DogScene implements SyntheticScene {
     }
 
     @Override
-    public int width() {
-        return WIDTH;
-    }
-
-    @Override
-    public int height() {
-        return HEIGHT;
-    }
-
-    @Override
-    public double fps() {
-        return FPS;
-    }
-
-    @Override
-    public int frameCount() {
-        return FRAMES;
+    public Format format() {
+        return new Format(WIDTH, HEIGHT, FPS, FRAMES);
     }
 
     @Override

@@ -96,23 +96,8 @@ public final class DumpingScene implements SyntheticScene {
     }
 
     @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return FPS;
-    }
-
-    @Override
-    public int frameCount() {
-        return FRAMES;
+    public Format format() {
+        return new Format(width, height, FPS, FRAMES);
     }
 
     @Override

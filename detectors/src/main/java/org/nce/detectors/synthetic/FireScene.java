@@ -83,23 +83,8 @@ public final class FireScene implements SyntheticScene {
     }
 
     @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public double fps() {
-        return fps;
-    }
-
-    @Override
-    public int frameCount() {
-        return frames;
+    public Format format() {
+        return new Format(width, height, fps, frames);
     }
 
     @Override

@@ -15,15 +15,29 @@ public interface SyntheticScene {
     record Truth(EventType event, int firstFrame, int lastFrame) {
     }
 
+    /** Frame size, playback rate and length of a scene. */
+    record Format(int width, int height, double fps, int frames) {
+    }
+
     String name();
 
-    int width();
+    Format format();
 
-    int height();
+    default int width() {
+        return format().width();
+    }
 
-    double fps();
+    default int height() {
+        return format().height();
+    }
 
-    int frameCount();
+    default double fps() {
+        return format().fps();
+    }
+
+    default int frameCount() {
+        return format().frames();
+    }
 
     /** Renders frame {@code index} as a new BGR CV_8UC3 Mat the caller owns and must close. */
     Mat render(int index);
