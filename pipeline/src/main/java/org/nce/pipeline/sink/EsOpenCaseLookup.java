@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.json.JsonData;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,8 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
                             .filter(f -> f.term(t -> t.field("subject").value(FieldValue.of(subject))))
                             .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type.wireName()))))
                             .filter(f -> f.term(t -> t.field("status").value(FieldValue.of(CaseRecord.STATUS_DRAFT))))
-                            .filter(f -> f.range(g -> g.number(n -> n.field("last_alert_at").gte((double) notBefore))))))
+                            // An integer epoch-millis bound: valid for the date mapping, and for a long one.
+                            .filter(f -> f.range(g -> g.untyped(u -> u.field("last_alert_at").gte(JsonData.of(notBefore)))))))
                     .sort(o -> o.field(f -> f.field("last_alert_at").order(SortOrder.Desc))), Map.class);
             if (r.hits().hits().isEmpty()) {
                 return Optional.empty();
