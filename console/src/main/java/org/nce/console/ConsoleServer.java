@@ -9,9 +9,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +88,7 @@ public final class ConsoleServer implements AutoCloseable {
                 sendJson(ex, 404, Map.of("error", "no evidence object " + key));
                 return;
             }
-            String actual = sha256(obj.get().bytes());
+            String actual = org.nce.model.Hashes.sha256(obj.get().bytes());
             String recorded = repo.evidenceSha256(key).orElse(obj.get().sha256Metadata());
             boolean verified = actual.equals(recorded) && actual.equals(obj.get().sha256Metadata());
             repo.audit(actor(ex), "evidence.read", key, verified ? "hash verified" : "HASH MISMATCH: recorded " + recorded + ", actual " + actual);
@@ -178,14 +175,6 @@ public final class ConsoleServer implements AutoCloseable {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
-        }
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

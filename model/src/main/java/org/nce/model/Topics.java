@@ -24,29 +24,24 @@ public final class Topics {
     /** What a topic carries, or {@link Kind#UNKNOWN}. */
     public enum Kind { FRAME, READING, UNKNOWN }
 
-    public static Kind kindOf(String topic) {
+    /** A topic taken apart once: what it carries, and for well-formed topics its site and device. */
+    public record Parsed(Kind kind, String site, String device) {
+        static final Parsed UNKNOWN = new Parsed(Kind.UNKNOWN, null, null);
+    }
+
+    public static Parsed parse(String topic) {
         if (topic == null) {
-            return Kind.UNKNOWN;
+            return Parsed.UNKNOWN;
         }
         String[] p = topic.split("/", -1);
         if (p.length == 5 && ROOT.equals(p[0]) && !p[1].isEmpty() && !p[3].isEmpty()) {
             if ("camera".equals(p[2]) && "frame".equals(p[4])) {
-                return Kind.FRAME;
+                return new Parsed(Kind.FRAME, p[1], p[3]);
             }
             if ("sensor".equals(p[2]) && "reading".equals(p[4])) {
-                return Kind.READING;
+                return new Parsed(Kind.READING, p[1], p[3]);
             }
         }
-        return Kind.UNKNOWN;
-    }
-
-    /** The site segment of a well-formed topic. */
-    public static String siteOf(String topic) {
-        return topic.split("/", -1)[1];
-    }
-
-    /** The device (camera or sensor) segment of a well-formed topic. */
-    public static String deviceOf(String topic) {
-        return topic.split("/", -1)[3];
+        return Parsed.UNKNOWN;
     }
 }

@@ -87,6 +87,18 @@ public final class ClipReader implements AutoCloseable {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
+    /**
+     * JavaCV 1.5.13 derives channels as stride / width, so a narrow frame whose padded row is
+     * >= 4x its width (96 px: 288 bytes padded to 384) comes out as "4 channels" and a Mat over it
+     * would read garbage. A grabber delivering BGR24 always has 3 channels; say so. For every
+     * FFmpeg grabber of the project (clips here, cameras in the gateway).
+     */
+    public static void fixChannels(Frame frame, FFmpegFrameGrabber grabber) {
+        if (frame.imageChannels != 3 && grabber.getPixelFormat() == avutil.AV_PIX_FMT_BGR24) {
+            frame.imageChannels = 3;
+        }
+    }
+
     public Path path() {
         return path;
     }
@@ -143,12 +155,7 @@ public final class ClipReader implements AutoCloseable {
             if (frame.image == null) {
                 continue; // defensive: grabImage should only return video frames
             }
-            if (frame.imageChannels != 3 && grabber.getPixelFormat() == avutil.AV_PIX_FMT_BGR24) {
-                // JavaCV 1.5.13 derives channels as stride / width, so a narrow frame whose
-                // padded row is >= 4x its width (96 px: 288 bytes padded to 384) comes out as
-                // "4 channels" and the Mat would read garbage. The data is BGR24; say so.
-                frame.imageChannels = 3;
-            }
+            fixChannels(frame, grabber);
             Mat mat = converter.convert(frame);
             if (mat == null || mat.empty()) {
                 continue;

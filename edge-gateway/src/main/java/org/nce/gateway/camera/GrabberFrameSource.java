@@ -41,11 +41,7 @@ public final class GrabberFrameSource implements FrameSource {
                 return null;
             }
         }
-        if (f.imageChannels != 3 && grabber.getPixelFormat() == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24) {
-            // JavaCV 1.5.13 derives channels from stride / width; narrow frames with padded rows
-            // come out as "4 channels" (see ClipReader). The data is BGR24.
-            f.imageChannels = 3;
-        }
+        org.nce.detectors.video.ClipReader.fixChannels(f, grabber);
         return converter.convert(f).clone();
     }
 

@@ -17,7 +17,7 @@ import org.nce.model.Alert;
 import org.nce.model.CaseRecord;
 import org.nce.model.EvidenceRef;
 import org.nce.model.EvidencedAlert;
-import org.nce.pipeline.ingest.DeadLetters;
+import org.nce.model.Hashes;
 
 /**
  * Opens and grows draft cases, keyed by {@link #key(Alert) subject and violation type}. Alerts on the
@@ -100,7 +100,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
     private String caseId(Alert a) {
         String day = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneId.of(timezone))
                 .format(Instant.ofEpochMilli(a.eventTimeMs()));
-        return "case-" + day + "-" + a.type().wireName() + "-" + DeadLetters.sha256(a.alertId().getBytes()).substring(0, 10);
+        return "case-" + day + "-" + a.type().wireName() + "-" + Hashes.sha256(a.alertId().getBytes()).substring(0, 10);
     }
 
     private static String summary(Alert a, int alerts) {

@@ -4,7 +4,7 @@ import java.io.FileNotFoundException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nce.model.EvidenceRef;
-import org.nce.pipeline.ingest.DeadLetters;
+import org.nce.model.Hashes;
 
 /** An evidence store in memory, for unit tests of the stages around it. */
 public final class InMemoryEvidenceStore implements EvidenceStore {
@@ -13,7 +13,7 @@ public final class InMemoryEvidenceStore implements EvidenceStore {
     @Override
     public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata) {
         objects.put(key, bytes.clone());
-        return new EvidenceRef(key, DeadLetters.sha256(bytes), contentType, bytes.length, kind);
+        return new EvidenceRef(key, Hashes.sha256(bytes), contentType, bytes.length, kind);
     }
 
     @Override

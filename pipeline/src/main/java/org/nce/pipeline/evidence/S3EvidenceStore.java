@@ -13,9 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.nce.model.EvidenceRef;
-import org.nce.pipeline.ingest.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.nce.model.Hashes;
 
 /**
  * Evidence in an S3-compatible bucket (MinIO in production, S3Proxy on a developer machine) through
@@ -51,7 +51,7 @@ public final class S3EvidenceStore implements EvidenceStore {
     @Override
     public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata)
             throws IOException {
-        String sha = DeadLetters.sha256(bytes);
+        String sha = Hashes.sha256(bytes);
         Map<String, String> meta = new HashMap<>(metadata);
         meta.put("sha256", sha);
         meta.put("kind", kind);

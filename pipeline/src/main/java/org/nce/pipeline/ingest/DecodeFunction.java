@@ -49,12 +49,13 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
     @Override
     public void processElement(MqttRecord m, Context ctx, Collector<Frame> out) {
         try {
-            Topics.Kind kind = Topics.kindOf(m.topic());
+            Topics.Parsed topic = Topics.parse(m.topic());
+            Topics.Kind kind = topic.kind();
             if (kind == Topics.Kind.UNKNOWN) {
                 throw new IllegalArgumentException("unknown topic (expected nce/<site>/camera/<id>/frame or nce/<site>/sensor/<id>/reading)");
             }
-            String device = Topics.deviceOf(m.topic());
-            String site = Topics.siteOf(m.topic());
+            String device = topic.device();
+            String site = topic.site();
             String registeredSite = siteByDevice.get(device);
             if (registeredSite == null) {
                 throw new IllegalArgumentException("unknown device '" + device + "' (not in the pipeline's cameras or sensors)");

@@ -28,8 +28,8 @@ import org.nce.model.Frame;
 import org.nce.model.SensorKind;
 import org.nce.model.SensorReading;
 import org.nce.pipeline.config.PipelineConfig.SensorConfig;
-import org.nce.pipeline.ingest.DeadLetters;
 import org.nce.pipeline.sensor.SensorLimits;
+import org.nce.model.Hashes;
 
 class EvidenceWriterTest {
 
@@ -58,7 +58,7 @@ class EvidenceWriterTest {
 
         assertEquals(List.of("clip", "keyframe", "keyframe-annotated"), out.evidence().stream().map(EvidenceRef::kind).toList());
         for (EvidenceRef r : out.evidence()) {
-            assertEquals(DeadLetters.sha256(store.get(r.key())), r.sha256());
+            assertEquals(Hashes.sha256(store.get(r.key())), r.sha256());
             assertTrue(r.key().contains("site-a/cam-1/"), r.key());
         }
         assertArrayEquals(frames.get(10).jpeg(), store.get(out.evidence().get(1).key()), "key frame is stored byte for byte");

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.nce.model.EvidenceRef;
-import org.nce.pipeline.ingest.DeadLetters;
+import org.nce.model.Hashes;
 
 /** The evidence store against the S3-compatible server that {@code ./nce test} starts (S3Proxy). */
 class S3EvidenceStoreIT {
@@ -32,7 +32,7 @@ class S3EvidenceStoreIT {
         EvidenceRef first = store.put(key, bytes, "application/octet-stream", "clip", Map.of("alert-id", "a1"));
         EvidenceRef again = store.put(key, bytes, "application/octet-stream", "clip", Map.of("alert-id", "a1"));
         assertEquals(first, again);
-        assertEquals(DeadLetters.sha256(bytes), first.sha256());
+        assertEquals(Hashes.sha256(bytes), first.sha256());
         assertArrayEquals(bytes, store.get(key));
         var stat = store.client().statObject(StatObjectArgs.builder().bucket("nce-evidence").object(key).build());
         assertEquals(first.sha256(), stat.userMetadata().get("sha256"));
