@@ -1,5 +1,8 @@
 package org.nce.detectors.dog;
 
+import java.util.List;
+import org.nce.detectors.ActiveHours;
+import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.YoloConfig;
 
 /**
@@ -24,11 +27,18 @@ import org.nce.detectors.objects.YoloConfig;
  * @param trackCoastMs       how long a track survives without a detection, > 0
  * @param quietMs            after a report, no new report until no dog has been alone for this long,
  *                           >= 0
+ * @param zones              where a loose dog matters (a park lawn, a school gate), polygons in
+ *                           normalized [0,1] image coordinates; a dog counts while the bottom centre
+ *                           of its box (its paws) is inside one of them. Persons count anywhere: an
+ *                           owner may stand outside the zone. Default: the whole frame
+ * @param activeHours        optional local time window {@code "HH:mm-HH:mm"} (may wrap midnight);
+ *                           null = always. Outside it nothing is analysed; see {@link ActiveHours}
+ * @param timeZone           zone {@code activeHours} is read in (IANA id)
  */
 public record DogConfig(YoloConfig model, double dogScore, double personScore, double leashHeights,
                         long unleashedMs, int minDogHits, long detectIntervalMs, long idleIntervalMs,
                         int motionWidth, int motionPixelDelta, double motionFraction, long trackCoastMs,
-                        long quietMs) {
+                        long quietMs, List<Polygon> zones, String activeHours, String timeZone) {
 
     public DogConfig {
         if (model == null) {
@@ -67,6 +77,20 @@ public record DogConfig(YoloConfig model, double dogScore, double personScore, d
         if (quietMs < 0) {
             throw new IllegalArgumentException("quiet_ms must be >= 0, got " + quietMs);
         }
+        if (zones == null) {
+            zones = List.of(Polygon.fullFrame());
+        }
+        if (zones.isEmpty()) {
+            throw new IllegalArgumentException("zones must list at least one polygon (use [[0,0],[1,0],[1,1],[0,1]]"
+                    + " for the whole frame)");
+        }
+        for (int i = 0; i < zones.size(); i++) {
+            if (zones.get(i) == null) {
+                throw new IllegalArgumentException("zones[" + i + "] is null");
+            }
+        }
+        zones = List.copyOf(zones);
+        ActiveHours.parse(activeHours, timeZone);
     }
 
     private static void requireUnit(String key, double v) {
@@ -78,41 +102,65 @@ public record DogConfig(YoloConfig model, double dogScore, double personScore, d
     /** No model configured; see the doc for why each value. */
     public static DogConfig defaults() {
         return new DogConfig(YoloConfig.defaults(), 0.3, 0.3, 1.0, 1000, 3, 200, 2000, 160, 12, 0.002,
-                4000, 10_000);
+                4000, 10_000, List.of(Polygon.fullFrame()), null, "Asia/Shanghai");
     }
 
     public DogConfig withModel(YoloConfig m) {
         return new DogConfig(m, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withUnleashedMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, ms, minDogHits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withDetectIntervalMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, ms,
-                Math.max(ms, idleIntervalMs), motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                Math.max(ms, idleIntervalMs), motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withScores(double dog, double person) {
         return new DogConfig(model, dog, person, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withLeashHeights(double k) {
         return new DogConfig(model, dogScore, personScore, k, unleashedMs, minDogHits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withMinDogHits(int hits) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, hits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone);
     }
 
     public DogConfig withTrackCoastMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
-                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, ms, quietMs);
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, ms, quietMs,
+                zones, activeHours, timeZone);
+    }
+
+    public DogConfig withZones(List<Polygon> newZones) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                newZones, activeHours, timeZone);
+    }
+
+    public DogConfig withActiveHours(String hours) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, hours, timeZone);
+    }
+
+    /** The parsed {@code active_hours} / {@code time_zone} pair. */
+    public ActiveHours schedule() {
+        return ActiveHours.parse(activeHours, timeZone);
     }
 }

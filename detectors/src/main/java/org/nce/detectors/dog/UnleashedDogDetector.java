@@ -16,8 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.nce.detectors.ActiveHours;
 import org.nce.detectors.Detector;
 import org.nce.detectors.FrameMeta;
+import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.CocoClasses;
 import org.nce.detectors.objects.ObjectDetector;
 import org.nce.detectors.objects.ObjectDetector.DetectedObject;
@@ -62,6 +64,7 @@ public final class UnleashedDogDetector implements Detector {
     private static final double SAME_OBJECT_IOU = 0.5;
 
     private final DogConfig config;
+    private final ActiveHours activeHours;
     private final ObjectDetector objects;
     private final boolean ownsObjects;
     private final IouTracker tracker;
@@ -77,6 +80,8 @@ public final class UnleashedDogDetector implements Detector {
     private long lastAloneMs;
     private long frames;
     private long networkRuns;
+    private int frameW;
+    private int frameH;
 
     /** What the detector remembers about one dog track. */
     private static final class DogState {
@@ -97,6 +102,7 @@ public final class UnleashedDogDetector implements Detector {
 
     private UnleashedDogDetector(DogConfig config, ObjectDetector objects, boolean ownsObjects, String disabledWhy) {
         this.config = config;
+        this.activeHours = config.schedule();
         this.objects = objects;
         this.ownsObjects = ownsObjects;
         this.tracker = new IouTracker(new IouTracker.Config(0.2, 1.0, config.trackCoastMs(), 0.5, 1000));
@@ -155,8 +161,18 @@ public final class UnleashedDogDetector implements Detector {
         if (objects == null) {
             return List.of();
         }
-        frames++;
         long t = meta.timestampMs();
+        if (!activeHours.includes(t)) {
+            // Nothing analysed; tracks and clocks would be stale when the window opens again.
+            tracker.clear();
+            dogs.clear();
+            eventActive = false;
+            ranOnce = false;
+            return List.of();
+        }
+        frames++;
+        frameW = bgrFrame.cols();
+        frameH = bgrFrame.rows();
         boolean motion = motion(bgrFrame);
         long interval = motion || !tracker.tracks().isEmpty() ? config.detectIntervalMs() : config.idleIntervalMs();
         if (ranOnce && t - lastRunMs < interval) {
@@ -206,6 +222,10 @@ public final class UnleashedDogDetector implements Detector {
                 continue;
             }
             DogState st = dogs.computeIfAbsent(dog.id(), id -> new DogState());
+            if (!inZone(dog.box())) {
+                st.aloneSinceMs = -1; // a loose dog only matters where the camera's zones say
+                continue;
+            }
             String near = nearestPersonWithinLeash(dog.box(), persons);
             if (near != null) {
                 st.aloneSinceMs = -1; // someone could be holding it: start over
@@ -239,6 +259,21 @@ public final class UnleashedDogDetector implements Detector {
                 best.id(), (t - bestState.aloneSinceMs) / 1000.0, bestState.why, bestState.aloneHits, meanScore);
         return List.of(new Detection(EventType.UNLEASHED_DOG, Math.min(1.0, meanScore), List.of(best.box()),
                 bestState.aloneSinceSeq, seq, reason));
+    }
+
+    /** Whether the dog's paws (the bottom centre of its box) stand in one of the configured zones. */
+    private boolean inZone(Box dog) {
+        double x = (dog.x() + dog.w() / 2.0) / Math.max(1, frameW);
+        double y = (dog.y() + dog.h()) / (double) Math.max(1, frameH);
+        // Just inside the frame: a box touching the bottom edge must still be "in" a full-frame zone.
+        double cx = Math.min(Math.nextDown(1.0), Math.max(0, x));
+        double cy = Math.min(Math.nextDown(1.0), Math.max(0, y));
+        for (Polygon zone : config.zones()) {
+            if (zone.contains(cx, cy)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A description of the first person close enough to hold this dog's leash, or null. */

@@ -1,6 +1,7 @@
 package org.nce.detectors.dumping;
 
 import java.util.List;
+import org.nce.detectors.ActiveHours;
 import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.YoloConfig;
 
@@ -43,6 +44,10 @@ import org.nce.detectors.objects.YoloConfig;
  *                                motorcycle, bus, truck) for {@link MuckDumpingDetector#create}; a model
  *                                without paths (the default; null is read as that) = none: the actor
  *                                gate then uses moving blobs
+ * @param activeHours             optional local time window {@code "HH:mm-HH:mm"} (may wrap midnight,
+ *                                e.g. {@code "20:00-06:00"} for night-time dumping); null = always.
+ *                                Outside it nothing is analysed; see {@link ActiveHours}
+ * @param timeZone                zone {@code activeHours} is read in (IANA id)
  */
 public record DumpingConfig(
         List<Polygon> zones,
@@ -58,7 +63,9 @@ public record DumpingConfig(
         double minTextureChange,
         double quietSeconds,
         int workWidth,
-        YoloConfig actorModel) {
+        YoloConfig actorModel,
+        String activeHours,
+        String timeZone) {
 
     public DumpingConfig {
         if (zones == null || zones.isEmpty()) {
@@ -97,6 +104,7 @@ public record DumpingConfig(
         if (workWidth < 64 || workWidth > 1280) {
             throw new IllegalArgumentException("workWidth must be in [64, 1280] pixels, got " + workWidth);
         }
+        ActiveHours.parse(activeHours, timeZone);
     }
 
     private static void requireRange(String key, double value, double min, double max) {
@@ -107,31 +115,42 @@ public record DumpingConfig(
 
     public static DumpingConfig defaults() {
         return new DumpingConfig(List.of(Polygon.fullFrame()), 0.003, 2.0, 60, 0.4, true, 10, 0.005, true, 15,
-                0.6, 60, 160, YoloConfig.defaults());
+                0.6, 60, 160, YoloConfig.defaults(), null, "Asia/Shanghai");
     }
 
     public DumpingConfig withZones(List<Polygon> newZones) {
         return new DumpingConfig(newZones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth, actorModel);
+                minTextureChange, quietSeconds, workWidth, actorModel, activeHours, timeZone);
     }
 
     public DumpingConfig withMinStaticSeconds(double seconds) {
         return new DumpingConfig(zones, minAreaFraction, seconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth, actorModel);
+                minTextureChange, quietSeconds, workWidth, actorModel, activeHours, timeZone);
     }
 
     public DumpingConfig withIlluminationCompensation(boolean on) {
         return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, on, diffThreshold,
-                minTextureChange, quietSeconds, workWidth, actorModel);
+                minTextureChange, quietSeconds, workWidth, actorModel, activeHours, timeZone);
     }
 
     public DumpingConfig withActorModel(YoloConfig model) {
         return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth, model);
+                minTextureChange, quietSeconds, workWidth, model, activeHours, timeZone);
+    }
+
+    public DumpingConfig withActiveHours(String hours) {
+        return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
+                requireActor, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
+                minTextureChange, quietSeconds, workWidth, actorModel, hours, timeZone);
+    }
+
+    /** The parsed {@code active_hours} / {@code time_zone} pair. */
+    public ActiveHours schedule() {
+        return ActiveHours.parse(activeHours, timeZone);
     }
 
     /** True when {@link #actorModel} names a model file (it may still fail to load). */
@@ -142,6 +161,6 @@ public record DumpingConfig(
     public DumpingConfig withRequireActor(boolean on) {
         return new DumpingConfig(zones, minAreaFraction, minStaticSeconds, longTermSeconds, shortTermSeconds,
                 on, actorLookbackSeconds, minActorAreaFraction, illuminationCompensation, diffThreshold,
-                minTextureChange, quietSeconds, workWidth, actorModel);
+                minTextureChange, quietSeconds, workWidth, actorModel, activeHours, timeZone);
     }
 }

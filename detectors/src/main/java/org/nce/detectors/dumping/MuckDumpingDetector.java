@@ -30,6 +30,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point2d;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.nce.detectors.ActiveHours;
 import org.nce.detectors.Detector;
 import org.nce.detectors.FrameMeta;
 import org.nce.detectors.geometry.Polygon;
@@ -130,6 +131,7 @@ public final class MuckDumpingDetector implements Detector {
     private static final float RELATIVE_THRESHOLD = 0.08f;
 
     private final DumpingConfig config;
+    private final ActiveHours activeHours;
     private final ObjectDetector actorDetector;
     /** True when {@link #create} built the network: this detector then closes and counts it. */
     private final boolean ownsActorDetector;
@@ -218,12 +220,14 @@ public final class MuckDumpingDetector implements Detector {
             throw new IllegalArgumentException("config is required");
         }
         this.config = config;
+        this.activeHours = config.schedule();
         this.actorDetector = actorDetector;
         this.ownsActorDetector = false;
     }
 
     private MuckDumpingDetector(DumpingConfig config, YoloObjectDetector owned, boolean owns) {
         this.config = config;
+        this.activeHours = config.schedule();
         this.actorDetector = owned;
         this.ownsActorDetector = owns && owned != null;
     }
@@ -275,6 +279,11 @@ public final class MuckDumpingDetector implements Detector {
     @Override
     public List<Detection> detect(Mat bgrFrame, FrameMeta meta) {
         if (bgrFrame == null || bgrFrame.empty()) {
+            return List.of();
+        }
+        if (!activeHours.includes(meta.timestampMs())) {
+            // Nothing analysed: the backgrounds go stale, so the first frame back restarts them.
+            initialized = false;
             return List.of();
         }
         ensureGeometry(bgrFrame.cols(), bgrFrame.rows());

@@ -1,10 +1,7 @@
 package org.nce.detectors.fire;
 
-import java.time.DateTimeException;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.nce.detectors.ActiveHours;
 
 /**
  * Per-camera settings of {@link OpenBurningDetector}. Immutable; validates itself and names the
@@ -83,17 +80,7 @@ public record FireConfig(
         requireRange("smoke_confirm_seconds", smokeConfirmSeconds, 0.5, 600);
         requireRange("max_camera_shift_per_second", maxCameraShiftPerSecond, 0.001, 10);
         requireRange("quiet_seconds", quietSeconds, 1, 86_400);
-        if (timeZone == null || timeZone.isBlank()) {
-            throw new IllegalArgumentException("time_zone is required (an IANA id such as Asia/Shanghai)");
-        }
-        try {
-            ZoneId.of(timeZone);
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("time_zone '" + timeZone + "' is not a known zone id", e);
-        }
-        if (activeHours != null) {
-            parseActiveHours(activeHours);
-        }
+        ActiveHours.parse(activeHours, timeZone);
         includeZones = includeZones == null ? List.of() : List.copyOf(includeZones);
         excludeZones = excludeZones == null ? List.of() : List.copyOf(excludeZones);
     }
@@ -116,17 +103,9 @@ public record FireConfig(
                 activeHours, timeZone, include, exclude);
     }
 
-    /** [from, to] of activeHours; from == to means the whole day. */
-    static LocalTime[] parseActiveHours(String hours) {
-        String[] parts = hours.split("-");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("active_hours must look like HH:mm-HH:mm, got '" + hours + "'");
-        }
-        try {
-            return new LocalTime[] {LocalTime.parse(parts[0].trim()), LocalTime.parse(parts[1].trim())};
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("active_hours must look like HH:mm-HH:mm, got '" + hours + "'", e);
-        }
+    /** The parsed {@code active_hours} / {@code time_zone} pair. */
+    public ActiveHours schedule() {
+        return ActiveHours.parse(activeHours, timeZone);
     }
 
     private static void requireRange(String key, double v, double min, double max) {

@@ -7,14 +7,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.nce.detectors.ActiveHours;
 import org.nce.detectors.Detector;
 import org.nce.detectors.FrameMeta;
 import org.nce.model.Box;
@@ -111,8 +109,7 @@ public final class OpenBurningDetector implements Detector {
     static final double EDGE_BG_TAU_S = 30.0;
 
     private final FireConfig cfg;
-    private final ZoneId zoneId;
-    private final LocalTime[] activeHours;
+    private final ActiveHours activeHours;
 
     // Working geometry, fixed by the first frame (re-initialised if the camera resolution changes).
     private int srcW = -1;
@@ -183,8 +180,7 @@ public final class OpenBurningDetector implements Detector {
             throw new IllegalArgumentException("config is required");
         }
         this.cfg = config;
-        this.zoneId = ZoneId.of(config.timeZone());
-        this.activeHours = config.activeHours() == null ? null : FireConfig.parseActiveHours(config.activeHours());
+        this.activeHours = config.schedule();
     }
 
     @Override
@@ -202,7 +198,7 @@ public final class OpenBurningDetector implements Detector {
             throw new IllegalArgumentException("expected a non-empty BGR CV_8UC3 frame");
         }
         long ts = meta.timestampMs();
-        if (!isActive(ts)) {
+        if (!activeHours.includes(ts)) {
             resetEvidence();
             hasPrev = false;
             return List.of();
@@ -767,19 +763,6 @@ public final class OpenBurningDetector implements Detector {
             }
         }
         return bestD;
-    }
-
-    private boolean isActive(long ts) {
-        if (activeHours == null) {
-            return true;
-        }
-        LocalTime t = Instant.ofEpochMilli(ts).atZone(zoneId).toLocalTime();
-        LocalTime from = activeHours[0];
-        LocalTime to = activeHours[1];
-        if (from.equals(to)) {
-            return true;
-        }
-        return from.isBefore(to) ? !t.isBefore(from) && t.isBefore(to) : !t.isBefore(from) || t.isBefore(to);
     }
 
     private void resetEvidence() {

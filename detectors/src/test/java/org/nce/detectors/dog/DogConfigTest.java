@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.YoloConfig;
 
 class DogConfigTest {
@@ -20,7 +22,8 @@ class DogConfigTest {
 
     private static DogConfig with(double dogScore, double personScore, double k, long t, int hits, long stride,
                                   long idle, int mw, int md, double mf, long coast, long quiet) {
-        return new DogConfig(YoloConfig.defaults(), dogScore, personScore, k, t, hits, stride, idle, mw, md, mf, coast, quiet);
+        return new DogConfig(YoloConfig.defaults(), dogScore, personScore, k, t, hits, stride, idle, mw, md, mf, coast, quiet,
+                null, null, "Asia/Shanghai");
     }
 
     @Test
@@ -29,7 +32,8 @@ class DogConfigTest {
         assertEquals(null, D.model().modelPath());
         assertEquals(D.model(), new DogConfig(null, D.dogScore(), D.personScore(), D.leashHeights(), D.unleashedMs(),
                 D.minDogHits(), D.detectIntervalMs(), D.idleIntervalMs(), D.motionWidth(), D.motionPixelDelta(),
-                D.motionFraction(), D.trackCoastMs(), D.quietMs()).model());
+                D.motionFraction(), D.trackCoastMs(), D.quietMs(), null, null, D.timeZone()).model());
+        assertEquals(List.of(Polygon.fullFrame()), D.zones(), "no zones given = the whole frame");
     }
 
     @Test
@@ -64,5 +68,16 @@ class DogConfigTest {
         rejects("track_coast_ms", () -> with(0.3, 0.3, 1, 1000, 3, 200, 2000, 160, 12, 0.002, 0, 10000));
         rejects("quiet_ms", () -> with(0.3, 0.3, 1, 1000, 3, 200, 2000, 160, 12, 0.002, 4000, -1));
         rejects("input_size", () -> D.withModel(YoloConfig.defaults().withInputSize(100)));
+        rejects("zones", () -> D.withZones(List.of()));
+        rejects("active_hours", () -> D.withActiveHours("after dark"));
+    }
+
+    @Test
+    void zonesAndHoursReadFromSnakeCaseJson() throws Exception {
+        DogConfig c = D.withZones(List.of(Polygon.rectangle(0, 0.5, 1, 1))).withActiveHours("06:00-22:00");
+        String json = org.nce.model.Json.writeString(c);
+        assertTrue(json.contains("\"zones\":[[[0.0,0.5],[1.0,0.5],[1.0,1.0],[0.0,1.0]]]"), json);
+        assertTrue(json.contains("\"active_hours\":\"06:00-22:00\""), json);
+        assertEquals(c, org.nce.model.Json.MAPPER.readValue(json, DogConfig.class));
     }
 }

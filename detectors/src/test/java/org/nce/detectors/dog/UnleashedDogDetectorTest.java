@@ -9,6 +9,7 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.nce.detectors.FrameMeta;
+import org.nce.detectors.geometry.Polygon;
 import org.nce.detectors.objects.ObjectDetector;
 import org.nce.detectors.objects.YoloConfig;
 import org.nce.detectors.synthetic.DogScene;
@@ -72,6 +73,25 @@ class UnleashedDogDetectorTest {
             List<Detection> found = run(DogScene.dogAlone(seed), DogConfig.defaults(), new SceneObjectDetector(0.35, seed));
             assertEquals(1, found.size(), "seed " + seed + ": " + found);
         }
+    }
+
+    @Test
+    void aDogCountsOnlyWhereItsPawsStandInAZone() {
+        // The lone dog runs back and forth with its paws at y = 0.72 of the frame.
+        DogConfig lawn = DogConfig.defaults().withZones(List.of(Polygon.rectangle(0, 0.6, 1, 0.85)));
+        DogConfig pavement = DogConfig.defaults().withZones(List.of(Polygon.rectangle(0, 0.85, 1, 1)));
+        assertEquals(1, run(DogScene.dogAlone(2), lawn, new SceneObjectDetector()).size());
+        assertEquals(List.of(), run(DogScene.dogAlone(2), pavement, new SceneObjectDetector()));
+    }
+
+    @Test
+    void analysesNothingOutsideItsActiveHours() {
+        // Scene timestamps start at the epoch: 08:00 in Shanghai.
+        SceneObjectDetector night = new SceneObjectDetector();
+        assertEquals(List.of(), run(DogScene.dogAlone(2), DogConfig.defaults().withActiveHours("20:00-06:00"), night));
+        assertEquals(0, night.calls(), "the network never ran");
+        assertEquals(1, run(DogScene.dogAlone(2), DogConfig.defaults().withActiveHours("06:00-09:00"),
+                new SceneObjectDetector()).size());
     }
 
     @Test

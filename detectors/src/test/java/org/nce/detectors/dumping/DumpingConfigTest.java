@@ -31,7 +31,9 @@ class DumpingConfigTest {
                 key.equals("minTextureChange") ? (double) value : D.minTextureChange(),
                 key.equals("quietSeconds") ? (double) value : D.quietSeconds(),
                 key.equals("workWidth") ? (int) value : D.workWidth(),
-                key.equals("actorModel") ? (YoloConfig) value : D.actorModel());
+                key.equals("actorModel") ? (YoloConfig) value : D.actorModel(),
+                key.equals("active_hours") ? (String) value : D.activeHours(),
+                key.equals("time_zone") ? (String) value : D.timeZone());
     }
 
     @SuppressWarnings("unchecked")
@@ -67,6 +69,16 @@ class DumpingConfigTest {
         assertRejected("minTextureChange", 1.2);
         assertRejected("quietSeconds", -5.0);
         assertRejected("workWidth", 32);
+        assertRejected("active_hours", "22-6");
+        assertRejected("time_zone", "Mars/Olympus");
+    }
+
+    @Test
+    void activeHoursMayWrapMidnight() {
+        assertTrue(D.schedule().includes(0), "no window = always");
+        // 1970-01-01T00:00Z is 08:00 in Shanghai.
+        assertFalse(D.withActiveHours("20:00-06:00").schedule().includes(0));
+        assertTrue(D.withActiveHours("06:00-09:00").schedule().includes(0));
     }
 
     @Test

@@ -77,6 +77,17 @@ class MuckDumpingDetectorTest {
         assertTrue(det.reason().contains("% of frame"), det.reason());
     }
 
+    @Test
+    void analysesNothingOutsideItsActiveHours() {
+        // Scene timestamps start at the epoch: 08:00 in Shanghai.
+        DumpingScene scene = DumpingScene.dumping(1);
+        try (MuckDumpingDetector night = new MuckDumpingDetector(DumpingConfig.defaults().withActiveHours("20:00-06:00"));
+             MuckDumpingDetector morning = new MuckDumpingDetector(DumpingConfig.defaults().withActiveHours("06:00-09:00"))) {
+            assertEquals(List.of(), run(scene, night));
+            assertEquals(1, run(scene, morning).size());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void silentOnLightingChangesAndAPassingTruck(long seed) {
@@ -94,7 +105,7 @@ class MuckDumpingDetectorTest {
         DumpingConfig noTextureTest = new DumpingConfig(d.zones(), d.minAreaFraction(), d.minStaticSeconds(),
                 d.longTermSeconds(), d.shortTermSeconds(), d.requireActor(), d.actorLookbackSeconds(),
                 d.minActorAreaFraction(), d.illuminationCompensation(), d.diffThreshold(), 0.0, d.quietSeconds(),
-                d.workWidth(), null);
+                d.workWidth(), null, null, d.timeZone());
         try (MuckDumpingDetector det = new MuckDumpingDetector(noTextureTest)) {
             assertTrue(run(DumpingScene.lightingAndPassing(1), det).size() > 0);
         }
