@@ -97,6 +97,12 @@ public record FireConfig(
                 hours, timeZone, includeZones, excludeZones);
     }
 
+    public FireConfig withFlameConfirmSeconds(double seconds) {
+        return new FireConfig(processingWidth, flameMinAreaFraction, flameMinFlickerHz, seconds,
+                smokeMinAreaFraction, smokeMaxChroma, smokeConfirmSeconds, maxCameraShiftPerSecond, quietSeconds,
+                activeHours, timeZone, includeZones, excludeZones);
+    }
+
     public FireConfig withZones(List<Zone> include, List<Zone> exclude) {
         return new FireConfig(processingWidth, flameMinAreaFraction, flameMinFlickerHz, flameConfirmSeconds,
                 smokeMinAreaFraction, smokeMaxChroma, smokeConfirmSeconds, maxCameraShiftPerSecond, quietSeconds,

@@ -107,6 +107,10 @@ public final class OpenBurningDetector implements Detector {
     static final double CELL_TAU_S = 1.0;
     static final double SMOKE_PERSIST_TAU_S = 2.0;
     static final double EDGE_BG_TAU_S = 30.0;
+    /** Averaging time of the flame area for the growth measure: smooths the flicker (2-6 events/s). */
+    static final double GROWTH_TAU_S = 1.0;
+    /** Two per-pixel time constants: the averages are within 14 % of their level. */
+    static final double GROWTH_SETTLE_S = 2 * PIXEL_TAU_S;
 
     private final FireConfig cfg;
     private final ActiveHours activeHours;
@@ -152,6 +156,13 @@ public final class OpenBurningDetector implements Detector {
     private long smokeFirstSeq = -1;
     private int flameFrames;
     private int smokeFrames;
+    /** Flame area (fraction of the frame) summed over the run's base second, and that second's length. */
+    private double flameStartArea;
+    private double flameStartSec;
+    /** Stream time the current flame run has had flame. */
+    private double flameRunSec;
+    /** Flame area averaged over about the last second ({@link #GROWTH_TAU_S}). */
+    private double flameRecentArea;
     private boolean episodeActive;
     private long lastPresentMs;
     private double riseEma;
@@ -296,9 +307,14 @@ public final class OpenBurningDetector implements Detector {
                 flameFirstSeq = meta.seq();
                 flameFrames = 0;
                 flameAnchor = flame.box;
+                flameStartArea = 0;
+                flameStartSec = 0;
+                flameRunSec = 0;
+                flameRecentArea = flame.fraction;
             }
             flameSec += dt;
             flameFrames++;
+            measureGrowth(flame.fraction, dt);
         } else {
             flameSec = Math.max(0, flameSec - dt / 2);
             if (flameSec == 0) {
@@ -351,8 +367,8 @@ public final class OpenBurningDetector implements Detector {
         if (flame != null) {
             boxes.add(flame.box);
             first = Math.min(first, flameFirstSeq);
-            reason.append(String.format(Locale.ROOT, "flame region %.1f%% of frame, flicker %.0f Hz, %d frames",
-                    100 * flame.fraction, flame.hz, flameFrames));
+            reason.append(String.format(Locale.ROOT, "flame region %.1f%% of frame, flicker %.0f Hz, %s, %d frames",
+                    100 * flame.fraction, flame.hz, growthText(), flameFrames));
             score = Math.max(score, 0.6 + 0.2 * Math.min(1, flame.fraction / 0.01)
                     + 0.2 * Math.min(1, flameSec / (2 * cfg.flameConfirmSeconds())));
         }
@@ -763,6 +779,39 @@ public final class OpenBurningDetector implements Detector {
             }
         }
         return bestD;
+    }
+
+    /**
+     * Growth of the flame region over its run: the mean area of the run's base second against the
+     * mean of about the last second. The base second starts {@link #GROWTH_SETTLE_S} into the run:
+     * before that the per-pixel averages (time constant {@link #PIXEL_TAU_S}) are still filling up
+     * and the area reads small, which would look like growth. Reported, not required: a pile that
+     * burns steadily does not grow, and the flicker, colour, anchor and persistence tests already
+     * decide; growth tells the officer whether the fire was spreading.
+     */
+    private void measureGrowth(double area, double dt) {
+        flameRunSec += dt;
+        if (flameRunSec > GROWTH_SETTLE_S && flameStartSec < GROWTH_TAU_S) {
+            flameStartArea += area * dt;
+            flameStartSec += dt;
+        }
+        double a = 1 - Math.exp(-dt / GROWTH_TAU_S);
+        flameRecentArea += a * (area - flameRecentArea);
+    }
+
+    /** "grew x1.8", "shrank x0.6" or "steady" (within 20 %, the frame-to-frame noise of the area). */
+    private String growthText() {
+        if (flameStartSec <= 0 || flameStartArea <= 0) {
+            return "steady";
+        }
+        double ratio = flameRecentArea / (flameStartArea / flameStartSec);
+        if (ratio >= 1.2) {
+            return String.format(Locale.ROOT, "grew x%.1f", ratio);
+        }
+        if (ratio <= 1 / 1.2) {
+            return String.format(Locale.ROOT, "shrank x%.1f", ratio);
+        }
+        return "steady";
     }
 
     private void resetEvidence() {

@@ -96,6 +96,33 @@ class OpenBurningDetectorTest {
         assertTrue(d.reason().contains("flame region") && d.reason().contains("Hz"), d.reason());
     }
 
+    /** The first alarm's reason when the scene is played from {@code fromFrame} on. */
+    private static String firstReason(FireScene scene, FireConfig config, int fromFrame) {
+        try (OpenBurningDetector d = new OpenBurningDetector(config)) {
+            for (int i = fromFrame; i < scene.frameCount(); i++) {
+                try (Mat frame = scene.render(i)) {
+                    List<Detection> found = d.detect(frame, FrameMeta.ofIndex("cam", i, scene.fps()));
+                    if (!found.isEmpty()) {
+                        return found.get(0).reason();
+                    }
+                }
+            }
+        }
+        return "(no alarm)";
+    }
+
+    @Test
+    void reportsTheGrowthOfASpreadingFireAndASteadyOne() {
+        // The scene's fire grows for ten seconds after it starts (frame 60 at 10 fps), then holds.
+        FireScene scene = new FireScene(7, 640, 360, 10, 400, 60);
+        // An 8 s window from the start sees it grow (its linear size doubles, the area about 4x).
+        String spreading = firstReason(scene, FireConfig.defaults().withFlameConfirmSeconds(8), 0);
+        assertTrue(spreading.contains("grew x"), spreading);
+        // Watched from frame 200 (14 s in) it has stopped growing.
+        String steady = firstReason(scene, FireConfig.defaults(), 200);
+        assertTrue(steady.contains("steady"), steady);
+    }
+
     @Test
     void flameBoxCoversTheFire() {
         Detection d = play(fire, FireConfig.defaults(), 1, false).get(0).detection();
