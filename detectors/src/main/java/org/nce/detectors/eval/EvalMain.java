@@ -20,7 +20,7 @@ import org.nce.model.Json;
 /**
  * Command line evaluation of the detector suite on a labelled dataset; see docs/evaluation.md.
  *
- * <pre>EvalMain DATASET_DIR [--json FILE] [--details FILE] [--only TYPE] [--suite CLASS] [--no-progress]</pre>
+ * <pre>EvalMain DATASET_DIR [--json FILE] [--details FILE] [--frames DIR] [--only TYPE] [--suite CLASS] [--no-progress]</pre>
  *
  * Exit status: 0 when every label line and clip was evaluated, 1 when some were skipped because
  * of errors (the scores cover the rest), 2 on a usage error or when nothing can be evaluated.
@@ -31,18 +31,20 @@ public final class EvalMain {
     public static final List<EventType> CAMERA_TYPES =
             List.of(EventType.OPEN_BURNING, EventType.MUCK_DUMPING, EventType.UNLEASHED_DOG);
 
-    static final String USAGE = "usage: EvalMain DATASET_DIR [--json FILE] [--details FILE] [--only TYPE]"
+    static final String USAGE = "usage: EvalMain DATASET_DIR [--json FILE] [--details FILE] [--frames DIR] [--only TYPE]"
             + " [--suite CLASS] [--no-progress]\n"
             + "  DATASET_DIR   folder with labels.csv (file,event,first_frame,last_frame) and the clips it names\n"
             + "  --json FILE   write {open_burning|muck_dumping|unleashed_dog: {tp,fp,fn,precision,recall,f1,fps}}\n"
             + "  --details FILE  write every clip's labels, alerts and outcomes as JSON\n"
+            + "  --frames DIR  write each alert's confirming frame with its boxes and reason (TP_/FP_*.jpg)\n"
             + "  --only TYPE   run and score only this event type (" + String.join(", ", wireNames(CAMERA_TYPES)) + ")\n"
             + "  --suite CLASS detector suite class (default: -D" + DetectorSuites.SUITE_PROPERTY + " or "
             + DetectorSuites.DEFAULT_SUITE_CLASS + ")\n"
             + "  --no-progress do not draw the progress bar on stderr";
 
     /** Parsed command line. {@code suiteClass} null means the configured default. */
-    record Options(Path datasetDir, Path json, Path details, EventType only, String suiteClass, boolean progress) {
+    record Options(Path datasetDir, Path json, Path details, Path frames, EventType only, String suiteClass,
+                   boolean progress) {
         Set<EventType> types() {
             return only == null ? new LinkedHashSet<>(CAMERA_TYPES) : Set.of(only);
         }
@@ -102,7 +104,13 @@ public final class EvalMain {
                 err.println("ERROR " + message);
             }
         };
-        Evaluation.Result result = new Evaluation(suite, options.types(), progress).run(options.datasetDir(), labels);
+        Evaluation.Result result;
+        try {
+            result = new Evaluation(suite, options.types(), progress, options.frames()).run(options.datasetDir(), labels);
+        } catch (java.io.UncheckedIOException e) {
+            err.println("error: " + e.getMessage() + ": " + e.getCause().getMessage());
+            return 2;
+        }
         if (bar != null) {
             bar.finish();
         }
@@ -130,6 +138,7 @@ public final class EvalMain {
         Path dataset = null;
         Path json = null;
         Path details = null;
+        Path frames = null;
         EventType only = null;
         String suite = null;
         boolean progress = true;
@@ -138,6 +147,7 @@ public final class EvalMain {
             switch (a) {
                 case "--json" -> json = Path.of(value(args, ++i, a));
                 case "--details" -> details = Path.of(value(args, ++i, a));
+                case "--frames" -> frames = Path.of(value(args, ++i, a));
                 case "--only" -> only = cameraType(value(args, ++i, a));
                 case "--suite" -> suite = value(args, ++i, a);
                 case "--no-progress" -> progress = false;
@@ -158,7 +168,7 @@ public final class EvalMain {
         if (!Files.isDirectory(dataset)) {
             throw new IllegalArgumentException("DATASET_DIR " + dataset + " is not a directory");
         }
-        return new Options(dataset, json, details, only, suite, progress);
+        return new Options(dataset, json, details, frames, only, suite, progress);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -237,10 +247,15 @@ public final class EvalMain {
         if (clip.score().alerts().isEmpty()) {
             out.println("  (no alerts)");
         }
-        for (EventScorer.ScoredAlert a : clip.score().alerts()) {
+        List<EventScorer.ScoredAlert> scored = clip.score().alerts();
+        for (int i = 0; i < scored.size(); i++) {
+            EventScorer.ScoredAlert a = scored.get(i);
             Detection d = a.alert();
             out.printf(Locale.ROOT, "  %-7s %s at frame %d (evidence %d-%d, score %.2f): %s%n", a.outcome(),
                     d.type().wireName(), d.lastFrame(), d.firstFrame(), d.lastFrame(), d.score(), d.reason());
+            if (i < clip.keyFrames().size()) {
+                out.println("          key frame: " + clip.keyFrames().get(i));
+            }
         }
         for (LabelledInterval m : clip.score().missed()) {
             out.printf(Locale.ROOT, "  FN      %s frames %d-%d: no alert%n", m.event().wireName(), m.firstFrame(),

@@ -1,10 +1,12 @@
 package org.nce.detectors.eval;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +45,17 @@ public final class Evaluation {
         }
     }
 
-    /** One clip's outcome; {@code score} is null and {@code error} set when it could not be evaluated. */
+    /**
+     * One clip's outcome; {@code score} is null and {@code error} set when it could not be evaluated.
+     * {@code keyFrames} holds one annotated JPEG per scored alert, in the order of
+     * {@code score.alerts()}, when key frames were asked for; otherwise it is empty.
+     */
     public record ClipResult(String file, long frames, double fps, boolean fpsKnown, List<LabelledInterval> labels,
-                             EventScorer.ClipScore score, List<String> warnings, String error) {
+                             EventScorer.ClipScore score, List<String> warnings, String error, List<Path> keyFrames) {
         public ClipResult {
             labels = List.copyOf(labels);
             warnings = List.copyOf(warnings);
+            keyFrames = List.copyOf(keyFrames);
         }
 
         public boolean failed() {
@@ -80,15 +87,26 @@ public final class Evaluation {
     private final DetectorSuite suite;
     private final Set<EventType> types;
     private final Progress progress;
+    private final KeyFrameWriter keyFrames;
 
     /**
      * @param types the event types to run and score, in report order; detectors of other types
      *              the suite creates are closed unused, alerts of other types are not counted
      */
     public Evaluation(DetectorSuite suite, Set<EventType> types, Progress progress) {
+        this(suite, types, progress, null);
+    }
+
+    /** As above, also writing each alert's confirming frame, annotated, into {@code keyFrameDir}. */
+    public Evaluation(DetectorSuite suite, Set<EventType> types, Progress progress, Path keyFrameDir) {
         this.suite = suite;
         this.types = Collections.unmodifiableSet(new LinkedHashSet<>(types));
         this.progress = progress == null ? new Progress() { } : progress;
+        try {
+            this.keyFrames = keyFrameDir == null ? null : new KeyFrameWriter(keyFrameDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the key-frame folder " + keyFrameDir, e);
+        }
     }
 
     public Result run(Path datasetDir, LabelsCsv.Labels labels) {
@@ -127,6 +145,7 @@ public final class Evaluation {
         List<LabelledInterval> labels = clip.intervals().stream().filter(l -> types.contains(l.event())).toList();
         Path file = datasetDir.resolve(clip.file());
         List<Detection> alerts = new ArrayList<>();
+        Map<Detection, Path> written = new IdentityHashMap<>();
         List<Detector> detectors = new ArrayList<>();
         // Timing is committed only for clips that complete, like the scores.
         Map<EventType, long[]> clipTiming = new EnumMap<>(EventType.class);
@@ -153,6 +172,9 @@ public final class Evaluation {
                         for (Detection det : found) {
                             if (types.contains(det.type())) {
                                 alerts.add(det);
+                                if (keyFrames != null) {
+                                    written.put(det, keyFrames.write(clip.file(), det, frame));
+                                }
                             }
                         }
                     }
@@ -185,7 +207,19 @@ public final class Evaluation {
                         + " starts after the clip's last frame " + (frames - 1) + "; it can only be missed");
             }
         }
-        return new ClipResult(clip.file(), frames, fps, fpsKnown, labels, EventScorer.score(labels, alerts), warnings, null);
+        EventScorer.ClipScore score = EventScorer.score(labels, alerts);
+        List<Path> keyFramePaths = new ArrayList<>();
+        for (EventScorer.ScoredAlert a : score.alerts()) {
+            Path p = written.get(a.alert());
+            if (p != null) {
+                try {
+                    keyFramePaths.add(keyFrames.markOutcome(p, clip.file(), a.alert(), a.outcome().name()));
+                } catch (IOException e) {
+                    warnings.add("cannot rename key frame " + p + ": " + e.getMessage());
+                }
+            }
+        }
+        return new ClipResult(clip.file(), frames, fps, fpsKnown, labels, score, warnings, null, keyFramePaths);
     }
 
     private List<Detector> createDetectors(String cameraId) {
@@ -204,7 +238,7 @@ public final class Evaluation {
     private static ClipResult failed(LabelsCsv.ClipLabels clip, List<LabelledInterval> labels, long frames, double fps,
                                      boolean fpsKnown, String message) {
         String where = "clip " + clip.file() + " (labels line " + clip.firstLine() + "): ";
-        return new ClipResult(clip.file(), frames, fps, fpsKnown, labels, null, List.of(), where + message);
+        return new ClipResult(clip.file(), frames, fps, fpsKnown, labels, null, List.of(), where + message, List.of());
     }
 
     private static void closeQuietly(Detector d) {

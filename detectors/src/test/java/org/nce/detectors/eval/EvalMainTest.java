@@ -1,5 +1,6 @@
 package org.nce.detectors.eval;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,29 @@ class EvalMainTest {
         assertTrue(r.out().contains("== Summary"), r.out());
         assertTrue(r.out().contains("FN      unleashed_dog frames 20-29"), r.out());
         assertTrue(r.err().contains("clip 3/3"), "progress bar on stderr: " + r.err());
+    }
+
+    @Test
+    void writesEachAlertsConfirmingFrameNamedByItsOutcome() throws Exception {
+        Path frames = dataset.resolve("out/frames");
+        Run r = run(dataset.toString(), "--frames", frames.toString(), "--no-progress");
+        assertEquals(0, r.exit(), r.err());
+        List<String> names;
+        try (var files = Files.list(frames)) {
+            names = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        // fire.mp4: TP at frame 12, the second alert inside the same interval ignored; neg.avi: two
+        // dog false alarms; mixed.gif: the dumping TP.
+        assertEquals(5, names.size(), names::toString);
+        assertTrue(names.contains("TP_fire_open_burning_f12.jpg"), names::toString);
+        assertTrue(names.contains("FP_neg_unleashed_dog_f7.jpg"), names::toString);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("IGNORED_fire_open_burning_")), names::toString);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("TP_sub-mixed_muck_dumping_")), names::toString);
+        try (Mat img = imread(frames.resolve("TP_fire_open_burning_f12.jpg").toString())) {
+            assertEquals(96, img.cols());
+            assertEquals(64, img.rows());
+        }
+        assertTrue(r.out().contains("key frame: " + frames.resolve("TP_fire_open_burning_f12.jpg")), r.out());
     }
 
     @Test
