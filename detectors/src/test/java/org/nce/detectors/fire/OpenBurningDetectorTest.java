@@ -184,6 +184,24 @@ class OpenBurningDetectorTest {
         }
     }
 
+    /**
+     * Smoke already in view on frame 0, from a heap that started smouldering 2 s before the
+     * recording: the young plume is still climbing into cells the detector has seen clear. (A plume
+     * that is fully developed on frame 0 is missed; see docs/detectors/open-burning.md, "Smoke alone".)
+     */
+    @Test
+    void confirmsAYoungPlumeAlreadyInViewOnTheFirstFrame() {
+        FireScene young = FireScene.smokeOnly(7, 640, 360, 10, 300, -20);
+        try {
+            assertEquals(0, young.truth().get(0).firstFrame());
+            List<Hit> hits = play(young, FireConfig.defaults(), 1, true);
+            assertEquals(1, hits.size(), hits.toString());
+            assertTrue(hits.get(0).detection().reason().startsWith("smoke region"), hits.get(0).detection().reason());
+        } finally {
+            young.close();
+        }
+    }
+
     @Test
     void silentOnCarsStreetLightsBeaconsAndOrangeClothes() {
         assertEquals(List.of(), play(lookalike, FireConfig.defaults(), 1, false));
