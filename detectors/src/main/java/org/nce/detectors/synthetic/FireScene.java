@@ -25,6 +25,10 @@ import org.nce.model.EventType;
  * flames that grow over ten seconds, and grey smoke puffs rise, spread and drift from it, veiling
  * what is behind them. Ground truth: open burning from {@code fireStart} to the last frame.
  *
+ * <p>{@link #smokeOnly} makes the smouldering variant (leaves, straw or garbage that burn with
+ * little or no visible flame): the same view and the same puffs, rising from a dark heap with no
+ * flame colour at all, optionally already smoking when the recording starts.
+ *
  * <p>Every random choice comes from {@link Random} seeded with the scene seed and the frame or
  * particle number, and the sensor noise from OpenCV's RNG reseeded per frame, so a frame renders to
  * the same pixels every time.
@@ -50,18 +54,35 @@ public final class FireScene implements SyntheticScene {
     private final Mat background;
     private final int fireX;
     private final int fireY;
+    /** False for the smouldering variant: smoke only, no flame drawn. */
+    private final boolean flames;
 
     public FireScene(long seed) {
         this(seed, DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_FIRE_START);
     }
 
     public FireScene(long seed, int width, int height, double fps, int frames, int fireStart) {
+        this(seed, width, height, fps, frames, fireStart, true);
+    }
+
+    /**
+     * A smouldering pile that gives off grey smoke and shows no flame. {@code smokeStart} is the
+     * frame the smoke begins on; a negative value means it began that many frames before the
+     * recording, so the plume is already there on frame 0 (truth then starts at frame 0).
+     */
+    public static FireScene smokeOnly(long seed, int width, int height, double fps, int frames, int smokeStart) {
+        return new FireScene(seed, width, height, fps, frames, smokeStart, false);
+    }
+
+    private FireScene(long seed, int width, int height, double fps, int frames, int fireStart, boolean flames) {
         if (width < 64 || height < 64) {
             throw new IllegalArgumentException("scene must be at least 64x64, got " + width + "x" + height);
         }
-        if (fps <= 0 || frames <= 0 || fireStart < 0 || fireStart >= frames) {
-            throw new IllegalArgumentException("need fps > 0, frames > 0 and 0 <= fireStart < frames");
+        if (fps <= 0 || frames <= 0 || fireStart >= frames || (flames && fireStart < 0)) {
+            throw new IllegalArgumentException("need fps > 0, frames > 0 and 0 <= fireStart < frames "
+                    + "(a negative start only for smokeOnly)");
         }
+        this.flames = flames;
         this.seed = seed;
         this.width = width;
         this.height = height;
@@ -73,13 +94,19 @@ public final class FireScene implements SyntheticScene {
         this.background = backdrop(seed, width, height, false);
     }
 
+    /** First frame of the burn (flame, or smoke for {@link #smokeOnly}); negative if it began before frame 0. */
     public int fireStart() {
         return fireStart;
     }
 
+    /** Whether flames are drawn ({@code false} for {@link #smokeOnly}). */
+    public boolean hasFlames() {
+        return flames;
+    }
+
     @Override
     public String name() {
-        return "fire-scene-" + seed;
+        return (flames ? "fire-scene-" : "smoke-scene-") + seed;
     }
 
     @Override
@@ -89,7 +116,7 @@ public final class FireScene implements SyntheticScene {
 
     @Override
     public List<Truth> truth() {
-        return List.of(new Truth(EventType.OPEN_BURNING, fireStart, frames - 1));
+        return List.of(new Truth(EventType.OPEN_BURNING, Math.max(0, fireStart), frames - 1));
     }
 
     @Override
@@ -102,8 +129,14 @@ public final class FireScene implements SyntheticScene {
         if (t >= 0) {
             double growth = Math.min(1.0, 0.35 + 0.065 * t);
             drawPile(frame, growth);
-            drawFlames(frame, index, growth);
-            drawSmoke(frame, t, growth);
+            if (flames) {
+                drawFlames(frame, index, growth);
+                drawSmoke(frame, t, growth, width * 0.08 * growth);
+            } else {
+                drawHeap(frame);
+                // Smouldering smoke leaves the top of the heap itself, not the tip of a flame.
+                drawSmoke(frame, t, growth, width * 0.02);
+            }
         }
         addNoise(frame, index);
         return frame;
@@ -114,6 +147,27 @@ public final class FireScene implements SyntheticScene {
         try (Point c = new Point(fireX, fireY + 4); Size axes = new Size(rx, Math.max(3, rx / 4));
              Scalar ash = new Scalar(40, 45, 50, 0)) {
             ellipse(frame, c, axes, 0, 180, 360, ash, FILLED, LINE_AA, 0);
+        }
+    }
+
+    /**
+     * A heap of leaves and straw: dull browns and greys, darker than any flame (Y well below 90) and
+     * static, so nothing in it is fire-coloured or flickers.
+     */
+    private void drawHeap(Mat frame) {
+        int rx = (int) (width * 0.045);
+        try (Point c = new Point(fireX, fireY + 2); Size axes = new Size(rx, Math.max(3, rx / 2));
+             Scalar brown = new Scalar(45, 60, 75, 0)) {
+            ellipse(frame, c, axes, 0, 180, 360, brown, FILLED, LINE_AA, 0);
+        }
+        Random r = new Random(seed * 31 + 5);
+        for (int k = 0; k < 40; k++) {
+            double a = Math.PI * r.nextDouble();
+            double d = r.nextDouble();
+            int x = (int) (fireX + Math.cos(a) * d * rx);
+            int y = (int) (fireY + 2 - Math.sin(a) * d * rx / 2.0);
+            int g = r.nextInt(25);
+            fillRect(frame, x, y, 2, 2, 35 + g, 50 + g, 62 + g);
         }
     }
 
@@ -144,7 +198,7 @@ public final class FireScene implements SyntheticScene {
     }
 
     /** Grey puffs born at the fire, rising and spreading, blended over the scene (they hide detail). */
-    private void drawSmoke(Mat frame, double t, double growth) {
+    private void drawSmoke(Mat frame, double t, double growth, double sourceHeight) {
         int born = (int) Math.floor(t / PUFF_EVERY_S);
         int first = Math.max(0, (int) Math.ceil((t - PUFF_LIFE_S) / PUFF_EVERY_S));
         for (int k = first; k <= born; k++) {
@@ -157,7 +211,7 @@ public final class FireScene implements SyntheticScene {
             double drift = width * (0.012 + 0.01 * r.nextDouble()) * age;
             int radius = (int) (width * 0.02 * growth + width * 0.012 * age);
             int cx = (int) (fireX + drift + (r.nextDouble() - 0.5) * width * 0.02);
-            int cy = (int) (fireY - width * 0.08 * growth - rise);
+            int cy = (int) (fireY - sourceHeight - rise);
             double alpha = 0.55 * (1 - age / PUFF_LIFE_S);
             int grey = 150 + r.nextInt(40);
             int x0 = Math.max(0, cx - radius - 1);

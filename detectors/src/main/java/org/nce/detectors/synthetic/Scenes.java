@@ -8,13 +8,15 @@ public final class Scenes {
     }
 
     public static List<String> names() {
-        return List.of("open-fire", "fire-lookalikes", "muck-dumping", "dumping-lighting", "parked-truck",
+        return List.of("open-fire", "smouldering-smoke", "fire-lookalikes", "muck-dumping", "dumping-lighting", "parked-truck",
                 "dog-alone", "dog-leashed", "dog-far-from-person");
     }
 
     public static SyntheticScene byName(String name) {
         return switch (name) {
             case "open-fire" -> new FireScene(7);
+            case "smouldering-smoke" -> FireScene.smokeOnly(7, FireScene.DEFAULT_WIDTH, FireScene.DEFAULT_HEIGHT,
+                    FireScene.DEFAULT_FPS, FireScene.DEFAULT_FRAMES, FireScene.DEFAULT_FIRE_START);
             case "fire-lookalikes" -> new FireLookalikeScene(7);
             case "muck-dumping" -> new DumpingScene(DumpingScene.Variant.DUMPING, 7);
             case "dumping-lighting" -> new DumpingScene(DumpingScene.Variant.LIGHTING_AND_PASSING, 7);
