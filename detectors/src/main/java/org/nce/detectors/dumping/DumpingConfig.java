@@ -7,7 +7,7 @@ import org.nce.detectors.objects.YoloConfig;
 
 /**
  * Settings of {@link MuckDumpingDetector}. Immutable; validates itself and names the offending key
- * (camelCase here, snake_case in the project's JSON/YAML). How each default was chosen is written
+ * as it is written in the project's JSON/YAML (snake_case). How each default was chosen is written
  * down in {@code docs/detectors/muck-dumping.md}.
  *
  * @param zones                   no-dumping zones, polygons in normalized [0,1] image coordinates;
@@ -83,26 +83,26 @@ public record DumpingConfig(
             // camera config merges over the defaults key by key.
             actorModel = YoloConfig.defaults();
         }
-        requireRange("minAreaFraction", minAreaFraction, 1e-5, 1);
-        requireRange("minStaticSeconds", minStaticSeconds, 0.1, 3600);
-        requireRange("longTermSeconds", longTermSeconds, 1, 86_400);
-        requireRange("shortTermSeconds", shortTermSeconds, 0.01, 600);
+        requireRange("min_area_fraction", minAreaFraction, 1e-5, 1);
+        requireRange("min_static_seconds", minStaticSeconds, 0.1, 3600);
+        requireRange("long_term_seconds", longTermSeconds, 1, 86_400);
+        requireRange("short_term_seconds", shortTermSeconds, 0.01, 600);
         if (longTermSeconds < 4 * shortTermSeconds) {
-            throw new IllegalArgumentException("longTermSeconds must be at least 4x shortTermSeconds, got "
+            throw new IllegalArgumentException("long_term_seconds must be at least 4x short_term_seconds, got "
                     + longTermSeconds + " vs " + shortTermSeconds);
         }
         if (longTermSeconds < 2 * minStaticSeconds) {
-            throw new IllegalArgumentException("longTermSeconds must be at least 2x minStaticSeconds (a pile must"
+            throw new IllegalArgumentException("long_term_seconds must be at least 2x min_static_seconds (a pile must"
                     + " still be new to the long-term background when confirmed), got " + longTermSeconds
                     + " vs " + minStaticSeconds);
         }
-        requireRange("actorLookbackSeconds", actorLookbackSeconds, 0, 3600);
-        requireRange("minActorAreaFraction", minActorAreaFraction, 1e-5, 1);
-        requireRange("diffThreshold", diffThreshold, 1, 255);
-        requireRange("minTextureChange", minTextureChange, 0, 1);
-        requireRange("quietSeconds", quietSeconds, 0, 86_400);
+        requireRange("actor_lookback_seconds", actorLookbackSeconds, 0, 3600);
+        requireRange("min_actor_area_fraction", minActorAreaFraction, 1e-5, 1);
+        requireRange("diff_threshold", diffThreshold, 1, 255);
+        requireRange("min_texture_change", minTextureChange, 0, 1);
+        requireRange("quiet_seconds", quietSeconds, 0, 86_400);
         if (workWidth < 64 || workWidth > 1280) {
-            throw new IllegalArgumentException("workWidth must be in [64, 1280] pixels, got " + workWidth);
+            throw new IllegalArgumentException("work_width must be in [64, 1280] pixels, got " + workWidth);
         }
         ActiveHours.parse(activeHours, timeZone);
     }

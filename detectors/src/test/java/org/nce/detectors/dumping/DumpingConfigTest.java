@@ -41,10 +41,12 @@ class DumpingConfigTest {
         return (List<Polygon>) o;
     }
 
+    /** Rejects {@code value} for the component {@code key}, naming the key as the YAML spells it. */
     private static void assertRejected(String key, Object value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> with(key, value),
                 key + "=" + value + " should be rejected");
-        assertTrue(e.getMessage().contains(key), "message names " + key + ": " + e.getMessage());
+        String yamlKey = key.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+        assertTrue(e.getMessage().contains(yamlKey), "message names " + yamlKey + ": " + e.getMessage());
     }
 
     @Test
@@ -111,7 +113,7 @@ class DumpingConfigTest {
         String json = Json.writeString(D).replace("\"min_static_seconds\":2.0", "\"min_static_seconds\":-1.0");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Json.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), DumpingConfig.class));
-        assertTrue(e.getMessage().contains("minStaticSeconds"), e.getMessage());
+        assertTrue(e.getMessage().contains("min_static_seconds"), e.getMessage());
     }
 
     @Test
