@@ -72,6 +72,10 @@ class OpenBurningFootageTest {
             List<long[]> alerts = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
             long n = 0;
+            // The largest smoke and flame times reached (confirmation at smoke_confirm_seconds and
+            // flame_confirm_seconds): on a negative clip, the margin left before a false alarm.
+            double maxSmoke = 0;
+            double maxFlame = 0;
             try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toFile());
                  OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
                  OpenBurningDetector d = new OpenBurningDetector(FireConfig.defaults())) {
@@ -88,6 +92,8 @@ class OpenBurningFootageTest {
                     long t0 = System.nanoTime();
                     List<Detection> out = d.detect(m, FrameMeta.ofIndex("clip", n, fps));
                     nanos += System.nanoTime() - t0;
+                    maxSmoke = Math.max(maxSmoke, d.diagnostics().smokeSeconds());
+                    maxFlame = Math.max(maxFlame, d.diagnostics().flameSeconds());
                     for (Detection det : out) {
                         alerts.add(new long[] {det.firstFrame(), det.lastFrame(), n});
                         reasons.add(det.reason());
@@ -125,16 +131,16 @@ class OpenBurningFootageTest {
             tp += clipTp;
             fp += clipFp;
             fn += clipFn;
-            table.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %d | %d | %s |%n", file,
+            table.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %d | %d | %.1f | %.1f | %s |%n", file,
                     positives.isEmpty() ? "none" : "open_burning", n,
-                    alerts.isEmpty() ? "-" : String.valueOf(alerts.get(0)[2]), clipTp, clipFp, clipFn,
+                    alerts.isEmpty() ? "-" : String.valueOf(alerts.get(0)[2]), clipTp, clipFp, clipFn, maxSmoke, maxFlame,
                     reasons.isEmpty() ? "" : reasons.get(0)));
         }
         assumeTrue(clipsRead > 0, "no clips readable under " + root);
         double precision = tp + fp == 0 ? 1 : (double) tp / (tp + fp);
         double recall = tp + fn == 0 ? 1 : (double) tp / (tp + fn);
-        System.out.println("| clip | label | frames | first alert at | TP | FP | FN | reason |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| clip | label | frames | first alert at | TP | FP | FN | max smoke s | max flame s | reason |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         System.out.print(table);
         System.out.printf(Locale.ROOT, "open_burning: TP=%d FP=%d FN=%d precision=%.2f recall=%.2f, %.2f ms/frame "
                 + "(decoded frames of any size, this machine)%n", tp, fp, fn, precision, recall,
