@@ -34,11 +34,17 @@ import org.nce.detectors.objects.YoloConfig;
  * @param activeHours        optional local time window {@code "HH:mm-HH:mm"} (may wrap midnight);
  *                           null = always. Outside it nothing is analysed; see {@link ActiveHours}
  * @param timeZone           zone {@code activeHours} is read in (IANA id)
+ * @param closerLook         before reporting, run the network once more on the dog's neighbourhood (a
+ *                           square twice the box's larger side, clamped to the frame) and report only
+ *                           when that closer look finds a dog there too; a failed look is retried on
+ *                           later passes. A small object gets few pixels when the whole frame is
+ *                           squeezed into the network's input; its neighbourhood gets many
  */
 public record DogConfig(YoloConfig model, double dogScore, double personScore, double leashHeights,
                         long unleashedMs, int minDogHits, long detectIntervalMs, long idleIntervalMs,
                         int motionWidth, int motionPixelDelta, double motionFraction, long trackCoastMs,
-                        long quietMs, List<Polygon> zones, String activeHours, String timeZone) {
+                        long quietMs, List<Polygon> zones, String activeHours, String timeZone,
+                        boolean closerLook) {
 
     public DogConfig {
         if (model == null) {
@@ -102,61 +108,67 @@ public record DogConfig(YoloConfig model, double dogScore, double personScore, d
     /** No model configured; see the doc for why each value. */
     public static DogConfig defaults() {
         return new DogConfig(YoloConfig.defaults(), 0.3, 0.3, 1.0, 1000, 3, 200, 2000, 160, 12, 0.002,
-                4000, 10_000, List.of(Polygon.fullFrame()), null, "Asia/Shanghai");
+                4000, 10_000, List.of(Polygon.fullFrame()), null, "Asia/Shanghai", true);
     }
 
     public DogConfig withModel(YoloConfig m) {
         return new DogConfig(m, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withUnleashedMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, ms, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withDetectIntervalMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, ms,
                 Math.max(ms, idleIntervalMs), motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withScores(double dog, double person) {
         return new DogConfig(model, dog, person, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withLeashHeights(double k) {
         return new DogConfig(model, dogScore, personScore, k, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withMinDogHits(int hits) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, hits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withTrackCoastMs(long ms) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, ms, quietMs,
-                zones, activeHours, timeZone);
+                zones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withZones(List<Polygon> newZones) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                newZones, activeHours, timeZone);
+                newZones, activeHours, timeZone, closerLook);
     }
 
     public DogConfig withActiveHours(String hours) {
         return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
                 idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
-                zones, hours, timeZone);
+                zones, hours, timeZone, closerLook);
+    }
+
+    public DogConfig withCloserLook(boolean on) {
+        return new DogConfig(model, dogScore, personScore, leashHeights, unleashedMs, minDogHits, detectIntervalMs,
+                idleIntervalMs, motionWidth, motionPixelDelta, motionFraction, trackCoastMs, quietMs,
+                zones, activeHours, timeZone, on);
     }
 
     /** The parsed {@code active_hours} / {@code time_zone} pair. */

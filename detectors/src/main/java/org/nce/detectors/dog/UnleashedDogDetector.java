@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.nce.detectors.ActiveHours;
 import org.nce.detectors.Detector;
@@ -60,6 +61,12 @@ public final class UnleashedDogDetector implements Detector {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnleashedDogDetector.class);
 
+    /**
+     * The closer look's dog must be the tracked one: boxes from two input scales of the same animal
+     * differ by some pixels and by how much of the body they take in, so only a loose overlap is asked.
+     */
+    private static final double CLOSER_LOOK_IOU = 0.3;
+
     /** A person box overlapping a dog box this much is the network naming one animal twice. */
     private static final double SAME_OBJECT_IOU = 0.5;
 
@@ -80,6 +87,7 @@ public final class UnleashedDogDetector implements Detector {
     private long lastAloneMs;
     private long frames;
     private long networkRuns;
+    private long closerLooks;
     private int frameW;
     private int frameH;
 
@@ -151,6 +159,11 @@ public final class UnleashedDogDetector implements Detector {
         return networkRuns;
     }
 
+    /** Extra network passes on a candidate's neighbourhood before a report ({@link DogConfig#closerLook()}). */
+    public long closerLooks() {
+        return closerLooks;
+    }
+
     @Override
     public EventType type() {
         return EventType.UNLEASHED_DOG;
@@ -183,7 +196,7 @@ public final class UnleashedDogDetector implements Detector {
         lastRunMs = t;
         networkRuns++;
         List<Track> tracks = tracker.update(relevant(objects.detect(bgrFrame)), t);
-        return decide(tracks, t, meta.seq());
+        return decide(bgrFrame, tracks, t, meta.seq());
     }
 
     /** Persons and dogs above their score thresholds, without persons that are really a dog. */
@@ -204,7 +217,7 @@ public final class UnleashedDogDetector implements Detector {
         return out;
     }
 
-    private List<Detection> decide(List<Track> tracks, long t, long seq) {
+    private List<Detection> decide(Mat bgrFrame, List<Track> tracks, long t, long seq) {
         List<Track> persons = new ArrayList<>();
         for (Track tr : tracks) {
             if (tr.classId() == CocoClasses.PERSON) {
@@ -231,20 +244,25 @@ public final class UnleashedDogDetector implements Detector {
                 st.aloneSinceMs = -1; // someone could be holding it: start over
                 continue;
             }
-            if (dog.lastSeenMs() != t) {
-                continue; // only a fresh detection may advance the clock, predictions may not
+            boolean fresh = dog.lastSeenMs() == t;
+            if (fresh) {
+                // Only a fresh detection may advance the clock, predictions may not.
+                if (st.aloneSinceMs < 0) {
+                    st.aloneSinceMs = t;
+                    st.aloneSinceSeq = seq;
+                    st.aloneHits = 0;
+                    st.aloneScoreSum = 0;
+                }
+                st.aloneHits++;
+                st.aloneScoreSum += dog.score();
+                st.why = persons.isEmpty() ? "no person in view" : farthestReason(dog.box(), persons);
+                lastAloneMs = t;
             }
-            if (st.aloneSinceMs < 0) {
-                st.aloneSinceMs = t;
-                st.aloneSinceSeq = seq;
-                st.aloneHits = 0;
-                st.aloneScoreSum = 0;
-            }
-            st.aloneHits++;
-            st.aloneScoreSum += dog.score();
-            st.why = persons.isEmpty() ? "no person in view" : farthestReason(dog.box(), persons);
-            lastAloneMs = t;
-            if (t - st.aloneSinceMs >= config.unleashedMs() && st.aloneHits >= config.minDogHits()
+            // A coasting track may still be reported when the closer look below finds it: that look
+            // is a fresh detection of its own.
+            boolean eligible = fresh || config.closerLook();
+            if (eligible && st.aloneSinceMs >= 0 && t - st.aloneSinceMs >= config.unleashedMs()
+                    && st.aloneHits >= config.minDogHits()
                     && (best == null || st.aloneScoreSum / st.aloneHits > bestState.aloneScoreSum / bestState.aloneHits)) {
                 best = dog;
                 bestState = st;
@@ -253,12 +271,53 @@ public final class UnleashedDogDetector implements Detector {
         if (best == null || eventActive) {
             return List.of();
         }
+        String closer = "";
+        if (config.closerLook()) {
+            double closerScore = closerLookDogScore(bgrFrame, best.box());
+            if (closerScore < config.dogScore()) {
+                return List.of(); // not confirmed yet: the next pass looks again
+            }
+            closer = String.format(Locale.ROOT, ", a closer look agrees (dog %.2f)", closerScore);
+        }
         eventActive = true;
+        lastAloneMs = t;
         double meanScore = bestState.aloneScoreSum / bestState.aloneHits;
-        String reason = String.format(Locale.ROOT, "dog track #%d alone %.1f s (%s), %d detections, mean score %.2f",
-                best.id(), (t - bestState.aloneSinceMs) / 1000.0, bestState.why, bestState.aloneHits, meanScore);
+        String reason = String.format(Locale.ROOT, "dog track #%d alone %.1f s (%s), %d detections, mean score %.2f%s",
+                best.id(), (t - bestState.aloneSinceMs) / 1000.0, bestState.why, bestState.aloneHits, meanScore, closer);
         return List.of(new Detection(EventType.UNLEASHED_DOG, Math.min(1.0, meanScore), List.of(best.box()),
                 bestState.aloneSinceSeq, seq, reason));
+    }
+
+    /**
+     * Runs the network on the dog's neighbourhood, a square twice the box's larger side centred on it
+     * (clamped to the frame), and returns the best score of a dog found there that overlaps the box,
+     * or 0. The whole frame is squeezed into the network's input, so a dog far away gets a few dozen
+     * pixels and a burning pile or a bag can pass for one; the neighbourhood fills the input, and the
+     * network sees the object at several times the resolution. Runs only for a candidate report.
+     */
+    private double closerLookDogScore(Mat bgr, Box dog) {
+        int side = Math.max(1, 2 * Math.max(dog.w(), dog.h()));
+        int w = Math.min(side, bgr.cols());
+        int h = Math.min(side, bgr.rows());
+        int x0 = Math.max(0, Math.min(bgr.cols() - w, dog.x() + dog.w() / 2 - w / 2));
+        int y0 = Math.max(0, Math.min(bgr.rows() - h, dog.y() + dog.h() / 2 - h / 2));
+        closerLooks++;
+        List<DetectedObject> found;
+        try (Rect r = new Rect(x0, y0, w, h); Mat crop = new Mat(bgr, r)) {
+            found = objects.detect(crop);
+        }
+        double best = 0;
+        for (DetectedObject o : found) {
+            if (o.classId() != CocoClasses.DOG) {
+                continue;
+            }
+            Box b = o.box();
+            Box inFrame = new Box(b.x() + x0, b.y() + y0, b.w(), b.h());
+            if (inFrame.iou(dog) >= CLOSER_LOOK_IOU) {
+                best = Math.max(best, o.score());
+            }
+        }
+        return best;
     }
 
     /** Whether the dog's paws (the bottom centre of its box) stand in one of the configured zones. */

@@ -23,7 +23,7 @@ class DogConfigTest {
     private static DogConfig with(double dogScore, double personScore, double k, long t, int hits, long stride,
                                   long idle, int mw, int md, double mf, long coast, long quiet) {
         return new DogConfig(YoloConfig.defaults(), dogScore, personScore, k, t, hits, stride, idle, mw, md, mf, coast, quiet,
-                null, null, "Asia/Shanghai");
+                null, null, "Asia/Shanghai", true);
     }
 
     @Test
@@ -32,7 +32,7 @@ class DogConfigTest {
         assertEquals(null, D.model().modelPath());
         assertEquals(D.model(), new DogConfig(null, D.dogScore(), D.personScore(), D.leashHeights(), D.unleashedMs(),
                 D.minDogHits(), D.detectIntervalMs(), D.idleIntervalMs(), D.motionWidth(), D.motionPixelDelta(),
-                D.motionFraction(), D.trackCoastMs(), D.quietMs(), null, null, D.timeZone()).model());
+                D.motionFraction(), D.trackCoastMs(), D.quietMs(), null, null, D.timeZone(), true).model());
         assertEquals(List.of(Polygon.fullFrame()), D.zones(), "no zones given = the whole frame");
     }
 

@@ -75,6 +75,45 @@ class UnleashedDogDetectorTest {
         }
     }
 
+    /**
+     * Stands for a network that takes something small for a dog when it sees the whole frame squeezed
+     * into its input, but not when it looks at that thing's neighbourhood (the burning pile YOLO-Fastest
+     * calls a dog in the firesense clip): dogs only in full frames.
+     */
+    private static final class FarSightedDetector implements ObjectDetector {
+        private final SceneObjectDetector inner = new SceneObjectDetector();
+        private final int fullWidth;
+
+        FarSightedDetector(int fullWidth) {
+            this.fullWidth = fullWidth;
+        }
+
+        @Override
+        public List<DetectedObject> detect(Mat bgr) {
+            return bgr.cols() == fullWidth ? inner.detect(bgr) : List.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aDogThatACloserLookDoesNotFindIsNotReported() {
+        DogScene scene = DogScene.dogAlone(2);
+        assertEquals(List.of(), run(scene, DogConfig.defaults(), new FarSightedDetector(scene.width())));
+        // Without the closer look the same stand-in raises the alarm: the look is what holds it back.
+        assertEquals(1, run(scene, DogConfig.defaults().withCloserLook(false), new FarSightedDetector(scene.width()))
+                .size());
+    }
+
+    @Test
+    void theReasonSaysTheCloserLookAgreed() {
+        List<Detection> found = run(DogScene.dogAlone(2), DogConfig.defaults(), new SceneObjectDetector());
+        assertEquals(1, found.size());
+        assertTrue(found.get(0).reason().contains("a closer look agrees (dog 0.90)"), found.get(0).reason());
+    }
+
     @Test
     void aDogCountsOnlyWhereItsPawsStandInAZone() {
         // The lone dog runs back and forth with its paws at y = 0.72 of the frame.
@@ -140,9 +179,10 @@ class UnleashedDogDetectorTest {
         try (UnleashedDogDetector det = new UnleashedDogDetector(config, objects)) {
             run(scene, det);
             assertEquals(scene.frameCount(), det.framesSeen());
-            assertEquals(objects.calls(), det.networkRuns());
-            // 10 fps and a 300 ms stride: one pass in 3 frames.
-            assertEquals(Math.ceil(scene.frameCount() / 3.0), objects.calls(), 1.0);
+            // 10 fps and a 300 ms stride: one pass in 3 frames, plus one closer look before the report.
+            assertEquals(Math.ceil(scene.frameCount() / 3.0), det.networkRuns(), 1.0);
+            assertEquals(1, det.closerLooks());
+            assertEquals(objects.calls(), det.networkRuns() + det.closerLooks());
         }
     }
 

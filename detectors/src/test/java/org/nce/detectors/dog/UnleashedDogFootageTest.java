@@ -76,11 +76,13 @@ class UnleashedDogFootageTest {
         int fn = 0;
         long totalFrames = 0;
         long totalRuns = 0;
+        long totalLooks = 0;
         long totalCpuNs = 0;
         long maxStateBytes = 0;
         StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n== unleashed_dog, model %s, unleashed_ms %d, detect_interval_ms %d, min_dog_hits %d ==%n%-62s %6s %5s %8s %4s %4s %4s  %s%n",
-                modelName, config.unleashedMs(), config.detectIntervalMs(), config.minDogHits(), "clip", "frames", "runs", "ms/frame", "TP", "FP", "FN", "alerts"));
+        table.append(String.format(Locale.ROOT, "%n== unleashed_dog, model %s, unleashed_ms %d, detect_interval_ms %d, min_dog_hits %d ==%n%-62s %6s %5s %6s %8s %4s %4s %4s  %s%n",
+                modelName, config.unleashedMs(), config.detectIntervalMs(), config.minDogHits(), "clip", "frames", "runs",
+                "looks", "ms/frame", "TP", "FP", "FN", "alerts"));
         try {
             for (Map.Entry<String, List<Interval>> clip : clips.entrySet()) {
                 Path file = root.resolve(clip.getKey());
@@ -91,6 +93,7 @@ class UnleashedDogFootageTest {
                 long cpuNs = 0;
                 long frames;
                 long runs;
+                long looks;
                 try (UnleashedDogDetector det = UnleashedDogDetector.create(config);
                      FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
                      OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat()) {
@@ -108,6 +111,7 @@ class UnleashedDogFootageTest {
                     maxStateBytes = Math.max(maxStateBytes, det.stateBytes());
                     frames = det.framesSeen();
                     runs = det.networkRuns();
+                    looks = det.closerLooks();
                 }
                 int cTp = 0;
                 int cFp = 0;
@@ -137,9 +141,10 @@ class UnleashedDogFootageTest {
                 fn += cFn;
                 totalFrames += frames;
                 totalRuns += runs;
+                totalLooks += looks;
                 totalCpuNs += cpuNs;
-                table.append(String.format(Locale.ROOT, "%-62s %6d %5d %8.2f %4d %4d %4d  %s%n", clip.getKey(), frames,
-                        runs, frames == 0 ? 0 : cpuNs / 1e6 / frames, cTp, cFp, cFn,
+                table.append(String.format(Locale.ROOT, "%-62s %6d %5d %6d %8.2f %4d %4d %4d  %s%n", clip.getKey(),
+                        frames, runs, looks, frames == 0 ? 0 : cpuNs / 1e6 / frames, cTp, cFp, cFn,
                         alerts.stream().map(a -> "[" + a.firstFrame() + "-" + a.lastFrame() + " " + a.reason() + "]")
                                 .toList()));
             }
@@ -150,9 +155,9 @@ class UnleashedDogFootageTest {
         double r = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
         double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
         table.append(String.format(Locale.ROOT,
-                "TOTAL TP=%d FP=%d FN=%d precision=%.2f recall=%.2f F1=%.2f; %d frames, %d network runs (%.1f%%), "
-                        + "%.2f ms/frame CPU amortized, state <= %.1f MB%n", tp, fp, fn, p, r, f1, totalFrames, totalRuns,
-                100.0 * totalRuns / Math.max(1, totalFrames), totalCpuNs / 1e6 / Math.max(1, totalFrames),
+                "TOTAL TP=%d FP=%d FN=%d precision=%.2f recall=%.2f F1=%.2f; %d frames, %d network runs (%.1f%%)"
+                        + " + %d closer looks, %.2f ms/frame CPU amortized, state <= %.1f MB%n", tp, fp, fn, p, r, f1,
+                totalFrames, totalRuns, 100.0 * totalRuns / Math.max(1, totalFrames), totalLooks, totalCpuNs / 1e6 / Math.max(1, totalFrames),
                 maxStateBytes / 1e6));
         System.out.println(table);
     }
