@@ -46,8 +46,10 @@ import org.nce.model.EventType;
  *   <li><b>Smoke.</b> On a grid of 8x8-pixel cells: grey (low chroma), not dark, changing slowly
  *   (brightness changes per second between a static background and a moving solid object), and
  *   blurring: its edge energy has dropped below 70% of the cell's long-term background (learned
- *   only while the cell is smoke-free). A cell must keep this up for about two seconds, the cells
- *   must form one connected plume of at least {@code smoke_min_area_fraction}, and the plume must
+ *   only while the cell is smoke-free). A cell never seen clear (a plume already there when the
+ *   camera started) has no such background; for it, its own soft texture rising steadily (a 2-D
+ *   Lucas-Kanade flow per cell, camera drift removed) stands in. A cell must keep this up for
+ *   about two seconds, the cells must form one connected plume of at least {@code smoke_min_area_fraction}, and the plume must
  *   drift upwards (one-dimensional Lucas-Kanade over its cells).</li>
  *   <li><b>Persistence.</b> Flame or smoke time accumulates in stream time (timestamps, not frame
  *   counts, so any fps decides alike), leaks away at half speed while absent, and an alarm is
