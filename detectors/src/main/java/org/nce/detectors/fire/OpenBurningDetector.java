@@ -46,8 +46,10 @@ import org.nce.model.EventType;
  *   <li><b>Smoke.</b> On a grid of 8x8-pixel cells: grey (low chroma), not dark, changing slowly
  *   (brightness changes per second between a static background and a moving solid object), and
  *   blurring: its edge energy has dropped below 70% of the cell's long-term background (learned
- *   only while the cell is smoke-free). A cell must keep this up for about two seconds, the cells
- *   must form one connected plume of at least {@code smoke_min_area_fraction}, and the plume must
+ *   only while the cell is smoke-free). A cell never seen clear (a plume already there when the
+ *   camera started) has no such background; for it, its own soft texture rising steadily (a 2-D
+ *   Lucas-Kanade flow per cell, camera drift removed) stands in. A cell must keep this up for
+ *   about two seconds, the cells must form one connected plume of at least {@code smoke_min_area_fraction}, and the plume must
  *   drift upwards (one-dimensional Lucas-Kanade over its cells).</li>
  *   <li><b>Persistence.</b> Flame or smoke time accumulates in stream time (timestamps, not frame
  *   counts, so any fps decides alike), leaks away at half speed while absent, and an alarm is
@@ -105,6 +107,27 @@ public final class OpenBurningDetector implements Detector {
     /** Hot smoke rises: the smoke region must drift up by at least this share of the frame height per second. */
     static final double SMOKE_MIN_RISE = 0.005;
     static final double CELL_TAU_S = 1.0;
+    /**
+     * Smallest eigenvalue of a cell's structure tensor (mean squared central-difference gradient,
+     * grey levels per processing pixel) for its flow to count: twice what 8-bit sensor noise of about
+     * 2 grey levels gives on its own (variance of a central difference, 2^2 / 2 = 2).
+     */
+    static final double RISE_MIN_TEXTURE = 4.0;
+
+    // Per-cell sums in cellSum, SUMS per cell.
+    private static final int S_Y = 0;
+    private static final int S_CHROMA = 1;
+    private static final int S_EDGE = 2;
+    private static final int S_ABS_IT = 3;
+    private static final int S_IT_IY = 4;
+    private static final int S_IY_IY = 5;
+    private static final int S_COUNT = 6;
+    private static final int S_IX_IX = 7;
+    private static final int S_IX_IY = 8;
+    private static final int S_IT_IX = 9;
+    private static final int SUMS = 10;
+    /** Per-cell 1 s averages of Ix^2, IxIy, Iy^2, It*Ix, It*Iy in cellFlow. */
+    private static final int FLOW = 5;
     static final double SMOKE_PERSIST_TAU_S = 2.0;
     static final double EDGE_BG_TAU_S = 30.0;
     /** Averaging time of the flame area for the growth measure: smooths the flicker (2-6 events/s). */
@@ -146,6 +169,21 @@ public final class OpenBurningDetector implements Detector {
     private float[] cellSmoke;
     private double[] cellSum;
     private boolean[] smokeCand;
+    /** Per cell, {@link #FLOW} averages for a 2-D Lucas-Kanade flow of the cell's texture. */
+    private float[] cellFlow;
+    private float[] cellVx;
+    private float[] cellVy;
+    private boolean[] cellTextured;
+    /** Share of time (2 s average) a never-clear cell has not looked like rising soft smoke. */
+    private float[] cellClear;
+    /**
+     * Cells seen without smoke since the maps were last reset: their edge background is a
+     * reference, and the edge-loss test decides. The others use the rising-texture test.
+     */
+    private boolean[] cellSeenClear;
+    private float[] medianX;
+    private float[] medianY;
+    private float[] medianEdge;
 
     private long lastTs = Long.MIN_VALUE;
     private boolean hasPrev;
@@ -537,7 +575,6 @@ public final class OpenBurningDetector implements Detector {
     private SmokeMeasure measureSmoke(int sx, int sy, double dt) {
         int cells = gw * gh;
         Arrays.fill(cellSum, 0);
-        // Per cell: [sumY, sumChroma, sumEdge, sumAbsDiff, sumItIy, sumIyIy, count]
         for (int y = 0; y < gh * CELL; y++) {
             int cy = y / CELL;
             int py = y - sy;
@@ -546,55 +583,124 @@ public final class OpenBurningDetector implements Detector {
                 if (!zoneMask[i]) {
                     continue;
                 }
-                int c = (cy * gw + x / CELL) * 7;
+                int c = (cy * gw + x / CELL) * SUMS;
                 int yy = yccBuf[3 * i] & 0xff;
                 int chroma = Math.abs((yccBuf[3 * i + 1] & 0xff) - 128) + Math.abs((yccBuf[3 * i + 2] & 0xff) - 128);
                 int right = x + 1 < w ? yccBuf[3 * (i + 1)] & 0xff : yy;
                 int down = y + 1 < h ? yccBuf[3 * (i + w)] & 0xff : yy;
                 int up = y > 0 ? yccBuf[3 * (i - w)] & 0xff : yy;
-                cellSum[c] += yy;
-                cellSum[c + 1] += chroma;
-                cellSum[c + 2] += Math.abs(right - yy) + Math.abs(down - yy);
+                int left = x > 0 ? yccBuf[3 * (i - 1)] & 0xff : yy;
+                cellSum[c + S_Y] += yy;
+                cellSum[c + S_CHROMA] += chroma;
+                cellSum[c + S_EDGE] += Math.abs(right - yy) + Math.abs(down - yy);
                 int px = x - sx;
                 if (px >= 0 && px < w && py >= 0 && py < h) {
                     int it = yy - (prevY[py * w + px] & 0xff);
+                    int ix = (right - left) / 2;
                     int iy = (down - up) / 2;
-                    cellSum[c + 3] += Math.abs(it);
-                    cellSum[c + 4] += (double) it * iy;
-                    cellSum[c + 5] += (double) iy * iy;
+                    cellSum[c + S_ABS_IT] += Math.abs(it);
+                    cellSum[c + S_IT_IY] += (double) it * iy;
+                    cellSum[c + S_IY_IY] += (double) iy * iy;
+                    cellSum[c + S_IX_IX] += (double) ix * ix;
+                    cellSum[c + S_IX_IY] += (double) ix * iy;
+                    cellSum[c + S_IT_IX] += (double) it * ix;
                 }
-                cellSum[c + 6]++;
+                cellSum[c + S_COUNT]++;
             }
         }
         float a = (float) (1 - Math.exp(-dt / CELL_TAU_S));
         float aPersist = (float) (1 - Math.exp(-dt / SMOKE_PERSIST_TAU_S));
         float aBg = (float) (1 - Math.exp(-dt / EDGE_BG_TAU_S));
-        int smokeCells = 0;
-        double itIy = 0;
-        double iyIy = 0;
-        double edgeLossSum = 0;
+
+        // First pass: each cell's 1 s averages, its own (2-D Lucas-Kanade) texture flow, and the
+        // frame's typical flow and detail over the cells whose flow can be measured.
+        int textured = 0;
         for (int c = 0; c < cells; c++) {
-            double count = cellSum[c * 7 + 6];
+            int s = c * SUMS;
+            double count = cellSum[s + S_COUNT];
+            cellTextured[c] = false;
             if (count < CELL * CELL / 2) {
-                cellSmoke[c] = 0;
-                smokeCand[c] = false;
                 continue;
             }
-            double meanY = cellSum[c * 7] / count;
-            double meanChroma = cellSum[c * 7 + 1] / count;
-            double edge = cellSum[c * 7 + 2] / count;
-            double act = cellSum[c * 7 + 3] / count / dt;
-            cellAct[c] += a * ((float) act - cellAct[c]);
+            double edge = cellSum[s + S_EDGE] / count;
+            cellAct[c] += a * ((float) (cellSum[s + S_ABS_IT] / count / dt) - cellAct[c]);
             cellEdge[c] += a * ((float) edge - cellEdge[c]);
             if (cellEdgeBg[c] < 0) {
                 cellEdgeBg[c] = (float) edge;
                 cellEdge[c] = (float) edge;
             }
+            // Structure tensor [xx xy; xy yy] and mismatch (It per second, so the flow is in px/s).
+            int f = c * FLOW;
+            cellFlow[f] += a * ((float) (cellSum[s + S_IX_IX] / count) - cellFlow[f]);
+            cellFlow[f + 1] += a * ((float) (cellSum[s + S_IX_IY] / count) - cellFlow[f + 1]);
+            cellFlow[f + 2] += a * ((float) (cellSum[s + S_IY_IY] / count) - cellFlow[f + 2]);
+            cellFlow[f + 3] += a * ((float) (cellSum[s + S_IT_IX] / count / dt) - cellFlow[f + 3]);
+            cellFlow[f + 4] += a * ((float) (cellSum[s + S_IT_IY] / count / dt) - cellFlow[f + 4]);
+            double xx = cellFlow[f];
+            double xy = cellFlow[f + 1];
+            double yy = cellFlow[f + 2];
+            double det = xx * yy - xy * xy;
+            double minEigen = 0.5 * (xx + yy - Math.sqrt((xx - yy) * (xx - yy) + 4 * xy * xy));
+            if (minEigen >= RISE_MIN_TEXTURE && det > 0) {
+                // Solve [xx xy; xy yy] (vx, vy) = -(ItIx, ItIy).
+                cellVx[c] = (float) ((-cellFlow[f + 3] * yy + cellFlow[f + 4] * xy) / det);
+                cellVy[c] = (float) ((-cellFlow[f + 4] * xx + cellFlow[f + 3] * xy) / det);
+                cellTextured[c] = true;
+                medianX[textured] = cellVx[c];
+                medianY[textured] = cellVy[c];
+                medianEdge[textured] = cellEdge[c];
+                textured++;
+            }
+        }
+        // The median flow is the camera's residual drift (the integer alignment above leaves up to
+        // half a pixel per frame, which reads as a steady "rise" everywhere); a plume covers far
+        // fewer than half of the textured cells.
+        double driftX = median(medianX, textured);
+        double driftY = median(medianY, textured);
+        double sceneEdge = median(medianEdge, textured);
+        double minRisePxPerS = CELL / cfg.smokeConfirmSeconds();
+
+        int smokeCells = 0;
+        double itIy = 0;
+        double iyIy = 0;
+        double edgeLossSum = 0;
+        for (int c = 0; c < cells; c++) {
+            int s = c * SUMS;
+            double count = cellSum[s + S_COUNT];
+            if (count < CELL * CELL / 2) {
+                cellSmoke[c] = 0;
+                smokeCand[c] = false;
+                continue;
+            }
+            double meanY = cellSum[s + S_Y] / count;
+            double meanChroma = cellSum[s + S_CHROMA] / count;
+            double edge = cellSum[s + S_EDGE] / count;
             boolean grey = meanChroma <= cfg.smokeMaxChroma() && meanY >= SMOKE_MIN_Y && meanY <= SMOKE_MAX_Y;
             boolean slow = cellAct[c] >= SMOKE_ACT_LO && cellAct[c] <= SMOKE_ACT_HI;
-            boolean blurred = cellEdge[c] <= SMOKE_EDGE_LOSS * cellEdgeBg[c];
-            boolean cand = grey && slow && blurred;
+            boolean veiled;
+            // Rising texture: the cell's own texture moves up (after the drift is taken out) fast
+            // enough to replace the cell within the confirmation window, and its detail is soft
+            // (below the edge-loss share of the frame's typical textured cell): smoke's own density
+            // varies smoothly, a car's or a wall's does not.
+            boolean risingSoft = cellTextured[c] && -(cellVy[c] - driftY) >= minRisePxPerS
+                    && cellEdge[c] <= SMOKE_EDGE_LOSS * sceneEdge;
+            if (cellSeenClear[c]) {
+                veiled = cellEdge[c] <= SMOKE_EDGE_LOSS * cellEdgeBg[c];
+            } else {
+                // Never seen clear (the plume was there when the camera started watching): there
+                // is no background detail to have lost, so rising soft texture stands in for it.
+                veiled = risingSoft;
+            }
+            boolean cand = grey && slow && veiled;
             cellSmoke[c] += aPersist * ((cand ? 1f : 0f) - cellSmoke[c]);
+            if (!cellSeenClear[c]) {
+                // Seen clear once it has spent about half its time (same averaging as the smoke
+                // share) not looking like rising soft smoke: not grey, not slowly changing, or
+                // textured without the rise. A textureless grey cell shows nothing either way.
+                boolean clear = !grey || !slow || (cellTextured[c] && !risingSoft);
+                cellClear[c] += aPersist * ((clear ? 1f : 0f) - cellClear[c]);
+                cellSeenClear[c] = cellClear[c] >= 0.5f;
+            }
             if (cellSmoke[c] < 0.5f) {
                 // Only a smoke-free cell teaches the background what its detail looks like.
                 cellEdgeBg[c] += aBg * ((float) edge - cellEdgeBg[c]);
@@ -602,8 +708,8 @@ public final class OpenBurningDetector implements Detector {
             smokeCand[c] = cellSmoke[c] >= 0.5f;
             if (smokeCand[c]) {
                 smokeCells++;
-                itIy += cellSum[c * 7 + 4];
-                iyIy += cellSum[c * 7 + 5];
+                itIy += cellSum[s + S_IT_IY];
+                iyIy += cellSum[s + S_IY_IY];
                 edgeLossSum += cellEdgeBg[c] > 0 ? Math.max(0, 1 - cellEdge[c] / cellEdgeBg[c]) : 0;
             }
         }
@@ -633,6 +739,15 @@ public final class OpenBurningDetector implements Detector {
     // Helpers
 
     private record Component(Box box, int count) {
+    }
+
+    /** Median of the first {@code n} values (reorders them); 0 when there are none. */
+    private static double median(float[] v, int n) {
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(v, 0, n);
+        return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
 
     /** The largest 8-connected component (bounding box and size), with gaps up to {@code gap} bridged. */
@@ -831,6 +946,9 @@ public final class OpenBurningDetector implements Detector {
         Arrays.fill(cellSmoke, 0);
         Arrays.fill(cellEdge, 0);
         Arrays.fill(cellEdgeBg, -1);
+        Arrays.fill(cellFlow, 0);
+        Arrays.fill(cellClear, 0);
+        Arrays.fill(cellSeenClear, false);
         Arrays.fill(prevColour, false);
         riseEma = 0;
         ringSize = 0;
@@ -872,8 +990,17 @@ public final class OpenBurningDetector implements Detector {
         cellEdge = new float[cells];
         cellEdgeBg = new float[cells];
         cellSmoke = new float[cells];
-        cellSum = new double[cells * 7];
+        cellSum = new double[cells * SUMS];
         smokeCand = new boolean[cells];
+        cellFlow = new float[cells * FLOW];
+        cellVx = new float[cells];
+        cellVy = new float[cells];
+        cellTextured = new boolean[cells];
+        cellClear = new float[cells];
+        cellSeenClear = new boolean[cells];
+        medianX = new float[cells];
+        medianY = new float[cells];
+        medianEdge = new float[cells];
         Arrays.fill(cellEdgeBg, -1);
         hasPrev = false;
         resetEvidence();
@@ -891,7 +1018,8 @@ public final class OpenBurningDetector implements Detector {
         // yccBuf (3n), prevY, prevColour, flameCand, zoneMask (n each), flickerHz, fireShare,
         // regionIdx (4n each), the brightness ring and its timestamps, the four profiles.
         long arrays = n * 3 + n * 4 + n * 4 * 3 + (long) RING_CAPACITY * (n + 8) + 4L * 2 * (w + h);
-        long cellArrays = cells * (4 * 4 + 8 * 7 + 1);
+        // Per cell: 4 + 5 + 3 + 3 floats, SUMS doubles, 3 booleans.
+        long cellArrays = cells * (4L * 15 + 8L * SUMS + 3);
         return mats + arrays + cellArrays;
     }
 

@@ -186,8 +186,7 @@ class OpenBurningDetectorTest {
 
     /**
      * Smoke already in view on frame 0, from a heap that started smouldering 2 s before the
-     * recording: the young plume is still climbing into cells the detector has seen clear. (A plume
-     * that is fully developed on frame 0 is missed; see docs/detectors/open-burning.md, "Smoke alone".)
+     * recording: the young plume is still climbing into cells the detector has seen clear.
      */
     @Test
     void confirmsAYoungPlumeAlreadyInViewOnTheFirstFrame() {
@@ -199,6 +198,34 @@ class OpenBurningDetectorTest {
             assertTrue(hits.get(0).detection().reason().startsWith("smoke region"), hits.get(0).detection().reason());
         } finally {
             young.close();
+        }
+    }
+
+    /**
+     * A plume fully developed on frame 0 (the heap started smouldering 10 s before the recording):
+     * its cells are never seen clear, so there is no background detail to have lost. Their own soft
+     * texture rising steadily must stand in: one alarm, naming smoke and no flame, with the plume box
+     * above the heap, raw and through JPEG.
+     */
+    @Test
+    void confirmsAPlumeFullyDevelopedOnTheFirstFrame() {
+        FireScene developed = FireScene.smokeOnly(7, 640, 360, 10, 200, -100);
+        try {
+            assertEquals(0, developed.truth().get(0).firstFrame());
+            for (boolean jpeg : new boolean[] {false, true}) {
+                List<Hit> hits = play(developed, FireConfig.defaults(), 1, jpeg);
+                assertEquals(1, hits.size(), (jpeg ? "JPEG: " : "raw: ") + hits);
+                Detection d = hits.get(0).detection();
+                assertTrue(d.reason().startsWith("smoke region") && !d.reason().contains("flame"), d.reason());
+                assertEquals(1, d.boxes().size(), d.boxes().toString());
+                Box plume = d.boxes().get(0);
+                int heapX = developed.width() * 11 / 20;
+                int heapY = developed.height() * 4 / 5;
+                assertTrue(plume.x() <= heapX + 32 && plume.x() + plume.w() >= heapX - 32
+                        && plume.y() < heapY && plume.y() + plume.h() <= heapY + 16, "plume box " + plume);
+            }
+        } finally {
+            developed.close();
         }
     }
 
