@@ -282,8 +282,12 @@ public final class MuckDumpingDetector implements Detector {
             return List.of();
         }
         if (!activeHours.includes(meta.timestampMs())) {
-            // Nothing analysed: the backgrounds go stale, so the first frame back restarts them.
+            // Nothing analysed: the backgrounds go stale, so the first frame back restarts them, with
+            // a new time origin (per-pixel times are floats of seconds since it) and no memory of
+            // piles reported before; whatever lies there when the window opens is ground.
             initialized = false;
+            epochMs = Long.MIN_VALUE;
+            reported.clear();
             return List.of();
         }
         ensureGeometry(bgrFrame.cols(), bgrFrame.rows());

@@ -253,7 +253,7 @@ public final class EvalMain {
             Detection d = a.alert();
             out.printf(Locale.ROOT, "  %-7s %s at frame %d (evidence %d-%d, score %.2f): %s%n", a.outcome(),
                     d.type().wireName(), d.lastFrame(), d.firstFrame(), d.lastFrame(), d.score(), d.reason());
-            if (i < clip.keyFrames().size()) {
+            if (i < clip.keyFrames().size() && clip.keyFrames().get(i) != null) {
                 out.println("          key frame: " + clip.keyFrames().get(i));
             }
         }

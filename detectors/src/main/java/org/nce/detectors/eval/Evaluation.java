@@ -48,14 +48,15 @@ public final class Evaluation {
     /**
      * One clip's outcome; {@code score} is null and {@code error} set when it could not be evaluated.
      * {@code keyFrames} holds one annotated JPEG per scored alert, in the order of
-     * {@code score.alerts()}, when key frames were asked for; otherwise it is empty.
+     * {@code score.alerts()} (null where none could be written), when key frames were asked for;
+     * otherwise it is empty.
      */
     public record ClipResult(String file, long frames, double fps, boolean fpsKnown, List<LabelledInterval> labels,
                              EventScorer.ClipScore score, List<String> warnings, String error, List<Path> keyFrames) {
         public ClipResult {
             labels = List.copyOf(labels);
             warnings = List.copyOf(warnings);
-            keyFrames = List.copyOf(keyFrames);
+            keyFrames = Collections.unmodifiableList(new ArrayList<>(keyFrames));
         }
 
         public boolean failed() {
@@ -146,6 +147,7 @@ public final class Evaluation {
         Path file = datasetDir.resolve(clip.file());
         List<Detection> alerts = new ArrayList<>();
         Map<Detection, Path> written = new IdentityHashMap<>();
+        List<String> keyFrameProblems = new ArrayList<>();
         List<Detector> detectors = new ArrayList<>();
         // Timing is committed only for clips that complete, like the scores.
         Map<EventType, long[]> clipTiming = new EnumMap<>(EventType.class);
@@ -173,7 +175,7 @@ public final class Evaluation {
                             if (types.contains(det.type())) {
                                 alerts.add(det);
                                 if (keyFrames != null) {
-                                    written.put(det, keyFrames.write(clip.file(), det, frame));
+                                    writeKeyFrame(clip.file(), det, frame, written, keyFrameProblems);
                                 }
                             }
                         }
@@ -207,19 +209,34 @@ public final class Evaluation {
                         + " starts after the clip's last frame " + (frames - 1) + "; it can only be missed");
             }
         }
+        warnings.addAll(keyFrameProblems);
         EventScorer.ClipScore score = EventScorer.score(labels, alerts);
+        // One entry per scored alert, null where no key frame could be written, so the report never
+        // shows an alert with another alert's frame.
         List<Path> keyFramePaths = new ArrayList<>();
-        for (EventScorer.ScoredAlert a : score.alerts()) {
+        for (EventScorer.ScoredAlert a : keyFrames == null ? List.<EventScorer.ScoredAlert>of() : score.alerts()) {
             Path p = written.get(a.alert());
             if (p != null) {
                 try {
-                    keyFramePaths.add(keyFrames.markOutcome(p, clip.file(), a.alert(), a.outcome().name()));
+                    p = keyFrames.markOutcome(p, clip.file(), a.alert(), a.outcome().name());
                 } catch (IOException e) {
                     warnings.add("cannot rename key frame " + p + ": " + e.getMessage());
                 }
             }
+            keyFramePaths.add(p);
         }
         return new ClipResult(clip.file(), frames, fps, fpsKnown, labels, score, warnings, null, keyFramePaths);
+    }
+
+    /** A key frame is an extra: failing to write one is a warning, never a lost clip. */
+    private void writeKeyFrame(String clipFile, Detection det, Mat frame, Map<Detection, Path> written,
+                               List<String> problems) {
+        try {
+            written.put(det, keyFrames.write(clipFile, det, frame));
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot write the key frame of " + det.type().wireName() + " at frame " + det.lastFrame()
+                    + ": " + e.getMessage());
+        }
     }
 
     private List<Detector> createDetectors(String cameraId) {

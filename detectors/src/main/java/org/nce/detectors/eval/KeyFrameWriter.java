@@ -23,7 +23,7 @@ import org.nce.model.Detection;
 /**
  * Writes, for every alert of an evaluation, the frame that confirmed it as a JPEG with the alert's
  * boxes and its reason drawn in, so a person can see at a glance what a detector saw, above all in
- * its false alarms. Files are named {@code <outcome>_<clip>_<type>_f<frame>.jpg} once the clip is
+ * its false alarms. Files are named {@code <outcome>_<clip-ext>_<type>_f<frame>.jpg} once the clip is
  * scored (TP/FP); until then they carry {@code alert} as their outcome.
  */
 final class KeyFrameWriter {
@@ -77,7 +77,8 @@ final class KeyFrameWriter {
     }
 
     static String name(String outcome, String clipFile, Detection alert) {
-        String clip = clipFile.replaceAll("\\.[A-Za-z0-9]+$", "").replaceAll("[^A-Za-z0-9_-]+", "-");
+        // The extension stays in (as "-mp4"): x.mp4 and x.avi must not overwrite each other's frames.
+        String clip = clipFile.replaceAll("[^A-Za-z0-9_-]+", "-");
         return outcome + "_" + clip + "_" + alert.type().wireName() + "_f" + alert.lastFrame() + ".jpg";
     }
 

@@ -187,6 +187,10 @@ public final class OpenBurningDetector implements Detector {
 
     private long lastTs = Long.MIN_VALUE;
     private boolean hasPrev;
+    /** Outside the active hours since the last frame. */
+    private boolean asleep;
+    /** Stream time the per-cell maps have been learning since they were last reset. */
+    private double mapsAgeSec;
 
     private double flameSec;
     private double smokeSec;
@@ -248,10 +252,20 @@ public final class OpenBurningDetector implements Detector {
         }
         long ts = meta.timestampMs();
         if (!activeHours.includes(ts)) {
-            resetEvidence();
+            if (!asleep) {
+                // The window closed: every per-pixel and per-cell history is stale by the time it
+                // opens again (dusk compared with dawn), so start afresh then, as after a camera move.
+                resetEvidence();
+                if (flickerHz != null) {
+                    resetMaps();
+                }
+                episodeActive = false;
+                asleep = true;
+            }
             hasPrev = false;
             return List.of();
         }
+        asleep = false;
         if (bgrFrame.cols() != srcW || bgrFrame.rows() != srcH) {
             init(bgrFrame.cols(), bgrFrame.rows());
         }
@@ -405,8 +419,9 @@ public final class OpenBurningDetector implements Detector {
         if (flame != null) {
             boxes.add(flame.box);
             first = Math.min(first, flameFirstSeq);
-            reason.append(String.format(Locale.ROOT, "flame region %.1f%% of frame, flicker %.0f Hz, %s, %d frames",
-                    100 * flame.fraction, flame.hz, growthText(), flameFrames));
+            String growth = growthText();
+            reason.append(String.format(Locale.ROOT, "flame region %.1f%% of frame, flicker %.0f Hz, %s%d frames",
+                    100 * flame.fraction, flame.hz, growth == null ? "" : growth + ", ", flameFrames));
             score = Math.max(score, 0.6 + 0.2 * Math.min(1, flame.fraction / 0.01)
                     + 0.2 * Math.min(1, flameSec / (2 * cfg.flameConfirmSeconds())));
         }
@@ -574,6 +589,7 @@ public final class OpenBurningDetector implements Detector {
 
     private SmokeMeasure measureSmoke(int sx, int sy, double dt) {
         int cells = gw * gh;
+        mapsAgeSec += dt;
         Arrays.fill(cellSum, 0);
         for (int y = 0; y < gh * CELL; y++) {
             int cy = y / CELL;
@@ -596,8 +612,10 @@ public final class OpenBurningDetector implements Detector {
                 int px = x - sx;
                 if (px >= 0 && px < w && py >= 0 && py < h) {
                     int it = yy - (prevY[py * w + px] & 0xff);
-                    int ix = (right - left) / 2;
-                    int iy = (down - up) / 2;
+                    // Central differences in double: halving small integer differences would round
+                    // soft smoke's +-1 gradients away and bias the flow.
+                    double ix = (right - left) * 0.5;
+                    double iy = (down - up) * 0.5;
                     cellSum[c + S_ABS_IT] += Math.abs(it);
                     cellSum[c + S_IT_IY] += (double) it * iy;
                     cellSum[c + S_IY_IY] += (double) iy * iy;
@@ -693,13 +711,20 @@ public final class OpenBurningDetector implements Detector {
             }
             boolean cand = grey && slow && veiled;
             cellSmoke[c] += aPersist * ((cand ? 1f : 0f) - cellSmoke[c]);
-            if (!cellSeenClear[c]) {
+            if (!cellSeenClear[c] && mapsAgeSec >= 2 * CELL_TAU_S) {
                 // Seen clear once it has spent about half its time (same averaging as the smoke
                 // share) not looking like rising soft smoke: not grey, not slowly changing, or
                 // textured without the rise. A textureless grey cell shows nothing either way.
+                // Not before the 1 s activity average has settled: it starts at 0 and would call
+                // every cell "not slowly changing", hence clear, for the first second.
                 boolean clear = !grey || !slow || (cellTextured[c] && !risingSoft);
                 cellClear[c] += aPersist * ((clear ? 1f : 0f) - cellClear[c]);
-                cellSeenClear[c] = cellClear[c] >= 0.5f;
+                if (cellClear[c] >= 0.5f) {
+                    cellSeenClear[c] = true;
+                    // Its edge background so far was learned from the smoke; the clear look now is
+                    // the reference the edge-loss test needs from here on.
+                    cellEdgeBg[c] = cellEdge[c];
+                }
             }
             if (cellSmoke[c] < 0.5f) {
                 // Only a smoke-free cell teaches the background what its detail looks like.
@@ -914,10 +939,13 @@ public final class OpenBurningDetector implements Detector {
         flameRecentArea += a * (area - flameRecentArea);
     }
 
-    /** "grew x1.8", "shrank x0.6" or "steady" (within 20 %, the frame-to-frame noise of the area). */
+    /**
+     * "grew x1.8", "shrank x0.6" or "steady" (within 20 %, the frame-to-frame noise of the area);
+     * null when the run was confirmed before its base second began (nothing measured to say).
+     */
     private String growthText() {
         if (flameStartSec <= 0 || flameStartArea <= 0) {
-            return "steady";
+            return null;
         }
         double ratio = flameRecentArea / (flameStartArea / flameStartSec);
         if (ratio >= 1.2) {
@@ -949,6 +977,7 @@ public final class OpenBurningDetector implements Detector {
         Arrays.fill(cellFlow, 0);
         Arrays.fill(cellClear, 0);
         Arrays.fill(cellSeenClear, false);
+        mapsAgeSec = 0;
         Arrays.fill(prevColour, false);
         riseEma = 0;
         ringSize = 0;
@@ -1002,6 +1031,7 @@ public final class OpenBurningDetector implements Detector {
         medianY = new float[cells];
         medianEdge = new float[cells];
         Arrays.fill(cellEdgeBg, -1);
+        mapsAgeSec = 0;
         hasPrev = false;
         resetEvidence();
     }

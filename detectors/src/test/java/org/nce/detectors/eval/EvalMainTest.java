@@ -121,15 +121,15 @@ class EvalMainTest {
         // fire.mp4: TP at frame 12, the second alert inside the same interval ignored; neg.avi: two
         // dog false alarms; mixed.gif: the dumping TP.
         assertEquals(5, names.size(), names::toString);
-        assertTrue(names.contains("TP_fire_open_burning_f12.jpg"), names::toString);
-        assertTrue(names.contains("FP_neg_unleashed_dog_f7.jpg"), names::toString);
-        assertTrue(names.stream().anyMatch(n -> n.startsWith("IGNORED_fire_open_burning_")), names::toString);
-        assertTrue(names.stream().anyMatch(n -> n.startsWith("TP_sub-mixed_muck_dumping_")), names::toString);
-        try (Mat img = imread(frames.resolve("TP_fire_open_burning_f12.jpg").toString())) {
+        assertTrue(names.contains("TP_fire-mp4_open_burning_f12.jpg"), names::toString);
+        assertTrue(names.contains("FP_neg-avi_unleashed_dog_f7.jpg"), names::toString);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("IGNORED_fire-mp4_open_burning_")), names::toString);
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("TP_sub-mixed-gif_muck_dumping_")), names::toString);
+        try (Mat img = imread(frames.resolve("TP_fire-mp4_open_burning_f12.jpg").toString())) {
             assertEquals(96, img.cols());
             assertEquals(64, img.rows());
         }
-        assertTrue(r.out().contains("key frame: " + frames.resolve("TP_fire_open_burning_f12.jpg")), r.out());
+        assertTrue(r.out().contains("key frame: " + frames.resolve("TP_fire-mp4_open_burning_f12.jpg")), r.out());
     }
 
     @Test

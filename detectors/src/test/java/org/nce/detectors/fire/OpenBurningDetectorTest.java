@@ -259,6 +259,38 @@ class OpenBurningDetectorTest {
         assertEquals(1, play(fire, FireConfig.defaults().withZones(List.of(pile), List.of()), 1, false).size());
     }
 
+    /** Frames {@code from..to} of the scene stamped {@code offsetMs} later; the first alarm's scene frame or -1. */
+    private static int firstAlarm(OpenBurningDetector d, SyntheticScene scene, int from, int to, long offsetMs) {
+        int found = -1;
+        for (int i = from; i < to; i++) {
+            try (Mat frame = scene.render(i)) {
+                long ts = offsetMs + Math.round(i * 1000.0 / scene.fps());
+                if (!d.detect(frame, new FrameMeta("cam", i, ts, scene.fps())).isEmpty() && found < 0) {
+                    found = i;
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aDetectorWakingUpInItsWindowStartsAfresh() {
+        FireConfig morning = FireConfig.defaults().withActiveHours("07:00-09:00"); // epoch 0 = 08:00 Shanghai
+        long nextMorning = 23L * 3600 * 1000; // 07:00 the next day, the window open again
+        int fresh;
+        try (OpenBurningDetector d = new OpenBurningDetector(morning)) {
+            fresh = firstAlarm(d, fire, 0, fire.frameCount(), nextMorning);
+        }
+        try (OpenBurningDetector d = new OpenBurningDetector(morning)) {
+            // Burning the day before until the window closes (an alarm then), a frame at noon
+            // (asleep), then the same fire from the start the next morning: it must be confirmed as
+            // a new episode exactly as a fresh detector confirms it, learning nothing from yesterday.
+            firstAlarm(d, fire, 0, fire.frameCount(), 0);
+            firstAlarm(d, fire, 0, 1, 4L * 3600 * 1000);
+            assertEquals(fresh, firstAlarm(d, fire, 0, fire.frameCount(), nextMorning));
+        }
+    }
+
     @Test
     void outsideActiveHoursNothingIsReported() {
         // Scene timestamps start at the epoch: 08:00 in Shanghai, outside 18:00-06:00.
