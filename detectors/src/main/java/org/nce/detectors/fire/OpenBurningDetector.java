@@ -617,11 +617,11 @@ public final class OpenBurningDetector implements Detector {
                     double ix = (right - left) * 0.5;
                     double iy = (down - up) * 0.5;
                     cellSum[c + S_ABS_IT] += Math.abs(it);
-                    cellSum[c + S_IT_IY] += (double) it * iy;
-                    cellSum[c + S_IY_IY] += (double) iy * iy;
-                    cellSum[c + S_IX_IX] += (double) ix * ix;
-                    cellSum[c + S_IX_IY] += (double) ix * iy;
-                    cellSum[c + S_IT_IX] += (double) it * ix;
+                    cellSum[c + S_IT_IY] += it * iy;
+                    cellSum[c + S_IY_IY] += iy * iy;
+                    cellSum[c + S_IX_IX] += ix * ix;
+                    cellSum[c + S_IX_IY] += ix * iy;
+                    cellSum[c + S_IT_IX] += it * ix;
                 }
                 cellSum[c + S_COUNT]++;
             }
