@@ -83,19 +83,7 @@ public record DogConfig(YoloConfig model, double dogScore, double personScore, d
         if (quietMs < 0) {
             throw new IllegalArgumentException("quiet_ms must be >= 0, got " + quietMs);
         }
-        if (zones == null) {
-            zones = List.of(Polygon.fullFrame());
-        }
-        if (zones.isEmpty()) {
-            throw new IllegalArgumentException("zones must list at least one polygon (use [[0,0],[1,0],[1,1],[0,1]]"
-                    + " for the whole frame)");
-        }
-        for (int i = 0; i < zones.size(); i++) {
-            if (zones.get(i) == null) {
-                throw new IllegalArgumentException("zones[" + i + "] is null");
-            }
-        }
-        zones = List.copyOf(zones);
+        zones = Polygon.requireZones(zones == null ? List.of(Polygon.fullFrame()) : zones);
         ActiveHours.parse(activeHours, timeZone);
     }
 

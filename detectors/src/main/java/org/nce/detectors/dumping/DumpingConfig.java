@@ -68,16 +68,7 @@ public record DumpingConfig(
         String timeZone) {
 
     public DumpingConfig {
-        if (zones == null || zones.isEmpty()) {
-            throw new IllegalArgumentException("zones must list at least one polygon (use [[0,0],[1,0],[1,1],[0,1]]"
-                    + " for the whole frame)");
-        }
-        for (int i = 0; i < zones.size(); i++) {
-            if (zones.get(i) == null) {
-                throw new IllegalArgumentException("zones[" + i + "] is null");
-            }
-        }
-        zones = List.copyOf(zones);
+        zones = Polygon.requireZones(zones);
         if (actorModel == null) {
             // "No model" is a model block without paths, so a partial actor_model block in the
             // camera config merges over the defaults key by key.

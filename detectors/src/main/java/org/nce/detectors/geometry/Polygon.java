@@ -34,6 +34,23 @@ public record Polygon(List<Vertex> vertices) {
         return v >= 0 && v <= 1;
     }
 
+    /**
+     * A detector's {@code zones} setting: at least one polygon and no null among them; returns an
+     * immutable copy. The messages name the key as the YAML spells it.
+     */
+    public static List<Polygon> requireZones(List<Polygon> zones) {
+        if (zones == null || zones.isEmpty()) {
+            throw new IllegalArgumentException("zones must list at least one polygon (use [[0,0],[1,0],[1,1],[0,1]]"
+                    + " for the whole frame)");
+        }
+        for (int i = 0; i < zones.size(); i++) {
+            if (zones.get(i) == null) {
+                throw new IllegalArgumentException("zones[" + i + "] is null");
+            }
+        }
+        return List.copyOf(zones);
+    }
+
     /** The whole image. */
     public static Polygon fullFrame() {
         return new Polygon(List.of(new Vertex(0, 0), new Vertex(1, 0), new Vertex(1, 1), new Vertex(0, 1)));
