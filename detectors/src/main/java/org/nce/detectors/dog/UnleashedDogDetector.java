@@ -91,6 +91,13 @@ public final class UnleashedDogDetector implements Detector {
     private int frameW;
     private int frameH;
 
+    /** A dog track that has been alone long enough, waiting to be reported. */
+    private record Candidate(Track track, DogState state) {
+        double meanScore() {
+            return state.aloneScoreSum / state.aloneHits;
+        }
+    }
+
     /** What the detector remembers about one dog track. */
     private static final class DogState {
         long aloneSinceMs = -1;
@@ -228,8 +235,7 @@ public final class UnleashedDogDetector implements Detector {
         if (eventActive && t - lastAloneMs > config.quietMs()) {
             eventActive = false;
         }
-        Track best = null;
-        DogState bestState = null;
+        List<Candidate> candidates = new ArrayList<>();
         for (Track dog : tracks) {
             if (dog.classId() != CocoClasses.DOG) {
                 continue;
@@ -262,22 +268,35 @@ public final class UnleashedDogDetector implements Detector {
             // is a fresh detection of its own.
             boolean eligible = fresh || config.closerLook();
             if (eligible && st.aloneSinceMs >= 0 && t - st.aloneSinceMs >= config.unleashedMs()
-                    && st.aloneHits >= config.minDogHits()
-                    && (best == null || st.aloneScoreSum / st.aloneHits > bestState.aloneScoreSum / bestState.aloneHits)) {
-                best = dog;
-                bestState = st;
+                    && st.aloneHits >= config.minDogHits()) {
+                candidates.add(new Candidate(dog, st));
             }
         }
-        if (best == null || eventActive) {
+        if (candidates.isEmpty() || eventActive) {
             return List.of();
         }
+        // Best mean score first; with the closer look, the first one it confirms. A false dog that
+        // scores higher (the burning pile) must not keep a real one from being reported.
+        candidates.sort((a, b) -> Double.compare(b.meanScore(), a.meanScore()));
+        Track best = null;
+        DogState bestState = null;
         String closer = "";
-        if (config.closerLook()) {
-            double closerScore = closerLookDogScore(bgrFrame, best.box());
-            if (closerScore < config.dogScore()) {
-                return List.of(); // not confirmed yet: the next pass looks again
+        for (Candidate c : candidates) {
+            if (!config.closerLook()) {
+                best = c.track();
+                bestState = c.state();
+                break;
             }
-            closer = String.format(Locale.ROOT, ", a closer look agrees (dog %.2f)", closerScore);
+            double closerScore = closerLookDogScore(bgrFrame, c.track().box());
+            if (closerScore >= config.dogScore()) {
+                best = c.track();
+                bestState = c.state();
+                closer = String.format(Locale.ROOT, ", a closer look agrees (dog %.2f)", closerScore);
+                break;
+            }
+        }
+        if (best == null) {
+            return List.of(); // not confirmed yet: the next pass looks again
         }
         eventActive = true;
         lastAloneMs = t;

@@ -10,11 +10,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.nce.detectors.FrameMeta;
 import org.nce.detectors.geometry.Polygon;
+import org.nce.detectors.objects.CocoClasses;
 import org.nce.detectors.objects.ObjectDetector;
 import org.nce.detectors.objects.YoloConfig;
 import org.nce.detectors.synthetic.DogScene;
 import org.nce.detectors.synthetic.SceneObjectDetector;
 import org.nce.detectors.synthetic.SyntheticScene.Truth;
+import org.nce.model.Box;
 import org.nce.model.Detection;
 import org.nce.model.EventType;
 
@@ -105,6 +107,42 @@ class UnleashedDogDetectorTest {
         // Without the closer look the same stand-in raises the alarm: the look is what holds it back.
         assertEquals(1, run(scene, DogConfig.defaults().withCloserLook(false), new FarSightedDetector(scene.width()))
                 .size());
+    }
+
+    /**
+     * The scene's real dog, plus a phantom "dog" that scores higher but only in full frames (a
+     * burning pile the network takes for a dog from afar), standing still in a corner.
+     */
+    private static final class PhantomDogDetector implements ObjectDetector {
+        static final Box PHANTOM = new Box(560, 20, 40, 30);
+        private final SceneObjectDetector inner = new SceneObjectDetector();
+        private final int fullWidth;
+
+        PhantomDogDetector(int fullWidth) {
+            this.fullWidth = fullWidth;
+        }
+
+        @Override
+        public List<DetectedObject> detect(Mat bgr) {
+            List<DetectedObject> out = new ArrayList<>(inner.detect(bgr));
+            if (bgr.cols() == fullWidth) {
+                out.add(new DetectedObject(CocoClasses.DOG, "dog", 0.95, PHANTOM));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aHigherScoringFalseDogDoesNotKeepTheRealOneFromBeingReported() {
+        DogScene scene = DogScene.dogAlone(2);
+        List<Detection> found = run(scene, DogConfig.defaults(), new PhantomDogDetector(scene.width()));
+        assertEquals(1, found.size(), found::toString);
+        Detection d = found.get(0);
+        assertTrue(d.boxes().get(0).iou(scene.dogBox((int) d.lastFrame())) > 0.5, d::toString);
     }
 
     @Test
