@@ -157,7 +157,7 @@ public final class DemoMain {
                 System.getenv(gw.mqtt().passwordEnv()))) {
             p.publish(Topics.reading(gw.site(), gw.sensors().get(0).id()), "{\"site_id\": \"site-demo\", \"value\": ".getBytes(StandardCharsets.UTF_8));
             byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
-            byte[] frame = FrameCodec.encode(new Frame(gw.site(), gw.cameras().get(0).id(), 0, System.currentTimeMillis(), 2, 2, jpeg));
+            byte[] frame = FrameCodec.encode(new Frame(gw.site(), gw.cameras().get(0).id(), "demo-malformed", 0, System.currentTimeMillis(), 2, 2, jpeg));
             p.publish(Topics.frame(gw.site(), gw.cameras().get(0).id()), Arrays.copyOf(frame, frame.length - 3));
             p.publish(Topics.reading(gw.site(), "noise-unregistered-9"), ("{\"site_id\":\"site-demo\",\"sensor_id\":\"noise-unregistered-9\","
                     + "\"kind\":\"noise\",\"timestamp_ms\":" + System.currentTimeMillis() + ",\"value\":55.0}").getBytes(StandardCharsets.UTF_8));

@@ -34,6 +34,13 @@ public final class Gateway implements AutoCloseable {
         return t;
     });
     private final AtomicLong readings = new AtomicLong();
+    /**
+     * Names this run of the gateway. Frame counters start again at 0 on every start, so the
+     * pipeline identifies a frame (and the alert and evidence built on it) by boot id and counter.
+     * Time first (readable, ordered), then randomness (two starts in one millisecond differ).
+     */
+    private final String bootId = Long.toString(System.currentTimeMillis(), 36) + "-"
+            + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
 
     public Gateway(GatewayConfig config, String password) throws Exception {
         List<String> problems = config.problems();
@@ -45,9 +52,14 @@ public final class Gateway implements AutoCloseable {
         this.publisher = new MqttPublisher(config.mqtt().serverUri(), "gw-" + config.site(), user, password);
     }
 
+    public String bootId() {
+        return bootId;
+    }
+
     public Gateway start() throws Exception {
+        LOG.info("gateway {} boot id {}", config.site(), bootId);
         for (GatewayConfig.Camera c : config.cameras()) {
-            CameraPublisher cam = new CameraPublisher(config.site(), c.id(), open(c), publisher, c.fps(), c.jpegQuality(), c.width());
+            CameraPublisher cam = new CameraPublisher(config.site(), c.id(), bootId, open(c), publisher, c.fps(), c.jpegQuality(), c.width());
             cameras.add(cam);
             Thread t = new Thread(cam, "camera-" + c.id());
             t.setDaemon(true);

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The binary frame envelope carried over MQTT: {@code "NCF1"}, a 4-byte big-endian header length,
- * a JSON header ({@code site_id, camera_id, seq, timestamp_ms, width, height}), then the JPEG bytes.
+ * a JSON header ({@code site_id, camera_id, boot_id, seq, timestamp_ms, width, height}), then the JPEG bytes.
  * Transport-neutral, so a store-and-forward spool or a file replays exactly what was sent.
  */
 public final class FrameCodec {
@@ -13,14 +13,14 @@ public final class FrameCodec {
     /** Frames larger than this are refused (a 4K JPEG is well under it). */
     public static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
-    record Header(String siteId, String cameraId, long seq, long timestampMs, int width, int height) {
+    record Header(String siteId, String cameraId, String bootId, long seq, long timestampMs, int width, int height) {
     }
 
     private FrameCodec() {
     }
 
     public static byte[] encode(Frame f) {
-        byte[] header = Json.write(new Header(f.siteId(), f.cameraId(), f.seq(), f.timestampMs(), f.width(), f.height()));
+        byte[] header = Json.write(new Header(f.siteId(), f.cameraId(), f.bootId(), f.seq(), f.timestampMs(), f.width(), f.height()));
         ByteBuffer buf = ByteBuffer.allocate(8 + header.length + f.jpeg().length);
         buf.put(MAGIC).putInt(header.length).put(header).put(f.jpeg());
         return buf.array();
@@ -52,7 +52,7 @@ public final class FrameCodec {
         if (!looksLikeCompleteJpeg(jpeg)) {
             throw new IllegalArgumentException("frame JPEG is missing or truncated (" + jpeg.length + " bytes, no SOI/EOI markers)");
         }
-        return new Frame(h.siteId(), h.cameraId(), h.seq(), h.timestampMs(), h.width(), h.height(), jpeg);
+        return new Frame(h.siteId(), h.cameraId(), h.bootId(), h.seq(), h.timestampMs(), h.width(), h.height(), jpeg);
     }
 
     /** SOI at the start and EOI at the end: cheap check that catches truncation in transit. */

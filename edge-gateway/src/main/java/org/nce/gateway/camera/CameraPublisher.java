@@ -28,13 +28,15 @@ public final class CameraPublisher implements Runnable {
     private final double fps;
     private final int jpegQuality;
     private final Integer width;
+    private final String bootId;
     private final AtomicLong frames = new AtomicLong();
     private volatile boolean running = true;
 
-    public CameraPublisher(String siteId, String cameraId, FrameSource source, MqttPublisher publisher, double fps,
+    public CameraPublisher(String siteId, String cameraId, String bootId, FrameSource source, MqttPublisher publisher, double fps,
                            int jpegQuality, Integer width) {
         this.siteId = siteId;
         this.cameraId = cameraId;
+        this.bootId = bootId;
         this.source = source;
         this.publisher = publisher;
         this.fps = fps;
@@ -66,7 +68,7 @@ public final class CameraPublisher implements Runnable {
                         jpeg = new byte[(int) buf.limit()];
                         buf.get(jpeg);
                     }
-                    Frame f = new Frame(siteId, cameraId, seq++, System.currentTimeMillis(), out.cols(), out.rows(), jpeg);
+                    Frame f = new Frame(siteId, cameraId, bootId, seq++, System.currentTimeMillis(), out.cols(), out.rows(), jpeg);
                     if (out != frame) {
                         out.close();
                     }
