@@ -15,6 +15,10 @@ public record SensorReading(String siteId, String sensorId, SensorKind kind, lon
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("'value' must be a finite number");
         }
+        if (value < kind.minValue() || value > kind.maxValue()) {
+            throw new IllegalArgumentException("'value' " + value + " is outside what a " + kind.wireName() + " sensor can report ("
+                    + kind.minValue() + ".." + kind.maxValue() + " " + kind.unit() + ")");
+        }
         if (timestampMs <= 0) {
             throw new IllegalArgumentException("'timestamp_ms' must be a positive epoch time in milliseconds");
         }

@@ -37,6 +37,26 @@ class JsonTest {
         assertTrue(kind.getMessage().contains("smell"), kind.getMessage());
     }
 
+    static final String READING = "{\"site_id\":\"s\",\"sensor_id\":\"n\",\"kind\":\"noise\",\"timestamp_ms\":5,";
+
+    @Test
+    void refusesWhatAHostileOrBrokenDeviceSends() {
+        assertEquals(50.0, Json.read((READING + "\"value\":50}").getBytes(), SensorReading.class).value());
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> Json.read((READING + "\"value\":1e308}").getBytes(), SensorReading.class));
+        assertTrue(huge.getMessage().contains("outside what a noise sensor can report"), huge.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Json.read((READING + "\"value\":-3}").getBytes(), SensorReading.class));
+        IllegalArgumentException string = assertThrows(IllegalArgumentException.class,
+                () -> Json.read((READING + "\"value\":\"55.0\"}").getBytes(), SensorReading.class));
+        assertTrue(string.getMessage().contains("value"), string.getMessage());
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+                () -> Json.read((READING + "\"value\":50,\"value\":99}").getBytes(), SensorReading.class));
+        assertTrue(dup.getMessage().contains("Duplicate field 'value'"), dup.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Json.read(
+                "{\"site_id\":\"s\",\"sensor_id\":\"f\",\"kind\":\"lampblack\",\"timestamp_ms\":5,\"value\":1,\"fan_on\":\"true\"}".getBytes(),
+                SensorReading.class));
+    }
+
     @Test
     void eventTypeUsesWireNames() {
         assertEquals("\"open_burning\"", Json.writeString(EventType.OPEN_BURNING));
