@@ -8,16 +8,20 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.nce.model.Frame;
 import org.nce.model.FrameCodec;
+import org.nce.model.JpegHeader;
 import org.nce.model.Json;
 import org.nce.model.SensorReading;
 import org.nce.model.Topics;
+import org.nce.pipeline.config.PipelineConfig.JobConfig;
 import org.nce.pipeline.mqtt.MqttRecord;
 
 /**
  * Turns raw MQTT messages into frames (main output) and sensor readings (side output). Anything it
  * cannot trust goes to the dead-letter output with the reason and is counted: unknown topics and
- * devices, a device publishing under another site, malformed JSON or frame envelopes, truncated
- * JPEGs, oversized payloads, and timestamps too far in the future (clock skew) or the past.
+ * devices, a camera on a sensor topic or the reverse, a device publishing under another site,
+ * malformed JSON or frame envelopes, truncated JPEGs, a JPEG whose header claims a size beyond the
+ * configured maximum (checked before anything decodes it) or below what a detector can analyse,
+ * oversized payloads, and timestamps too far in the future (clock skew) or the past.
  */
 public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
     private static final long serialVersionUID = 1L;
@@ -25,18 +29,24 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
             org.apache.flink.api.common.typeinfo.TypeInformation.of(SensorReading.class));
     static final int MAX_READING_BYTES = 64 * 1024;
 
-    private final Map<String, String> siteByDevice;
+    private final Map<String, String> siteByCamera;
+    private final Map<String, String> siteBySensor;
     private final long maxClockSkewMs;
     private final long maxAgeMs;
+    private final long maxFramePixels;
+    private final int minFrameSide;
     private transient Counter frames;
     private transient Counter readings;
     private transient Counter rejected;
 
-    /** {@code siteByDevice}: every registered camera and sensor id with the site it belongs to. */
-    public DecodeFunction(Map<String, String> siteByDevice, long maxClockSkewMs, long maxAgeMs) {
-        this.siteByDevice = Map.copyOf(siteByDevice);
-        this.maxClockSkewMs = maxClockSkewMs;
-        this.maxAgeMs = maxAgeMs;
+    /** {@code siteByCamera}, {@code siteBySensor}: every registered device with the site it belongs to. */
+    public DecodeFunction(Map<String, String> siteByCamera, Map<String, String> siteBySensor, JobConfig job) {
+        this.siteByCamera = Map.copyOf(siteByCamera);
+        this.siteBySensor = Map.copyOf(siteBySensor);
+        this.maxClockSkewMs = job.maxClockSkewMs();
+        this.maxAgeMs = job.maxAgeMs();
+        this.maxFramePixels = job.maxFramePixels();
+        this.minFrameSide = job.minFrameSide();
     }
 
     @Override
@@ -56,13 +66,19 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
             }
             String device = topic.device();
             String site = topic.site();
-            String registeredSite = siteByDevice.get(device);
+            String shownDevice = shown(device);
+            Map<String, String> ofThisKind = kind == Topics.Kind.FRAME ? siteByCamera : siteBySensor;
+            String registeredSite = ofThisKind.get(device);
             if (registeredSite == null) {
-                throw new IllegalArgumentException("unknown device '" + device + "' (not in the pipeline's cameras or sensors)");
+                Map<String, String> other = kind == Topics.Kind.FRAME ? siteBySensor : siteByCamera;
+                throw new IllegalArgumentException(other.containsKey(device)
+                        ? "device '" + shownDevice + "' is a " + (kind == Topics.Kind.FRAME ? "sensor" : "camera")
+                                + " but published on a " + (kind == Topics.Kind.FRAME ? "camera" : "sensor") + " topic"
+                        : "unknown device '" + shownDevice + "' (not in the pipeline's cameras or sensors)");
             }
             if (!registeredSite.equals(site)) {
-                throw new IllegalArgumentException("device '" + device + "' belongs to site '" + registeredSite
-                        + "' but published under site '" + site + "'");
+                throw new IllegalArgumentException("device '" + shownDevice + "' belongs to site '" + registeredSite
+                        + "' but published under site '" + shown(site) + "'");
             }
             if (kind == Topics.Kind.FRAME) {
                 Frame f = FrameCodec.decode(m.payload());
@@ -70,6 +86,7 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
                     throw new IllegalArgumentException("frame header names " + f.siteId() + "/" + f.cameraId()
                             + " but the topic names " + site + "/" + device);
                 }
+                checkSize(JpegHeader.size(f.jpeg()));
                 checkTime(f.timestampMs());
                 frames.inc();
                 out.collect(f);
@@ -90,6 +107,22 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
         } catch (RuntimeException e) {
             rejected.inc();
             ctx.output(DeadLetters.TAG, DeadLetters.of("decode", e.getMessage(), m.topic(), m.payload()));
+        }
+    }
+
+    /** A device-given name as a reason shows it: cut, so a 32 KB topic level cannot bloat every message. */
+    private static String shown(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "… (" + name.length() + " characters)";
+    }
+
+    private void checkSize(JpegHeader.Size s) {
+        if (s.pixels() > maxFramePixels) {
+            throw new IllegalArgumentException("JPEG header claims " + s.width() + "x" + s.height() + " ("
+                    + s.pixels() + " pixels), over the limit of " + maxFramePixels + " (job.max_frame_pixels); not decoded");
+        }
+        if (Math.min(s.width(), s.height()) < minFrameSide) {
+            throw new IllegalArgumentException("frame of " + s.width() + "x" + s.height()
+                    + " is too small to analyse (job.min_frame_side " + minFrameSide + ")");
         }
     }
 
