@@ -1,5 +1,6 @@
 package org.nce.pipeline.camera;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +8,13 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,28 +35,75 @@ import org.nce.pipeline.ingest.DeadLetters;
 
 /**
  * Runs a camera's detectors, keyed by camera id. Thin by design: the detectors decide; this
- * operator owns time and state. It keeps the last frames in Flink state (the pre-event buffer, so a
- * restart does not lose the lead-up to an event) and holds each alert until its post-event frames
- * have arrived, then emits the clip's frames for the evidence stage. A processing-time timer
- * flushes a clip whose camera went silent, so evidence is never held back.
+ * operator owns time and state.
  *
- * <p>Detector models (background, tracks) live outside Flink state and are rebuilt after a
- * restart; they relearn within seconds.
+ * <p><b>Frame identity.</b> A frame is known by its gateway boot id and counter
+ * ({@link Frame#frameKey()}); the counter alone starts again at every gateway restart. Frames get
+ * a per-camera arrival index kept in Flink state, which orders the pre-event buffer and is the
+ * frame number the detectors see, so nothing here depends on the gateway's counter going up.
+ * A redelivered frame (same key, seen within {@link #SEEN_TTL}) is skipped; a forged frame with a
+ * huge counter or a future timestamp cannot make real frames look like redeliveries.
+ *
+ * <p><b>State, O(1) per frame.</b> The pre-event buffer is a map from arrival index to frame: each
+ * frame puts one entry and removes the one that fell out of the window, instead of rewriting a
+ * list of full JPEGs. Alerts wait in state for their post-event frames; a processing-time timer
+ * flushes a clip whose camera went silent.
+ *
+ * <p><b>After a restart.</b> Detector models (backgrounds, tracks) are not in Flink state; they are
+ * rebuilt and first shown the frames of the restored pre-event buffer, so an event already under
+ * way is not simply learnt as background. An alert the job already raised for a type on this
+ * camera (within {@link #EPISODE_MEMORY_MS}) is remembered in state: a rebuilt detector that
+ * confirms the same type within {@link #RESTORE_GRACE_MS} of its first frame is re-finding that
+ * episode, and is not reported again (counted as {@code alertsSuppressedAfterRestore}).
+ *
+ * <p><b>Bad frames never stall the camera.</b> An undecodable JPEG is a dead letter and never enters
+ * the buffer (it would poison every clip it is part of); a detector that throws is a dead letter, is
+ * closed and rebuilt, and the camera goes on.
  */
 public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, EvidenceRequest> {
     private static final long serialVersionUID = 1L;
+    /** How long a frame key is remembered to recognise a redelivery (at-least-once source). */
+    static final Duration SEEN_TTL = Duration.ofMinutes(15);
+    /** A rebuilt detector confirming within this (capture time) of its first frame re-finds an open episode. */
+    static final long RESTORE_GRACE_MS = 120_000;
+    /** An alert older than this (capture time) when the detector is rebuilt is a closed episode. */
+    static final long EPISODE_MEMORY_MS = 30 * 60_000;
+
+    /** An alert waiting for its post-event frames; {@code index} is the arrival index of its confirming frame. */
+    public record PendingClip(Alert alert, long index) {
+    }
 
     private final Map<String, CameraConfig> cameras;
     private final EvidenceConfig evidence;
 
-    private transient Map<String, List<Detector>> detectorsByCamera;
+    private transient Map<String, List<Running>> detectorsByCamera;
     private transient Map<String, FpsEstimate> fpsByCamera;
-    private transient ListState<Frame> recentFrames;
-    private transient ListState<Alert> awaitingPostFrames;
-    private transient org.apache.flink.api.common.state.ValueState<Long> lastFlushTimer;
+    private transient ValueState<Long> nextIndex;
+    private transient MapState<Long, Frame> recentFrames;
+    private transient MapState<String, Long> seenFrames;
+    private transient ListState<PendingClip> pendingClips;
+    private transient MapState<String, Long> lastAlertAt;
+    private transient ValueState<Long> lastFlushTimer;
     private transient Counter analysed;
     private transient Counter detections;
     private transient Counter undecodable;
+    private transient Counter redelivered;
+    private transient Counter detectorErrors;
+    private transient Counter suppressed;
+
+    /** A detector instance with what it knew when it was built. */
+    private static final class Running {
+        final DetectorSpec spec;
+        final Detector detector;
+        /** Capture time up to which a confirmation is a re-finding of an episode alerted before the rebuild. */
+        long suppressUntilTs = Long.MIN_VALUE;
+        boolean mayRefind;
+
+        Running(DetectorSpec spec, Detector detector) {
+            this.spec = spec;
+            this.detector = detector;
+        }
+    }
 
     public CameraAnalysisFunction(Map<String, CameraConfig> cameras, EvidenceConfig evidence) {
         this.cameras = Map.copyOf(cameras);
@@ -59,113 +114,218 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     public void open(OpenContext ctx) {
         detectorsByCamera = new HashMap<>();
         fpsByCamera = new HashMap<>();
-        recentFrames = getRuntimeContext().getListState(new ListStateDescriptor<>("recent-frames", Frame.class));
-        awaitingPostFrames = getRuntimeContext().getListState(new ListStateDescriptor<>("awaiting-post-frames", Alert.class));
-        lastFlushTimer = getRuntimeContext().getState(
-                new org.apache.flink.api.common.state.ValueStateDescriptor<>("last-flush-timer", Long.class));
+        nextIndex = getRuntimeContext().getState(new ValueStateDescriptor<>("next-index", Types.LONG));
+        recentFrames = getRuntimeContext().getMapState(new MapStateDescriptor<>("recent-frames", Types.LONG,
+                TypeInformation.of(Frame.class)));
+        MapStateDescriptor<String, Long> seen = new MapStateDescriptor<>("seen-frames", Types.STRING, Types.LONG);
+        seen.enableTimeToLive(StateTtlConfig.newBuilder(SEEN_TTL).build());
+        seenFrames = getRuntimeContext().getMapState(seen);
+        pendingClips = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-clips",
+                TypeInformation.of(PendingClip.class)));
+        lastAlertAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-alert-at", Types.STRING, Types.LONG));
+        lastFlushTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("last-flush-timer", Types.LONG));
         analysed = getRuntimeContext().getMetricGroup().counter("framesAnalysed");
         detections = getRuntimeContext().getMetricGroup().counter("cameraAlerts");
         undecodable = getRuntimeContext().getMetricGroup().counter("framesUndecodable");
+        redelivered = getRuntimeContext().getMetricGroup().counter("framesRedelivered");
+        detectorErrors = getRuntimeContext().getMetricGroup().counter("detectorErrors");
+        suppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressedAfterRestore");
+    }
+
+    private int keep() {
+        return evidence.preEventFrames() + evidence.postEventFrames() + 1;
     }
 
     @Override
     public void processElement(Frame f, Context ctx, Collector<EvidenceRequest> out) throws Exception {
-        List<Frame> buffer = new ArrayList<>();
-        recentFrames.get().forEach(buffer::add);
-        Frame newest = buffer.isEmpty() ? null : buffer.get(buffer.size() - 1);
-        if (newest != null && f.seq() <= newest.seq()) {
-            if (f.timestampMs() <= newest.timestampMs()) {
-                return; // a redelivery (at-least-once source) of a frame already analysed
-            }
-            buffer.clear(); // the gateway restarted its counter: a new sequence begins
+        if (seenFrames.contains(f.frameKey())) {
+            redelivered.inc();
+            return; // a redelivery (at-least-once source) of a frame already taken in
         }
-        buffer.add(f);
-        int keep = evidence.preEventFrames() + evidence.postEventFrames() + 1;
-        if (buffer.size() > keep) {
-            buffer = new ArrayList<>(buffer.subList(buffer.size() - keep, buffer.size()));
-        }
-        recentFrames.update(buffer);
-
-        double fps = fpsByCamera.computeIfAbsent(f.cameraId(), k -> new FpsEstimate()).update(f.timestampMs());
-        try (Mat encoded = new Mat(new BytePointer(f.jpeg()));
-             Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR)) {
-            if (bgr == null || bgr.empty()) {
+        try (Mat bgr = decode(f)) {
+            if (bgr == null) {
                 undecodable.inc();
-                ctx.output(DeadLetters.TAG, DeadLetters.of("camera", "JPEG could not be decoded", f.cameraId(), f.jpeg()));
+                seenFrames.put(f.frameKey(), -1L);
+                ctx.output(DeadLetters.TAG, DeadLetters.of("camera", "JPEG could not be decoded (frame "
+                        + f.frameKey() + " of " + f.cameraId() + ")", f.cameraId(), f.jpeg()));
                 return;
             }
-            FrameMeta meta = new FrameMeta(f.cameraId(), f.seq(), f.timestampMs(), fps);
-            for (Detector d : detectorsFor(f.cameraId())) {
-                for (Detection det : d.detect(bgr, meta)) {
-                    detections.inc();
-                    awaitingPostFrames.add(new Alert(Alert.idFor(f.cameraId(), det.type(), det.firstFrame()), det.type(),
-                            f.siteId(), f.cameraId(), f.timestampMs(), det.firstFrame(), det.lastFrame(), det.score(),
-                            det.boxes(), det.reason()));
-                    long due = ctx.timerService().currentProcessingTime() + evidence.flushAfterMs();
-                    ctx.timerService().registerProcessingTimeTimer(due);
-                    lastFlushTimer.update(due);
+            long index = nextIndex.value() == null ? 0 : nextIndex.value();
+            List<Running> running = detectorsByCamera.get(f.cameraId());
+            if (running == null) {
+                warmUp(build(f), index, f, ctx);
+                running = detectorsByCamera.get(f.cameraId());
+                if (running == null) { // a detector failed in the warm-up: start afresh without it
+                    running = build(f);
+                }
+            }
+            nextIndex.update(index + 1);
+            recentFrames.put(index, f);
+            recentFrames.remove(index - keep());
+            seenFrames.put(f.frameKey(), index);
+            fpsByCamera.computeIfAbsent(f.cameraId(), k -> new FpsEstimate()).update(f.timestampMs());
+            analyse(running, bgr, f, index, ctx);
+        }
+        analysed.inc();
+        emitCompleteClips(nextIndex.value() - 1, Long.MIN_VALUE, out);
+    }
+
+    /** Builds the camera's detectors; each remembers whether an episode of its type was alerted before. */
+    private List<Running> build(Frame f) throws Exception {
+        List<Running> ds = new ArrayList<>();
+        CameraConfig c = cameras.get(f.cameraId());
+        if (c != null) {
+            for (DetectorSpec spec : c.detectors()) {
+                Running r = new Running(spec, DetectorFactory.create(spec.type(), spec.params()));
+                Long last = lastAlertAt.get(spec.type());
+                r.mayRefind = last != null && f.timestampMs() - last <= EPISODE_MEMORY_MS;
+                ds.add(r);
+            }
+        }
+        detectorsByCamera.put(f.cameraId(), ds);
+        return ds;
+    }
+
+    /**
+     * A restored job's rebuilt detectors first see the restored pre-event buffer, oldest first, so an
+     * event under way has its lead-up. Their grace period starts at the oldest frame they see.
+     */
+    private void warmUp(List<Running> running, long index, Frame current, Context ctx) throws Exception {
+        long oldestTs = current.timestampMs();
+        List<Long> restored = new ArrayList<>();
+        for (long i = Math.max(0, index - keep() + 1); i < index; i++) {
+            Frame old = recentFrames.get(i);
+            if (old != null) {
+                restored.add(i);
+                oldestTs = Math.min(oldestTs, old.timestampMs());
+            }
+        }
+        for (Running r : running) {
+            if (r.mayRefind) {
+                r.suppressUntilTs = oldestTs + RESTORE_GRACE_MS;
+            }
+        }
+        for (long i : restored) {
+            Frame old = recentFrames.get(i);
+            try (Mat bgr = decode(old)) {
+                if (bgr != null) {
+                    fpsByCamera.computeIfAbsent(old.cameraId(), x -> new FpsEstimate()).update(old.timestampMs());
+                    if (!analyse(running, bgr, old, i, ctx)) {
+                        return; // a detector failed on it and was dropped; the next frame rebuilds
+                    }
                 }
             }
         }
-        analysed.inc();
-        emitCompleteClips(buffer, f.seq(), Long.MIN_VALUE, out);
+    }
+
+    /** Runs every detector on the frame; false if one failed (it is then a dead letter and all are rebuilt). */
+    private boolean analyse(List<Running> running, Mat bgr, Frame f, long index, Context ctx) throws Exception {
+        FrameMeta meta = new FrameMeta(f.cameraId(), index, f.timestampMs(), fpsByCamera.get(f.cameraId()).current());
+        for (Running r : List.copyOf(running)) {
+            List<Detection> found;
+            try {
+                found = r.detector.detect(bgr, meta);
+            } catch (RuntimeException e) {
+                // One bad frame or a detector bug must not stall the camera (or the job): say so, start afresh.
+                detectorErrors.inc();
+                ctx.output(DeadLetters.TAG, DeadLetters.of("detect", r.spec.type() + " detector failed on frame "
+                        + f.frameKey() + " (" + bgr.cols() + "x" + bgr.rows() + "): " + e, f.cameraId(), f.jpeg()));
+                closeAll(f.cameraId());
+                // Out of the buffer too, or every rebuilt detector would be shown it again in its warm-up.
+                recentFrames.remove(index);
+                return false;
+            }
+            for (Detection det : found) {
+                if (f.timestampMs() <= r.suppressUntilTs) {
+                    r.suppressUntilTs = Long.MIN_VALUE; // the rebuilt detector now knows the episode itself
+                    suppressed.inc();
+                    continue;
+                }
+                r.suppressUntilTs = Long.MIN_VALUE;
+                raise(det, f, index, ctx);
+            }
+        }
+        return true;
+    }
+
+    private void raise(Detection det, Frame f, long index, Context ctx) throws Exception {
+        detections.inc();
+        Frame firstFrame = recentFrames.get(Math.max(det.firstFrame(), index - keep() + 1));
+        long firstSeq = firstFrame == null || !firstFrame.bootId().equals(f.bootId()) ? f.seq() : firstFrame.seq();
+        Alert a = new Alert(Alert.idFor(f.cameraId(), det.type(), f), det.type(), f.siteId(), f.cameraId(),
+                f.timestampMs(), firstSeq, f.seq(), det.score(), det.boxes(), det.reason());
+        pendingClips.add(new PendingClip(a, index));
+        lastAlertAt.put(det.type().wireName(), f.timestampMs());
+        long due = ctx.timerService().currentProcessingTime() + evidence.flushAfterMs();
+        ctx.timerService().registerProcessingTimeTimer(due);
+        lastFlushTimer.update(due);
+    }
+
+    private static Mat decode(Frame f) {
+        try (Mat encoded = new Mat(new BytePointer(f.jpeg()))) {
+            Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR);
+            if (bgr == null || bgr.empty()) {
+                if (bgr != null) {
+                    bgr.close();
+                }
+                return null;
+            }
+            return bgr;
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EvidenceRequest> out) throws Exception {
-        List<Frame> buffer = new ArrayList<>();
-        recentFrames.get().forEach(buffer::add);
-        long last = buffer.isEmpty() ? Long.MIN_VALUE : buffer.get(buffer.size() - 1).seq();
+        Long next = nextIndex.value();
+        long newest = next == null ? Long.MIN_VALUE : next - 1;
         // Only alerts whose own wait is over (by capture time); a later alert keeps waiting for its
         // post-event frames. The last timer flushes everything, whatever the camera's clock says.
         Long lastTimer = lastFlushTimer.value();
         boolean finalTimer = lastTimer == null || timestamp >= lastTimer;
-        emitCompleteClips(buffer, last, finalTimer ? Long.MAX_VALUE : timestamp - evidence.flushAfterMs(), out);
+        emitCompleteClips(newest, finalTimer ? Long.MAX_VALUE : timestamp - evidence.flushAfterMs(), out);
     }
 
     /**
      * Emits the clips whose post-event frames are in, and those raised (capture time) at or before
      * {@code flushRaisedBefore} with whatever frames there are.
      */
-    private void emitCompleteClips(List<Frame> buffer, long newestSeq, long flushRaisedBefore, Collector<EvidenceRequest> out)
+    private void emitCompleteClips(long newestIndex, long flushRaisedBefore, Collector<EvidenceRequest> out)
             throws Exception {
-        List<Alert> waiting = new ArrayList<>();
-        List<Alert> still = new ArrayList<>();
-        awaitingPostFrames.get().forEach(waiting::add);
+        List<PendingClip> waiting = new ArrayList<>();
+        pendingClips.get().forEach(waiting::add);
         if (waiting.isEmpty()) {
             return;
         }
-        for (Alert a : waiting) {
-            if (a.eventTimeMs() <= flushRaisedBefore || newestSeq >= a.lastSeq() + evidence.postEventFrames()) {
-                long from = a.lastSeq() - evidence.preEventFrames();
-                long to = a.lastSeq() + evidence.postEventFrames();
-                List<Frame> clip = buffer.stream().filter(x -> x.seq() >= from && x.seq() <= to).toList();
-                double fps = fpsByCamera.getOrDefault(a.sourceId(), new FpsEstimate()).current();
-                out.collect(new EvidenceRequest(a, clip, List.of(), fps));
+        List<PendingClip> still = new ArrayList<>();
+        for (PendingClip p : waiting) {
+            if (p.alert().eventTimeMs() <= flushRaisedBefore || newestIndex >= p.index() + evidence.postEventFrames()) {
+                List<Frame> clip = new ArrayList<>();
+                for (long i = p.index() - evidence.preEventFrames(); i <= p.index() + evidence.postEventFrames(); i++) {
+                    Frame x = recentFrames.get(i);
+                    if (x != null) {
+                        clip.add(x);
+                    }
+                }
+                double fps = fpsByCamera.getOrDefault(p.alert().sourceId(), new FpsEstimate()).current();
+                out.collect(new EvidenceRequest(p.alert(), clip, List.of(), fps));
             } else {
-                still.add(a);
+                still.add(p);
             }
         }
-        awaitingPostFrames.update(still);
+        pendingClips.update(still);
     }
 
-    private List<Detector> detectorsFor(String cameraId) {
-        return detectorsByCamera.computeIfAbsent(cameraId, id -> {
-            CameraConfig c = cameras.get(id);
-            List<Detector> ds = new ArrayList<>();
-            if (c != null) {
-                for (DetectorSpec spec : c.detectors()) {
-                    ds.add(DetectorFactory.create(spec.type(), spec.params()));
-                }
-            }
-            return ds;
-        });
+    private void closeAll(String cameraId) {
+        List<Running> ds = detectorsByCamera.remove(cameraId);
+        if (ds != null) {
+            ds.forEach(r -> r.detector.close());
+        }
     }
 
     @Override
     public void close() throws Exception {
         if (detectorsByCamera != null) {
-            detectorsByCamera.values().forEach(list -> list.forEach(Detector::close));
+            detectorsByCamera.values().forEach(list -> list.forEach(r -> r.detector.close()));
         }
         super.close();
     }

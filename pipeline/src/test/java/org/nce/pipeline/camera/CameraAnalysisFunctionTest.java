@@ -1,11 +1,14 @@
 package org.nce.pipeline.camera;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -14,38 +17,62 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.nce.detectors.synthetic.FireScene;
+import org.nce.model.DeadLetter;
 import org.nce.model.EventType;
 import org.nce.model.Frame;
 import org.nce.pipeline.config.PipelineConfig.CameraConfig;
 import org.nce.pipeline.config.PipelineConfig.DetectorSpec;
 import org.nce.pipeline.config.PipelineConfig.EvidenceConfig;
 import org.nce.pipeline.evidence.EvidenceRequest;
+import org.nce.pipeline.ingest.DeadLetters;
 
 class CameraAnalysisFunctionTest {
     static final long T0 = 1_795_000_000_000L;
+    /** Valid SOI/EOI (it passes the envelope's truncation check) but nothing a decoder can read. */
+    static final byte[] GARBAGE_JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4, 5, (byte) 0xFF, (byte) 0xD9};
 
-    static Frame frame(FireScene scene, int i) {
-        try (Mat m = scene.render(i); BytePointer buf = new BytePointer()) {
+    static byte[] jpeg(Mat m) {
+        try (BytePointer buf = new BytePointer()) {
             opencv_imgcodecs.imencode(".jpg", m, buf);
             byte[] jpeg = new byte[(int) buf.limit()];
             buf.get(jpeg);
-            return new Frame("site-a", "cam-1", i, T0 + i * 100L, m.cols(), m.rows(), jpeg);
+            return jpeg;
         }
     }
 
+    /** Frame {@code i} of the scene, from gateway run {@code boot}, captured at {@code ts}. */
+    static Frame frame(FireScene scene, int i, String boot, long seq, long ts) {
+        try (Mat m = scene.render(i)) {
+            return new Frame("site-a", "cam-1", boot, seq, ts, m.cols(), m.rows(), jpeg(m));
+        }
+    }
+
+    static Frame frame(FireScene scene, int i) {
+        return frame(scene, i, "boot-a", i, T0 + i * 100L);
+    }
+
     static KeyedOneInputStreamOperatorTestHarness<String, Frame, EvidenceRequest> harness(int pre, int post) throws Exception {
+        return harness(pre, post, "open_burning", Map.of());
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Frame, EvidenceRequest> harness(int pre, int post, String type,
+            Map<String, Object> params) throws Exception {
         CameraAnalysisFunction fn = new CameraAnalysisFunction(
-                Map.of("cam-1", new CameraConfig("cam-1", "site-a", List.of(new DetectorSpec("open_burning", null)))),
-                new EvidenceConfig(pre, post, 10_000));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), Frame::cameraId, Types.STRING);
-        h.open();
-        return h;
+                Map.of("cam-1", new CameraConfig("cam-1", "site-a", List.of(new DetectorSpec(type, params)))),
+                new EvidenceConfig(pre, post, 10_000L));
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), Frame::cameraId, Types.STRING);
+    }
+
+    static List<DeadLetter> deadLetters(KeyedOneInputStreamOperatorTestHarness<String, Frame, EvidenceRequest> h) {
+        return h.getSideOutput(DeadLetters.TAG) == null ? List.of()
+                : h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
     void aFireBecomesAClipWithPreAndPostEventFramesAndRedeliveriesAreIgnored() throws Exception {
         FireScene scene = new FireScene(7);
         try (var h = harness(10, 5)) {
+            h.open();
             for (int i = 0; i < 200 && h.extractOutputValues().isEmpty(); i++) {
                 Frame f = frame(scene, i);
                 h.processElement(new StreamRecord<>(f));
@@ -56,6 +83,7 @@ class CameraAnalysisFunctionTest {
             EvidenceRequest r = out.get(0);
             assertEquals(EventType.OPEN_BURNING, r.alert().type());
             assertTrue(r.alert().lastSeq() >= FireScene.DEFAULT_FIRE_START, "not before the fire: " + r.alert().lastSeq());
+            assertEquals("cam-1:open_burning:boot-a-" + r.alert().lastSeq(), r.alert().alertId());
             assertEquals(16, r.frames().size(), "10 before, the detection frame, 5 after");
             for (int k = 1; k < r.frames().size(); k++) {
                 assertEquals(r.frames().get(k - 1).seq() + 1, r.frames().get(k).seq(), "consecutive, no duplicates");
@@ -67,6 +95,7 @@ class CameraAnalysisFunctionTest {
     void aCameraThatGoesSilentStillGetsItsClipAfterTheFlushTime() throws Exception {
         FireScene scene = new FireScene(7);
         try (var h = harness(10, 500)) { // 500 post-event frames will never come
+            h.open();
             int i = 0;
             for (; i < 200; i++) {
                 h.processElement(new StreamRecord<>(frame(scene, i)));
@@ -79,6 +108,167 @@ class CameraAnalysisFunctionTest {
             List<EvidenceRequest> out = h.extractOutputValues();
             assertEquals(1, out.size());
             assertEquals(11, out.get(0).frames().size(), "the lead-up and the detection frame");
+        }
+    }
+
+    /**
+     * Finding 1: the gateway's counter starts again at 0 after a restart. The same scene replayed
+     * after the restart is a second incident: it must get its own alert id (and so its own evidence
+     * keys), never the first one's, and its clip holds only its own frames.
+     */
+    @Test
+    void aGatewayRestartNeverGivesALaterIncidentAnEarlierAlertsId() throws Exception {
+        FireScene scene = new FireScene(7);
+        try (var h = harness(10, 5, "open_burning", Map.of("quiet_seconds", 3))) {
+            h.open();
+            long ts = T0;
+            for (int i = 0; i < 200; i++, ts += 100) {
+                h.processElement(new StreamRecord<>(frame(scene, i, "boot-a", i, ts)));
+            }
+            ts += 10_000; // the gateway is down for 10 s, then starts again from seq 0
+            for (int i = 0; i < 200; i++, ts += 100) {
+                h.processElement(new StreamRecord<>(frame(scene, i, "boot-b", i, ts)));
+            }
+            List<EvidenceRequest> out = h.extractOutputValues();
+            assertEquals(2, out.size(), "one alert per incident");
+            assertNotEquals(out.get(0).alert().alertId(), out.get(1).alert().alertId());
+            assertTrue(out.get(0).alert().alertId().contains(":boot-a-"), out.get(0).alert().alertId());
+            assertTrue(out.get(1).alert().alertId().contains(":boot-b-"), out.get(1).alert().alertId());
+            assertTrue(out.get(1).frames().stream().allMatch(f -> f.bootId().equals("boot-b")),
+                    "the second clip holds only frames of the second incident");
+            assertEquals(16, out.get(1).frames().size());
+        }
+    }
+
+    /**
+     * Finding 3: an undecodable JPEG is a dead letter and never enters the pre-event buffer, so it
+     * can never be a clip's first frame (the encoder used to fail on it on every retry).
+     */
+    @Test
+    void anUndecodableFrameIsADeadLetterAndNeverPartOfAClip() throws Exception {
+        FireScene scene = new FireScene(7);
+        try (var h = harness(10, 5)) {
+            h.open();
+            for (int i = 0; i < 200 && h.extractOutputValues().isEmpty(); i++) {
+                if (i % 7 == 3) {
+                    h.processElement(new StreamRecord<>(new Frame("site-a", "cam-1", "boot-a", 100_000 + i,
+                            T0 + i * 100L + 50, 320, 240, GARBAGE_JPEG)));
+                }
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            assertEquals(1, h.extractOutputValues().size());
+            EvidenceRequest r = h.extractOutputValues().get(0);
+            assertTrue(r.frames().stream().noneMatch(f -> f.jpeg() == GARBAGE_JPEG || f.seq() >= 100_000), "no bad frame in the clip");
+            assertTrue(deadLetters(h).size() >= 10, "each bad frame is a dead letter");
+            assertTrue(deadLetters(h).get(0).reason().contains("could not be decoded"), deadLetters(h).get(0).reason());
+        }
+    }
+
+    /**
+     * Finding 3: a forged frame with a huge counter and a timestamp just inside the skew limit used
+     * to make every real frame after it look like a redelivery.
+     */
+    @Test
+    void aForgedFrameWithAHugeCounterCannotSilenceTheCamera() throws Exception {
+        FireScene scene = new FireScene(7);
+        try (var h = harness(10, 5)) {
+            h.open();
+            h.processElement(new StreamRecord<>(frame(scene, 0, "boot-a", Long.MAX_VALUE - 1, T0 + 59_000)));
+            for (int i = 0; i < 200 && h.extractOutputValues().isEmpty(); i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            assertEquals(1, h.extractOutputValues().size(), "the real frames were analysed and the fire found");
+        }
+    }
+
+    /**
+     * Finding 3: a detector that throws (here: a 4x4 frame on a dumping camera, which a hostile
+     * reviewer found crashed the job) is a dead letter; the camera goes on with fresh detectors.
+     */
+    @Test
+    void aDetectorThatThrowsIsADeadLetterAndTheCameraGoesOn() throws Exception {
+        FireScene scene = new FireScene(7);
+        try (var h = harness(10, 5, "muck_dumping", Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
+                List.of(1.0, 1.0), List.of(0.0, 1.0)))))) {
+            h.open();
+            for (int i = 0; i < 20; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            try (Mat tiny = new Mat(4, 4, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                    new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0))) {
+                h.processElement(new StreamRecord<>(new Frame("site-a", "cam-1", "boot-a", 20, T0 + 2_000, 4, 4, jpeg(tiny))));
+            }
+            for (int i = 21; i < 60; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            List<DeadLetter> dl = deadLetters(h);
+            assertEquals(1, dl.size(), dl.toString());
+            assertEquals("detect", dl.get(0).stage());
+            assertTrue(dl.get(0).reason().contains("muck_dumping detector failed"), dl.get(0).reason());
+            // No exception reached the task (the job would have restarted and met the frame again), and
+            // the 39 frames after it went to rebuilt detectors without another failure.
+        }
+    }
+
+    /**
+     * Finding 2: the job is restored from a checkpoint taken while a fire burns, after its alert was
+     * raised. The rebuilt detector finds the same fire again; it must not be reported twice.
+     */
+    @Test
+    void aRestoreDuringAnEventGivesExactlyOneAlert() throws Exception {
+        FireScene scene = new FireScene(7, FireScene.DEFAULT_WIDTH, FireScene.DEFAULT_HEIGHT, 10, 600, 60);
+        List<EvidenceRequest> all = new ArrayList<>();
+        OperatorSubtaskState snapshot;
+        int i = 0;
+        try (var h = harness(10, 5)) {
+            h.open();
+            for (; i < 600 && h.extractOutputValues().isEmpty(); i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            i += 10;
+            for (int k = i - 10; k < i; k++) {
+                h.processElement(new StreamRecord<>(frame(scene, k)));
+            }
+            snapshot = h.snapshot(1, 1);
+            all.addAll(h.extractOutputValues());
+        }
+        assertEquals(1, all.size());
+        try (var h = harness(10, 5)) {
+            h.initializeState(snapshot);
+            h.open();
+            // The source redelivers what came after the checkpoint, then the stream goes on: the fire still burns.
+            for (int k = i; k < i + 300; k++) {
+                h.processElement(new StreamRecord<>(frame(scene, k)));
+            }
+            all.addAll(h.extractOutputValues());
+        }
+        assertEquals(1, all.size(), "one fire, one alert, across the restore: " + all.stream().map(r -> r.alert().alertId()).toList());
+    }
+
+    /**
+     * Finding 2: restored from a checkpoint taken after the fire started but before it was
+     * confirmed. The rebuilt detector sees the restored lead-up first, and the fire is reported once.
+     */
+    @Test
+    void aRestoreBeforeTheAlertStillReportsTheEventOnce() throws Exception {
+        FireScene scene = new FireScene(7);
+        OperatorSubtaskState snapshot;
+        int cut = FireScene.DEFAULT_FIRE_START + 10;
+        try (var h = harness(20, 5)) {
+            h.open();
+            for (int i = 0; i < cut; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            assertTrue(h.extractOutputValues().isEmpty(), "not confirmed yet");
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(20, 5)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (int i = cut; i < 200; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            assertEquals(1, h.extractOutputValues().size());
         }
     }
 }
