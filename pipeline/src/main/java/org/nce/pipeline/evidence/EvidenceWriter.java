@@ -49,42 +49,67 @@ public final class EvidenceWriter {
                 + a.alertId().replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
+    /**
+     * What was written for an alert, and what could not be: each problem (a clip that will not
+     * encode, a write-once conflict) is for the caller to record as an incident; the alert goes on
+     * with the evidence that stands. Store outages are not problems: they throw, after the store's
+     * retries, so the job restarts from its checkpoint and nothing is lost.
+     */
+    public record Written(EvidencedAlert alert, List<String> problems) {
+    }
+
     public EvidencedAlert write(EvidenceRequest req) throws IOException {
+        return writeAll(req).alert();
+    }
+
+    public Written writeAll(EvidenceRequest req) throws IOException {
         Alert a = req.alert();
         List<EvidenceRef> refs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Map<String, String> meta = Map.of("alert-id", a.alertId(), "site", a.siteId(), "source", a.sourceId(),
                 "event-type", a.type().wireName());
         if (!req.frames().isEmpty()) {
-            ClipEncoder.Result clip;
             try {
-                clip = ClipEncoder.encode(req.frames(), req.fps());
-            } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
-                throw new IOException("could not encode the clip of " + a.alertId() + ": " + e.getMessage(), e);
+                ClipEncoder.Result clip = ClipEncoder.encode(req.frames(), req.fps());
+                put(refs, problems, "clips/" + prefix(a) + ".mp4", clip.mp4(), "video/mp4", "clip",
+                        withCodec(meta, clip.codec(), clip.frames()));
+            } catch (org.bytedeco.javacv.FrameRecorder.Exception | RuntimeException e) {
+                problems.add("the clip of " + a.alertId() + " (" + req.frames().size() + " frames) could not be encoded: " + e.getMessage());
             }
-            refs.add(store.put("clips/" + prefix(a) + ".mp4", clip.mp4(), "video/mp4", "clip",
-                    withCodec(meta, clip.codec(), clip.frames())));
+            // The frame that confirmed the alert: its capture time is the alert's time.
             Frame key = req.frames().stream()
-                    .min(Comparator.comparingLong(f -> Math.abs(f.seq() - a.lastSeq()))).orElseThrow();
-            refs.add(store.put("keyframes/" + prefix(a) + ".jpg", key.jpeg(), "image/jpeg", "keyframe",
-                    Map.of("alert-id", a.alertId(), "frame-seq", Long.toString(key.seq()))));
+                    .min(Comparator.comparingLong(f -> Math.abs(f.timestampMs() - a.eventTimeMs()))).orElseThrow();
+            Map<String, String> keyMeta = Map.of("alert-id", a.alertId(), "frame", key.frameKey());
+            put(refs, problems, "keyframes/" + prefix(a) + ".jpg", key.jpeg(), "image/jpeg", "keyframe", keyMeta);
             byte[] annotated = annotate(key.jpeg(), a.boxes());
             if (annotated != null) {
-                refs.add(store.put("keyframes/" + prefix(a) + "-annotated.jpg", annotated, "image/jpeg",
-                        "keyframe-annotated", Map.of("alert-id", a.alertId(), "frame-seq", Long.toString(key.seq()))));
+                put(refs, problems, "keyframes/" + prefix(a) + "-annotated.jpg", annotated, "image/jpeg",
+                        "keyframe-annotated", keyMeta);
             }
         }
         if (!req.readings().isEmpty()) {
             List<SensorReading> rs = req.readings();
-            refs.add(store.put("readings/" + prefix(a) + ".json", Json.write(rs), "application/json", "readings", meta));
+            put(refs, problems, "readings/" + prefix(a) + ".json", Json.write(rs), "application/json", "readings", meta);
             SensorLimits limits = limitsBySensor.get(a.sourceId());
             if (limits != null) {
                 double limit = limits.limitAt(Instant.ofEpochMilli(a.eventTimeMs()).atZone(zone).toLocalTime());
                 byte[] png = SensorChart.png(rs, limit, a.firstSeq(), a.lastSeq(),
                         a.sourceId() + " — " + limits.standard(), limits.kind().unit(), zone);
-                refs.add(store.put("charts/" + prefix(a) + ".png", png, "image/png", "chart", meta));
+                put(refs, problems, "charts/" + prefix(a) + ".png", png, "image/png", "chart", meta);
             }
         }
-        return new EvidencedAlert(a, refs);
+        return new Written(new EvidencedAlert(a, refs), problems);
+    }
+
+    /** A write-once conflict keeps the object that stands (and says so); it never replaces it. */
+    private void put(List<EvidenceRef> refs, List<String> problems, String key, byte[] bytes, String contentType,
+                     String kind, Map<String, String> meta) throws IOException {
+        try {
+            refs.add(store.put(key, bytes, contentType, kind, meta));
+        } catch (EvidenceConflictException e) {
+            refs.add(e.stored());
+            problems.add(e.getMessage());
+        }
     }
 
     private static Map<String, String> withCodec(Map<String, String> meta, String codec, int frames) {

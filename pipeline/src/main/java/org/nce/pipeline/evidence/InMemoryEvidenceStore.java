@@ -11,8 +11,13 @@ public final class InMemoryEvidenceStore implements EvidenceStore {
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
 
     @Override
-    public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata) {
-        objects.put(key, bytes.clone());
+    public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata)
+            throws EvidenceConflictException {
+        byte[] stored = objects.putIfAbsent(key, bytes.clone());
+        if (stored != null && !java.util.Arrays.equals(stored, bytes)) {
+            throw new EvidenceConflictException(new EvidenceRef(key, Hashes.sha256(stored), contentType, stored.length, kind),
+                    Hashes.sha256(bytes));
+        }
         return new EvidenceRef(key, Hashes.sha256(bytes), contentType, bytes.length, kind);
     }
 

@@ -42,7 +42,7 @@ class EvidenceWriterTest {
                 opencv_imgcodecs.imencode(".jpg", m, buf);
                 byte[] jpeg = new byte[(int) buf.limit()];
                 buf.get(jpeg);
-                frames.add(new Frame("site-a", "cam-1", i, 1_780_000_000_000L + i * 100L, 320, 240, jpeg));
+                frames.add(new Frame("site-a", "cam-1", "boot-a", i, 1_780_000_000_000L + i * 100L, 320, 240, jpeg));
             }
         }
         return frames;
@@ -74,6 +74,51 @@ class EvidenceWriterTest {
             }
             assertEquals(20, decoded);
         }
+    }
+
+    /**
+     * Finding 1: evidence is write-once. A second write of different bytes under an alert's keys (a
+     * replay that encoded differently, or an id collision) is refused and reported; the object
+     * first written stands, byte for byte, and the alert cites it.
+     */
+    @Test
+    void aSecondWriteOfDifferentBytesIsRefusedAndTheFirstObjectStands() throws Exception {
+        InMemoryEvidenceStore store = new InMemoryEvidenceStore();
+        List<Frame> frames = movingDotFrames(20);
+        Alert a = new Alert("cam-1:open_burning:boot-a-10", EventType.OPEN_BURNING, "site-a", "cam-1",
+                frames.get(10).timestampMs(), 0, 10, 0.8, List.of(new Box(100, 100, 40, 40)), "flame");
+        EvidenceWriter w = new EvidenceWriter(store, Map.of(), ZoneId.of("UTC"));
+        EvidenceWriter.Written first = w.writeAll(new EvidenceRequest(a, frames, List.of(), 10));
+        assertTrue(first.problems().isEmpty(), first.problems().toString());
+        Map<String, byte[]> before = store.objects();
+
+        EvidenceWriter.Written same = w.writeAll(new EvidenceRequest(a, frames, List.of(), 10));
+        assertTrue(same.problems().isEmpty(), "a replay of the same evidence is no incident: " + same.problems());
+        assertEquals(first.alert(), same.alert());
+
+        EvidenceWriter.Written other = w.writeAll(new EvidenceRequest(a, frames.subList(5, 20), List.of(), 10));
+        assertTrue(other.problems().stream().anyMatch(p -> p.contains("write-once") && p.contains("clips/")), other.problems().toString());
+        assertEquals(before.keySet(), store.objects().keySet());
+        for (var e : before.entrySet()) {
+            assertArrayEquals(e.getValue(), store.objects().get(e.getKey()), "unchanged: " + e.getKey());
+        }
+        assertEquals(first.alert().evidence(), other.alert().evidence(), "the alert cites what stands");
+    }
+
+    /** Finding 3: a clip that cannot be encoded is a problem reported, not a job failure; the key frame is kept. */
+    @Test
+    void aClipThatWillNotEncodeIsReportedAndTheKeyFrameIsStillKept() throws Exception {
+        InMemoryEvidenceStore store = new InMemoryEvidenceStore();
+        List<Frame> frames = new ArrayList<>(movingDotFrames(10));
+        frames.set(0, new Frame("site-a", "cam-1", "boot-a", 0, frames.get(0).timestampMs(), 320, 240,
+                new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, (byte) 0xFF, (byte) 0xD9}));
+        Alert a = new Alert("cam-1:open_burning:boot-a-5", EventType.OPEN_BURNING, "site-a", "cam-1",
+                frames.get(5).timestampMs(), 0, 5, 0.8, List.of(), "flame");
+        EvidenceWriter.Written w = new EvidenceWriter(store, Map.of(), ZoneId.of("UTC"))
+                .writeAll(new EvidenceRequest(a, frames, List.of(), 10));
+        assertTrue(w.problems().stream().anyMatch(p -> p.contains("could not be encoded")), w.problems().toString());
+        assertEquals(List.of("keyframe", "keyframe-annotated"), w.alert().evidence().stream().map(EvidenceRef::kind).toList());
+        assertArrayEquals(frames.get(5).jpeg(), store.get(w.alert().evidence().get(0).key()));
     }
 
     @Test
