@@ -21,24 +21,35 @@ import org.nce.model.Hashes;
 
 /**
  * Opens and grows draft cases, keyed by {@link #key(Alert) subject and violation type}. Alerts on the
- * same subject and type within the merge window join the open case instead of opening another
- * (综合查一次: one comprehensive inspection instead of many). A redelivered alert (same id) changes
- * nothing. Every change emits the whole case; the sink indexes it by its deterministic id. When the
- * job holds no case for a subject (a new deployment), it first asks the {@link OpenCaseLookup} for a
- * draft still inside the window, so a redeployment joins the open case instead of doubling it.
+ * same subject and type within the merge window of the case's opening join it instead of opening
+ * another (综合查一次: one comprehensive inspection instead of many). A redelivered alert (same id)
+ * adds nothing but evidence it brings. Every change emits the whole case; the sink indexes it by
+ * its deterministic id.
+ *
+ * <p>A case belongs to the officers once it leaves {@code draft}: before an alert joins the case
+ * held in state, the job reads the case's status from the index (a real-time get, so it sees the
+ * console's last write); a case that is reviewed, decided, dismissed or closed takes no more alerts,
+ * and the alert opens a new draft. The window is anchored at the case's opening, not its newest
+ * alert, and a case holds at most {@code maxAlertsPerCase} alerts, so a persistent violator's case
+ * closes and never grows without bound. When the job holds no case for a subject (a new deployment),
+ * it first asks the {@link OpenCaseLookup} for a draft opened inside the window, so a redeployment
+ * joins the open case instead of doubling it.
  */
 public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedAlert, CaseRecord> {
     private static final long serialVersionUID = 1L;
 
     private final long mergeWindowMs;
+    private final int maxAlertsPerCase;
     private final String timezone;
     private final OpenCaseLookup lookup;
     private transient ValueState<CaseRecord> openCase;
     private transient Counter opened;
     private transient Counter continued;
+    private transient Counter leftDraft;
 
-    public CaseBuilderFunction(int mergeWindowHours, String timezone, OpenCaseLookup lookup) {
+    public CaseBuilderFunction(int mergeWindowHours, int maxAlertsPerCase, String timezone, OpenCaseLookup lookup) {
         this.mergeWindowMs = mergeWindowHours * 3_600_000L;
+        this.maxAlertsPerCase = maxAlertsPerCase;
         this.timezone = timezone;
         this.lookup = lookup;
     }
@@ -52,6 +63,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
         openCase = getRuntimeContext().getState(new ValueStateDescriptor<>("open-case", CaseRecord.class));
         opened = getRuntimeContext().getMetricGroup().counter("casesOpened");
         continued = getRuntimeContext().getMetricGroup().counter("casesContinued");
+        leftDraft = getRuntimeContext().getMetricGroup().counter("casesLeftDraft");
         lookup.open();
     }
 
@@ -80,8 +92,14 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
             }
             return;
         }
+        if (current != null && !stillDraft(current)) {
+            leftDraft.inc();
+            current = null;
+        }
         CaseRecord next;
-        if (current != null && a.eventTimeMs() - current.lastAlertAt() <= mergeWindowMs) {
+        if (current != null && a.eventTimeMs() - current.openedAt() <= mergeWindowMs
+                && a.eventTimeMs() >= current.openedAt() - mergeWindowMs
+                && current.alertIds().size() < maxAlertsPerCase) {
             List<String> ids = new ArrayList<>(current.alertIds());
             ids.add(a.alertId());
             next = withEvidence(new CaseRecord(current.id(), current.type(), current.status(), current.subject(),
@@ -95,6 +113,14 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
         }
         openCase.update(next);
         out.collect(next);
+    }
+
+    /** Draft as far as anyone knows: the index says draft, or has no such case yet (not written). */
+    private boolean stillDraft(CaseRecord c) throws java.io.IOException {
+        if (!CaseRecord.STATUS_DRAFT.equals(c.status())) {
+            return false;
+        }
+        return lookup.status(c.id()).map(CaseRecord.STATUS_DRAFT::equals).orElse(true);
     }
 
     private String caseId(Alert a) {

@@ -7,16 +7,21 @@ import org.nce.model.CaseRecord;
 import org.nce.model.EventType;
 
 /**
- * Finds the draft case a new alert should join when the job has no state for its subject yet (a new
- * deployment, or state lost): the newest draft of that subject and type whose last alert is at or
- * after {@code notBefore}. Without it, a redeployed job would open a second case for the same
- * ongoing violation.
+ * What the job asks the case index. {@link #newestDraft}: the draft case a new alert should join
+ * when the job has no state for its subject yet (a new deployment, or state lost): the newest draft
+ * of that subject and type opened at or after {@code openedNotBefore}. Without it, a redeployed job
+ * would open a second case for the same ongoing violation. {@link #status}: the case's status as
+ * the console last wrote it (a real-time read, so it sees the latest write): a case an officer has
+ * moved out of {@code draft} takes no more alerts.
  */
 public interface OpenCaseLookup extends Serializable, AutoCloseable {
 
     void open() throws IOException;
 
-    Optional<CaseRecord> newestDraft(String subject, EventType type, long notBefore) throws IOException;
+    Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException;
+
+    /** The status stored for the case, or empty if the index has no such case (not yet written). */
+    Optional<String> status(String caseId) throws IOException;
 
     @Override
     default void close() throws IOException {
@@ -32,7 +37,12 @@ public interface OpenCaseLookup extends Serializable, AutoCloseable {
             }
 
             @Override
-            public Optional<CaseRecord> newestDraft(String subject, EventType type, long notBefore) {
+            public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> status(String caseId) {
                 return Optional.empty();
             }
         };

@@ -3,6 +3,7 @@ package org.nce.pipeline.sink;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.json.JsonData;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Optional<CaseRecord> newestDraft(String subject, EventType type, long notBefore) throws IOException {
+    public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
         try {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
                     .query(q -> q.bool(b -> b
@@ -38,12 +39,30 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
                             .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type.wireName()))))
                             .filter(f -> f.term(t -> t.field("status").value(FieldValue.of(CaseRecord.STATUS_DRAFT))))
                             // An integer epoch-millis bound: valid for the date mapping, and for a long one.
-                            .filter(f -> f.range(g -> g.untyped(u -> u.field("last_alert_at").gte(JsonData.of(notBefore)))))))
-                    .sort(o -> o.field(f -> f.field("last_alert_at").order(SortOrder.Desc))), Map.class);
+                            .filter(f -> f.range(g -> g.untyped(u -> u.field("opened_at").gte(JsonData.of(openedNotBefore)))))))
+                    .sort(o -> o.field(f -> f.field("opened_at").order(SortOrder.Desc))), Map.class);
             if (r.hits().hits().isEmpty()) {
                 return Optional.empty();
             }
             return Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Optional<String> status(String caseId) throws IOException {
+        try {
+            // A get is real-time in Elasticsearch: it sees the console's last write without a refresh.
+            GetResponse<Map> r = es.client().get(g -> g.index(Es.CASES).id(caseId).sourceIncludes("status"), Map.class);
+            if (!r.found() || r.source() == null || r.source().get("status") == null) {
+                return Optional.empty();
+            }
+            return Optional.of(r.source().get("status").toString());
         } catch (ElasticsearchException e) {
             if (e.status() == 404) {
                 return Optional.empty();
