@@ -71,8 +71,8 @@ abstract class FirstSliceScenario {
                         1, 600L),
                 new PipelineConfig.S3Config(s.s3Url(), "nce-evidence", "NCE_IT_S3_ACCESS_KEY", "NCE_IT_S3_SECRET_KEY"),
                 new PipelineConfig.EsConfig(s.esUrl()),
-                new PipelineConfig.JobConfig(1000, 1, 0, 0),
-                new PipelineConfig.EvidenceConfig(10, 10, 5000),
+                PipelineConfig.JobConfig.of(1000, 1),
+                new PipelineConfig.EvidenceConfig(10, 10, 5000L),
                 null,
                 List.of(new CameraConfig(camera, Servers.SITE, List.of(new DetectorSpec("open_burning", null)))),
                 List.of(new SensorConfig(noise, Servers.SITE, "noise", "gb3096", "2", null, 10)));

@@ -88,18 +88,20 @@ public final class NceJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid pipeline config: " + String.join("; ", problems));
         }
+        env.configure(stateAndCheckpoints(config.job()));
         env.enableCheckpointing(config.job().checkpointIntervalMs());
         env.setParallelism(config.job().parallelism());
 
-        Map<String, String> siteByDevice = new HashMap<>();
+        Map<String, String> siteByCamera = new HashMap<>();
+        Map<String, String> siteBySensor = new HashMap<>();
         Map<String, CameraConfig> cameras = new HashMap<>();
         for (CameraConfig c : config.cameras()) {
-            siteByDevice.put(c.id(), c.site());
+            siteByCamera.put(c.id(), c.site());
             cameras.put(c.id(), c);
         }
         Map<String, SensorLimits> limits = new HashMap<>();
         for (SensorConfig s : config.sensors()) {
-            siteByDevice.put(s.id(), s.site());
+            siteBySensor.put(s.id(), s.site());
             limits.put(s.id(), SensorLimits.forSensor(s));
         }
         ZoneId.of(config.cases().timezone());
@@ -116,7 +118,7 @@ public final class NceJob {
         DataStream<MqttRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").uid("mqtt-source");
 
         SingleOutputStreamOperator<Frame> frames = raw
-                .process(new DecodeFunction(siteByDevice, config.job().maxClockSkewMs(), config.job().maxAgeMs()))
+                .process(new DecodeFunction(siteByCamera, siteBySensor, config.job()))
                 .uid("decode").name("decode");
         DataStream<SensorReading> readings = frames.getSideOutput(DecodeFunction.READINGS);
 
@@ -129,25 +131,45 @@ public final class NceJob {
                 .process(new SensorRuleFunction(limits, config.cases().timezone()))
                 .uid("sensor-rules").name("sensor rules");
 
-        DataStream<EvidencedAlert> evidenced = cameraAlerts.union(sensorAlerts)
+        SingleOutputStreamOperator<EvidencedAlert> evidenced = cameraAlerts.union(sensorAlerts)
                 .process(new EvidenceFunction(config.s3(), limits, config.cases().timezone()))
                 .uid("evidence").name("evidence");
 
         evidenced.sinkTo(new EsSink<EvidencedAlert>(esUrl, NceJob::alertDocuments)).uid("alerts-sink").name("nce-alerts + nce-evidence");
 
         evidenced.keyBy(ea -> CaseBuilderFunction.key(ea.alert()))
-                .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().timezone(),
+                .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().maxAlertsPerCase(),
+                        config.cases().timezone(),
                         new org.nce.pipeline.sink.EsOpenCaseLookup(esUrl)))
                 .uid("cases").name("cases")
                 .sinkTo(new EsSink<CaseRecord>(esUrl, c -> List.of(new EsDoc(Es.CASES, c.id(), Es.toSource(c), true))))
                 .uid("cases-sink").name("nce-cases");
 
         frames.getSideOutput(DeadLetters.TAG)
-                .union(cameraAlerts.getSideOutput(DeadLetters.TAG))
+                .union(cameraAlerts.getSideOutput(DeadLetters.TAG), evidenced.getSideOutput(DeadLetters.TAG))
                 .sinkTo(new EsSink<DeadLetter>(esUrl, d -> List.of(new EsDoc(Es.DEADLETTER,
-                        d.payloadSha256() + "-" + d.receivedAt(), Es.toSource(d), false))))
+                        DeadLetters.id(d), Es.toSource(d), false))))
                 .uid("deadletter-sink").name("nce-deadletter");
         LOG.info("NCE job built: {} cameras, {} sensors", cameras.size(), limits.size());
+    }
+
+    /**
+     * Where state lives and where checkpoints go. Without a checkpoint directory Flink keeps
+     * checkpoints in the JobManager's memory (5 MiB in all): a few cameras' pre-event buffers exceed
+     * it, checkpoints fail, MQTT acknowledgements stop and ingestion halts.
+     */
+    static org.apache.flink.configuration.Configuration stateAndCheckpoints(PipelineConfig.JobConfig job) {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        String dir = job.checkpointDir() != null ? job.checkpointDir()
+                : Path.of(System.getenv().getOrDefault("NCE_HOME", System.getProperty("java.io.tmpdir") + "/nce"), "checkpoints")
+                        .toAbsolutePath().toUri().toString();
+        c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        c.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, job.stateBackend());
+        if ("rocksdb".equals(job.stateBackend())) {
+            c.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        }
+        return c;
     }
 
     static List<EsDoc> alertDocuments(EvidencedAlert ea) {

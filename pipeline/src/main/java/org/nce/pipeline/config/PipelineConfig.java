@@ -77,18 +77,65 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
         }
     }
 
-    /** Job-wide settings. {@code maxClockSkewMs}: readings or frames stamped further in the future are refused. */
-    public record JobConfig(long checkpointIntervalMs, int parallelism, long maxClockSkewMs, long maxAgeMs)
+    /**
+     * Job-wide settings; an absent key takes its default, a bad value is a problem (never replaced).
+     * {@code maxClockSkewMs}: readings or frames stamped further in the future are refused.
+     * {@code maxFramePixels}: a JPEG whose header claims more is refused before it is decoded;
+     * {@code minFrameSide}: nor is a frame too small for any detector to analyse.
+     * {@code checkpointDir}: where checkpoints go ({@code file://…} here, {@code s3://…} on MinIO);
+     * absent: {@code $NCE_HOME/checkpoints}. {@code stateBackend}: {@code hashmap} (default) or
+     * {@code rocksdb} (incremental checkpoints, for many cameras per TaskManager).
+     */
+    public record JobConfig(Long checkpointIntervalMs, Integer parallelism, Long maxClockSkewMs, Long maxAgeMs,
+                            Long maxFramePixels, Integer minFrameSide, String checkpointDir, String stateBackend)
             implements Serializable {
+        public static final long DEFAULT_MAX_FRAME_PIXELS = 3840L * 2160;
+
         public JobConfig {
-            checkpointIntervalMs = checkpointIntervalMs <= 0 ? 2000 : checkpointIntervalMs;
-            parallelism = parallelism <= 0 ? 1 : parallelism;
-            maxClockSkewMs = maxClockSkewMs <= 0 ? 60_000 : maxClockSkewMs;
-            maxAgeMs = maxAgeMs <= 0 ? 7L * 24 * 3600 * 1000 : maxAgeMs;
+            checkpointIntervalMs = checkpointIntervalMs == null ? 2000 : checkpointIntervalMs;
+            parallelism = parallelism == null ? 1 : parallelism;
+            maxClockSkewMs = maxClockSkewMs == null ? 60_000 : maxClockSkewMs;
+            maxAgeMs = maxAgeMs == null ? 7L * 24 * 3600 * 1000 : maxAgeMs;
+            maxFramePixels = maxFramePixels == null ? DEFAULT_MAX_FRAME_PIXELS : maxFramePixels;
+            minFrameSide = minFrameSide == null ? 32 : minFrameSide;
+            stateBackend = stateBackend == null ? "hashmap" : stateBackend;
+        }
+
+        /** Defaults with the given checkpoint interval and parallelism (tests, the demo). */
+        public static JobConfig of(long checkpointIntervalMs, int parallelism) {
+            return new JobConfig(checkpointIntervalMs, parallelism, null, null, null, null, null, null);
         }
 
         static JobConfig defaults() {
-            return new JobConfig(0, 0, 0, 0);
+            return new JobConfig(null, null, null, null, null, null, null, null);
+        }
+
+        void problems(List<String> out) {
+            if (checkpointIntervalMs < 100) {
+                out.add("job.checkpoint_interval_ms: must be >= 100, got " + checkpointIntervalMs);
+            }
+            if (parallelism < 1 || parallelism > 1024) {
+                out.add("job.parallelism: must be 1..1024, got " + parallelism);
+            }
+            if (maxClockSkewMs < 0) {
+                out.add("job.max_clock_skew_ms: must be >= 0, got " + maxClockSkewMs);
+            }
+            if (maxAgeMs < 1) {
+                out.add("job.max_age_ms: must be >= 1, got " + maxAgeMs);
+            }
+            if (maxFramePixels < 1 || maxFramePixels > 100_000_000L) {
+                out.add("job.max_frame_pixels: must be 1..100000000, got " + maxFramePixels);
+            }
+            if (minFrameSide < 1) {
+                out.add("job.min_frame_side: must be >= 1, got " + minFrameSide);
+            }
+            if (checkpointDir != null && !checkpointDir.matches("[a-z][a-z0-9+.-]*://.+")) {
+                out.add("job.checkpoint_dir: must be a URI such as file:///var/lib/nce/checkpoints or s3://bucket/path, got "
+                        + checkpointDir);
+            }
+            if (!List.of("hashmap", "rocksdb").contains(stateBackend)) {
+                out.add("job.state_backend: must be hashmap or rocksdb, got " + stateBackend);
+            }
         }
     }
 
@@ -97,30 +144,54 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      * {@code flushAfterMs}: a clip whose post-event frames never come (camera went silent) is written
      * with what it has after this long, so evidence is never held back indefinitely.
      */
-    public record EvidenceConfig(int preEventFrames, int postEventFrames, long flushAfterMs) implements Serializable {
+    public record EvidenceConfig(Integer preEventFrames, Integer postEventFrames, Long flushAfterMs) implements Serializable {
         public EvidenceConfig {
-            preEventFrames = preEventFrames <= 0 ? 20 : preEventFrames;
-            postEventFrames = postEventFrames <= 0 ? 20 : postEventFrames;
-            flushAfterMs = flushAfterMs <= 0 ? 15_000 : flushAfterMs;
+            preEventFrames = preEventFrames == null ? 20 : preEventFrames;
+            postEventFrames = postEventFrames == null ? 20 : postEventFrames;
+            flushAfterMs = flushAfterMs == null ? 15_000 : flushAfterMs;
         }
 
         static EvidenceConfig defaults() {
-            return new EvidenceConfig(0, 0, 0);
+            return new EvidenceConfig(null, null, null);
+        }
+
+        void problems(List<String> out) {
+            if (preEventFrames < 0 || preEventFrames > 600) {
+                out.add("evidence.pre_event_frames: must be 0..600, got " + preEventFrames);
+            }
+            if (postEventFrames < 0 || postEventFrames > 600) {
+                out.add("evidence.post_event_frames: must be 0..600, got " + postEventFrames);
+            }
+            if (flushAfterMs < 1) {
+                out.add("evidence.flush_after_ms: must be >= 1, got " + flushAfterMs);
+            }
         }
     }
 
     /**
-     * Case rules. {@code mergeWindowHours}: alerts on one subject and type within this window join one
-     * case (综合查一次: one comprehensive inspection instead of many).
+     * Case rules. {@code mergeWindowHours}: alerts on one subject and type within this window of the
+     * case's opening join one case (综合查一次: one comprehensive inspection instead of many).
+     * {@code maxAlertsPerCase}: a case that reaches it is full and the next alert opens a new draft,
+     * so a persistent violator's case never grows without bound.
      */
-    public record CaseConfig(int mergeWindowHours, String timezone) implements Serializable {
+    public record CaseConfig(Integer mergeWindowHours, String timezone, Integer maxAlertsPerCase) implements Serializable {
         public CaseConfig {
-            mergeWindowHours = mergeWindowHours <= 0 ? 24 : mergeWindowHours;
+            mergeWindowHours = mergeWindowHours == null ? 24 : mergeWindowHours;
             timezone = timezone == null ? "Asia/Shanghai" : timezone;
+            maxAlertsPerCase = maxAlertsPerCase == null ? 200 : maxAlertsPerCase;
         }
 
         static CaseConfig defaults() {
-            return new CaseConfig(0, null);
+            return new CaseConfig(null, null, null);
+        }
+
+        void problems(List<String> out) {
+            if (mergeWindowHours < 1 || mergeWindowHours > 24 * 90) {
+                out.add("cases.merge_window_hours: must be 1..2160, got " + mergeWindowHours);
+            }
+            if (maxAlertsPerCase < 1 || maxAlertsPerCase > 10_000) {
+                out.add("cases.max_alerts_per_case: must be 1..10000, got " + maxAlertsPerCase);
+            }
         }
     }
 
@@ -172,6 +243,9 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
         if (!s3.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             out.add("s3.bucket: not a valid bucket name: " + s3.bucket());
         }
+        job.problems(out);
+        evidence.problems(out);
+        cases.problems(out);
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < cameras.size(); i++) {
             CameraConfig c = cameras.get(i);
