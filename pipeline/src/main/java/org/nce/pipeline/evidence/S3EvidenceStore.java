@@ -57,9 +57,10 @@ public final class S3EvidenceStore implements EvidenceStore {
     /**
      * Write-once. The key is looked up first: the same bytes (by the SHA-256 recorded at first write)
      * return the stored reference, different bytes are refused. A new key is written with
-     * {@code If-None-Match: *}, so a store that honours it (MinIO, AWS S3) refuses a racing second
-     * writer itself (412); on one that does not (S3Proxy answers 501), the look-up is the check, which
-     * holds because each key has one writer: the camera or sensor subtask of its alert.
+     * {@code If-None-Match: *}, so a store that honours it (MinIO, AWS S3, S3Proxy 4.1 — probed: 412
+     * PreconditionFailed) refuses a racing second writer itself; on one that answers 501, the look-up
+     * is the check, which holds because each key has one writer: the camera or sensor subtask of its
+     * alert.
      */
     @Override
     public EvidenceRef put(String key, byte[] bytes, String contentType, String kind, Map<String, String> metadata)

@@ -39,6 +39,41 @@ class S3EvidenceStoreIT {
         assertEquals("a1", stat.userMetadata().get("alert-id"));
     }
 
+    /**
+     * Finding 1, on the real store: different bytes for an existing key are refused, and the object
+     * and its recorded hash stay as first written.
+     */
+    @Test
+    void aSecondWriteOfDifferentBytesIsRefusedAndTheObjectStaysAsFirstWritten() throws Exception {
+        S3EvidenceStore store = new S3EvidenceStore(URL, KEY, SECRET, "nce-evidence");
+        String key = "it/" + UUID.randomUUID() + "/clip.bin";
+        byte[] first = "the clip as the camera recorded it".getBytes(StandardCharsets.UTF_8);
+        byte[] other = "a later incident that took the same id".getBytes(StandardCharsets.UTF_8);
+        store.put(key, first, "application/octet-stream", "clip", Map.of("alert-id", "a1"));
+        EvidenceConflictException e = assertThrows(EvidenceConflictException.class,
+                () -> store.put(key, other, "application/octet-stream", "clip", Map.of("alert-id", "a1")));
+        assertEquals(Hashes.sha256(first), e.stored().sha256());
+        assertEquals(Hashes.sha256(other), e.refusedSha256());
+        assertArrayEquals(first, store.get(key));
+        var stat = store.client().statObject(StatObjectArgs.builder().bucket("nce-evidence").object(key).build());
+        assertEquals(Hashes.sha256(first), stat.userMetadata().get("sha256"));
+    }
+
+    /** The store itself refuses a second PUT with If-None-Match: * (what makes a racing writer lose, not overwrite). */
+    @Test
+    void theStoreRefusesAConditionalPutOnAnExistingKey() throws Exception {
+        S3EvidenceStore store = new S3EvidenceStore(URL, KEY, SECRET, "nce-evidence");
+        String key = "it/" + UUID.randomUUID() + "/race.bin";
+        byte[] first = {1, 2, 3};
+        store.put(key, first, "application/octet-stream", "clip", Map.of());
+        io.minio.errors.ErrorResponseException e = assertThrows(io.minio.errors.ErrorResponseException.class,
+                () -> store.client().putObject(io.minio.PutObjectArgs.builder().bucket("nce-evidence").object(key)
+                        .stream(new java.io.ByteArrayInputStream(new byte[] {9}), 1, -1)
+                        .headers(Map.of("If-None-Match", "*")).build()));
+        assertEquals("PreconditionFailed", e.errorResponse().code());
+        assertArrayEquals(first, store.get(key));
+    }
+
     @Test
     void wrongCredentialsFailAtOnceWithOneClearMessage() {
         long start = System.currentTimeMillis();
