@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * An idempotent Elasticsearch sink: every document has a deterministic id, so a replay overwrites
  * instead of duplicating. Documents are buffered and written in bulk when the buffer fills and at
  * every checkpoint ({@link SinkWriter#flush}), so a completed checkpoint means they are indexed:
- * at-least-once end to end. Transient failures (429, 5xx, connection) are retried with back-off;
- * anything else fails the job loudly rather than dropping a document.
+ * at-least-once end to end. Transient failures (429, 5xx, connection) are retried with back-off
+ * (an outage beyond the retries fails the task: Flink restarts from the checkpoint and the source
+ * redelivers). A document Elasticsearch refuses as such (a 4xx: a mapping it does not fit, a value
+ * too large) is one bad record, not an outage: it becomes a dead letter in {@code nce-deadletter}
+ * with the refusal as its reason and is counted ({@code documentsRefused}), and the sink goes on, so
+ * one device's bad value never stalls every site.
  */
 public final class EsSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -53,7 +57,8 @@ public final class EsSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new Writer<>(Es.connect(url), documents, maxBuffered, context.metricGroup().counter("documentsIndexed"));
+        return new Writer<>(Es.connect(url), documents, maxBuffered, context.metricGroup().counter("documentsIndexed"),
+                context.metricGroup().counter("documentsRefused"));
     }
 
     static final class Writer<T> implements SinkWriter<T> {
@@ -61,13 +66,15 @@ public final class EsSink<T> implements Sink<T> {
         private final Documents<T> documents;
         private final int maxBuffered;
         private final Counter indexed;
+        private final Counter refused;
         private final List<EsDoc> buffer = new ArrayList<>();
 
-        Writer(Es.Handle es, Documents<T> documents, int maxBuffered, Counter indexed) {
+        Writer(Es.Handle es, Documents<T> documents, int maxBuffered, Counter indexed, Counter refused) {
             this.es = es;
             this.documents = documents;
             this.maxBuffered = maxBuffered;
             this.indexed = indexed;
+            this.refused = refused;
         }
 
         @Override
@@ -84,20 +91,56 @@ public final class EsSink<T> implements Sink<T> {
                 return;
             }
             List<EsDoc> plain = new ArrayList<>();
+            List<EsDoc> refusedDocs = new ArrayList<>();
             for (EsDoc d : buffer) {
                 if (d.officerOwned()) {
-                    writeMerged(es.client(), d);
-                    indexed.inc();
+                    try {
+                        writeMerged(es.client(), d);
+                        indexed.inc();
+                    } catch (Refused r) {
+                        refusedDocs.add(deadLetter(d, r.getMessage()));
+                    }
                 } else {
                     plain.add(d);
                 }
             }
-            bulk(plain);
-            indexed.inc(plain.size());
+            List<EsDoc> refusedPlain = bulk(plain, true);
+            indexed.inc(plain.size() - refusedPlain.size());
+            refusedDocs.addAll(refusedPlain);
+            if (!refusedDocs.isEmpty()) {
+                refused.inc(refusedDocs.size());
+                // The dead letters of refused documents: if Elasticsearch refuses those too, log and go on.
+                for (EsDoc d : bulk(refusedDocs, false)) {
+                    LOG.error("Elasticsearch refused the dead letter of a refused document too: {}", d.source().get("reason"));
+                }
+            }
             buffer.clear();
         }
 
-        private void bulk(List<EsDoc> docs) throws IOException, InterruptedException {
+        /** A refused document as a dead letter: stage {@code index}, its index and id in the reason, its JSON as the payload. */
+        static EsDoc deadLetter(EsDoc d, String reason) {
+            byte[] json;
+            try {
+                json = Es.MAPPER.writeValueAsBytes(d.source());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                json = String.valueOf(d.source()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            org.nce.model.DeadLetter dl = org.nce.pipeline.ingest.DeadLetters.of("index",
+                    "Elasticsearch refused " + d.index() + "/" + cut(d.id()) + ": " + reason, d.index(), json);
+            LOG.warn("{}", dl.reason());
+            return new EsDoc(Es.DEADLETTER, org.nce.pipeline.ingest.DeadLetters.id(dl), Es.toSource(dl), false);
+        }
+
+        private static String cut(String s) {
+            return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+        }
+
+        /**
+         * Indexes the documents, retrying transient failures; returns the documents refused as such
+         * (as dead letters when {@code asDeadLetters}, else the refused documents themselves).
+         */
+        private List<EsDoc> bulk(List<EsDoc> docs, boolean asDeadLetters) throws IOException, InterruptedException {
+            List<EsDoc> refusedDocs = new ArrayList<>();
             List<EsDoc> pending = docs;
             long backoff = 200;
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
@@ -119,19 +162,17 @@ public final class EsSink<T> implements Sink<T> {
                             if (item.status() == 429 || item.status() >= 500) {
                                 retry.add(pending.get(i));
                             } else {
-                                throw new IOException("Elasticsearch refused document " + lastError);
+                                String why = item.status() + " " + item.error().type() + ": " + item.error().reason();
+                                refusedDocs.add(asDeadLetters ? deadLetter(pending.get(i), why) : pending.get(i));
                             }
                         }
                     }
                 } catch (IOException | ElasticsearchException e) {
-                    if (e.getMessage() != null && e.getMessage().startsWith("Elasticsearch refused")) {
-                        throw e;
-                    }
                     lastError = e.toString();
                     retry = pending;
                 }
                 if (retry.isEmpty()) {
-                    return;
+                    return refusedDocs;
                 }
                 if (attempt >= 8) {
                     throw new IOException("Elasticsearch bulk failed after " + attempt + " attempts: " + lastError);
@@ -141,11 +182,21 @@ public final class EsSink<T> implements Sink<T> {
                 backoff = Math.min(backoff * 2, 10_000);
                 pending = retry;
             }
+            return refusedDocs;
         }
 
         @Override
         public void close() throws Exception {
             es.close();
+        }
+    }
+
+    /** Elasticsearch refused the document as such (a 4xx other than a conflict): a bad record, not an outage. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
         }
     }
 
@@ -178,6 +229,9 @@ public final class EsSink<T> implements Sink<T> {
                 }
                 return;
             } catch (ElasticsearchException e) {
+                if (e.status() >= 400 && e.status() < 500 && e.status() != 409 && e.status() != 429) {
+                    throw new Refused(e.status() + " " + e.getMessage());
+                }
                 if (e.status() != 409 || attempt >= 10) {
                     throw new IOException("could not write " + d.index() + "/" + d.id() + ": " + e.getMessage(), e);
                 }

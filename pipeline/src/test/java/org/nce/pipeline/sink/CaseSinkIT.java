@@ -64,4 +64,53 @@ class CaseSinkIT {
             assertEquals(java.util.Optional.empty(), lookup.newestDraft(subject, EventType.OPEN_BURNING, 0));
         }
     }
+
+    /** Finding 8: the job reads a case's status as the console last wrote it, without waiting for a refresh. */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void theLookupSeesAStatusChangeAtOnce() throws Exception {
+        try (Es.Handle es = Es.connect(URL); EsOpenCaseLookup lookup = new EsOpenCaseLookup(URL)) {
+            Es.ensureIndices(es.client());
+            lookup.open();
+            String id = "case-status-" + UUID.randomUUID();
+            assertEquals(java.util.Optional.empty(), lookup.status(id));
+            CaseRecord c = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "s", "s", OPENED,
+                    List.of("a"), List.of(), "s", "b", OPENED);
+            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(c), true));
+            assertEquals(java.util.Optional.of("draft"), lookup.status(id));
+            Map<String, Object> doc = new HashMap<>(es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source());
+            doc.put("status", "reviewed");
+            es.client().index(i -> i.index(Es.CASES).id(id).document(doc));
+            assertEquals(java.util.Optional.of("reviewed"), lookup.status(id));
+        }
+    }
+
+    /**
+     * Finding 3: a document Elasticsearch refuses (here a date field fed garbage) becomes a dead letter
+     * with the refusal; the good documents of the same batch are indexed and the sink does not fail.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aRefusedDocumentBecomesADeadLetterAndTheRestIsIndexed() throws Exception {
+        try (Es.Handle es = Es.connect(URL)) {
+            Es.ensureIndices(es.client());
+            String run = UUID.randomUUID().toString();
+            var indexed = new org.apache.flink.metrics.SimpleCounter();
+            var refused = new org.apache.flink.metrics.SimpleCounter();
+            EsSink.Writer<EsDoc> w = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, indexed, refused);
+            w.write(new EsDoc(Es.ALERTS, "good-" + run, Map.of("alert_id", "good-" + run, "event_time_ms", OPENED), false), null);
+            w.write(new EsDoc(Es.ALERTS, "bad-" + run, Map.of("alert_id", "bad-" + run, "event_time_ms", "not a time"), false), null);
+            w.write(new EsDoc(Es.CASES, "bad-case-" + run, Map.of("opened_at", "never"), true), null);
+            w.flush(false);
+            w.close();
+            assertEquals(1, indexed.getCount());
+            assertEquals(2, refused.getCount());
+            assertEquals(true, es.client().get(g -> g.index(Es.ALERTS).id("good-" + run), Map.class).found());
+            es.client().indices().refresh(r -> r.index(Es.DEADLETTER));
+            var hits = es.client().search(q -> q.index(Es.DEADLETTER).query(x -> x.match(m -> m.field("reason").query(run))), Map.class)
+                    .hits().hits();
+            assertEquals(2, hits.size(), "one dead letter per refused document");
+            assertEquals("index", hits.get(0).source().get("stage"));
+        }
+    }
 }
