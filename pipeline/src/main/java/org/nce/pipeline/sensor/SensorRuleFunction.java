@@ -30,7 +30,18 @@ import org.nce.pipeline.evidence.EvidenceRequest;
  * <li>purifier: every reading in the window has the fan on and the purifier off.</li>
  * </ul>
  * The window must be covered by readings (first reading at least sustainSeconds old) so one spike
- * never raises an alert. The episode ends, and the rule re-arms, when the condition is false again.
+ * never raises an alert.
+ *
+ * <p><b>Hysteresis.</b> An episode ends, and the rule re-arms, only when the condition has been
+ * clear for a whole sustain window: for noise the LAeq at least {@link #NOISE_MARGIN_DB} under the
+ * limit, for lampblack the mean at least {@link #LAMPBLACK_MARGIN} of the limit under it, for the
+ * purifier a window without fan-on-purifier-off. A value hovering at the limit is one episode, not
+ * an alert every other window.
+ *
+ * <p><b>Order.</b> Rules are evaluated on the newest reading only. A redelivered reading (the same
+ * time as one already taken in) is skipped and counted ({@code readingsDuplicate}); an older one
+ * that arrives late joins the history, for later windows and the evidence, but does not evaluate
+ * windows again that newer readings have already decided ({@code readingsLate}).
  */
 public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReading, EvidenceRequest> {
     private static final long serialVersionUID = 1L;
@@ -38,9 +49,18 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     private final Map<String, SensorLimits> limitsBySensor;
     private final String timezone;
 
+    /** Noise must fall this far under the limit (dB) before an episode can end. */
+    static final double NOISE_MARGIN_DB = 2.0;
+    /** Lampblack must fall this fraction of the limit under it before an episode can end. */
+    static final double LAMPBLACK_MARGIN = 0.1;
+
     private transient ListState<SensorReading> recent;
-    private transient ValueState<String> activeEpisodes;
+    private transient ValueState<Long> newest;
+    /** Per active episode (rule type): since when its condition has been clear, or {@link Long#MIN_VALUE}. */
+    private transient org.apache.flink.api.common.state.MapState<String, Long> episodes;
     private transient Counter alerts;
+    private transient Counter duplicates;
+    private transient Counter late;
 
     public SensorRuleFunction(Map<String, SensorLimits> limitsBySensor, String timezone) {
         this.limitsBySensor = Map.copyOf(limitsBySensor);
@@ -50,8 +70,12 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     @Override
     public void open(OpenContext ctx) {
         recent = getRuntimeContext().getListState(new ListStateDescriptor<>("recent", SensorReading.class));
-        activeEpisodes = getRuntimeContext().getState(new ValueStateDescriptor<>("active", String.class));
+        newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest", Long.class));
+        episodes = getRuntimeContext().getMapState(new org.apache.flink.api.common.state.MapStateDescriptor<>("episodes",
+                org.apache.flink.api.common.typeinfo.Types.STRING, org.apache.flink.api.common.typeinfo.Types.LONG));
         alerts = getRuntimeContext().getMetricGroup().counter("sensorAlerts");
+        duplicates = getRuntimeContext().getMetricGroup().counter("readingsDuplicate");
+        late = getRuntimeContext().getMetricGroup().counter("readingsLate");
     }
 
     @Override
@@ -61,40 +85,51 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
             return; // the decode stage already dead-letters unknown devices
         }
         long windowMs = limits.sustainSeconds() * 1000L;
+        Long newestTs = newest.value();
         List<SensorReading> kept = new ArrayList<>();
         for (SensorReading old : recent.get()) {
-            // Keep twice the window so the evidence shows the lead-up, not only the exceedance.
-            if (old.timestampMs() > r.timestampMs() - 2 * windowMs && old.timestampMs() != r.timestampMs()) {
-                kept.add(old);
+            if (old.timestampMs() == r.timestampMs()) {
+                duplicates.inc();
+                return; // a redelivery of a reading already taken in
             }
+            kept.add(old);
         }
+        boolean isLate = newestTs != null && r.timestampMs() < newestTs;
+        long now = isLate ? newestTs : r.timestampMs();
         kept.add(r);
+        // Keep twice the window so the evidence shows the lead-up, not only the exceedance.
+        kept.removeIf(x -> x.timestampMs() <= now - 2 * windowMs);
         kept.sort(java.util.Comparator.comparingLong(SensorReading::timestampMs));
         recent.update(kept);
+        if (isLate) {
+            late.inc();
+            return;
+        }
+        newest.update(r.timestampMs());
 
         List<SensorReading> window = kept.stream().filter(x -> x.timestampMs() > r.timestampMs() - windowMs).toList();
         boolean covered = kept.get(0).timestampMs() <= r.timestampMs() - windowMs + 1000;
-        String active = activeEpisodes.value() == null ? "" : activeEpisodes.value();
-        StringBuilder stillActive = new StringBuilder();
         for (Rule rule : rulesFor(limits.kind())) {
             Verdict v = rule.evaluate(window, limits, zone());
-            boolean wasActive = active.contains(rule.type.wireName());
-            if (covered && v.exceeded) {
-                stillActive.append(rule.type.wireName()).append(',');
-                if (!wasActive) {
+            String type = rule.type.wireName();
+            Long clearSince = episodes.get(type);
+            if (clearSince == null) {
+                if (covered && v.exceeded) {
                     long first = window.get(0).timestampMs();
                     Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first), rule.type, r.siteId(),
                             r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason);
                     alerts.inc();
                     out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
+                    episodes.put(type, Long.MIN_VALUE);
                 }
-            } else if (wasActive && !v.exceeded) {
-                continue; // episode over: re-armed
-            } else if (wasActive) {
-                stillActive.append(rule.type.wireName()).append(',');
+            } else if (!v.clear) {
+                episodes.put(type, Long.MIN_VALUE); // still on (or hovering at the limit): the same episode
+            } else if (clearSince == Long.MIN_VALUE) {
+                episodes.put(type, r.timestampMs());
+            } else if (r.timestampMs() - clearSince >= windowMs) {
+                episodes.remove(type); // clear for a whole window: over, re-armed
             }
         }
-        activeEpisodes.update(stillActive.toString());
     }
 
     private ZoneId zone() {
@@ -108,7 +143,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         };
     }
 
-    record Verdict(boolean exceeded, double score, String reason) {
+    /** {@code clear}: far enough under the limit (hysteresis) for an episode to count as ending. */
+    record Verdict(boolean exceeded, boolean clear, double score, String reason) {
     }
 
     enum Rule {
@@ -123,7 +159,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 LocalTime t = Instant.ofEpochMilli(w.get(w.size() - 1).timestampMs()).atZone(zone).toLocalTime();
                 double limit = l.limitAt(t);
                 String period = SensorLimits.isNight(t) ? "night" : "day";
-                return new Verdict(leq > limit, Math.min(1, (leq - limit) / 10 + 0.5), String.format(java.util.Locale.ROOT,
+                return new Verdict(leq > limit, leq <= limit - NOISE_MARGIN_DB, Math.min(1, (leq - limit) / 10 + 0.5), String.format(java.util.Locale.ROOT,
                         "LAeq %.1f dB(A) over %d s exceeds the %s %s limit of %.0f dB(A) by %.1f dB (%d readings)",
                         leq, l.sustainSeconds(), l.standard(), period, limit, leq - limit, w.size()));
             }
@@ -132,7 +168,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
             @Override
             Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
                 double mean = w.stream().mapToDouble(SensorReading::value).average().orElse(0);
-                return new Verdict(mean > l.dayLimit(), Math.min(1, mean / l.dayLimit() / 2), String.format(java.util.Locale.ROOT,
+                return new Verdict(mean > l.dayLimit(), mean <= l.dayLimit() * (1 - LAMPBLACK_MARGIN), Math.min(1, mean / l.dayLimit() / 2), String.format(java.util.Locale.ROOT,
                         "lampblack %.2f mg/m³ mean over %d s exceeds the %s limit of %.1f mg/m³ (%d readings)",
                         mean, l.sustainSeconds(), l.standard(), l.dayLimit(), w.size()));
             }
@@ -141,7 +177,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
             @Override
             Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
                 boolean all = w.stream().allMatch(x -> Boolean.TRUE.equals(x.fanOn()) && Boolean.FALSE.equals(x.purifierOn()));
-                return new Verdict(all, 0.9, String.format(java.util.Locale.ROOT,
+                boolean none = w.stream().noneMatch(x -> Boolean.TRUE.equals(x.fanOn()) && Boolean.FALSE.equals(x.purifierOn()));
+                return new Verdict(all, none, 0.9, String.format(java.util.Locale.ROOT,
                         "fan running with the purifier off for %d s (%d readings); %s requires the purifier to run",
                         l.sustainSeconds(), w.size(), l.standard()));
             }

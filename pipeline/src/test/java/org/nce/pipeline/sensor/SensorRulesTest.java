@@ -110,4 +110,33 @@ class SensorRulesTest {
         List<EventType> types = run(cfg, rs).stream().map(e -> e.alert().type()).toList();
         assertEquals(List.of(EventType.LAMPBLACK_EXCEEDANCE, EventType.PURIFIER_NOT_RUNNING), types);
     }
+
+    /** Finding 11: a level hovering at the limit is one episode, not an alert every other window. */
+    @Test
+    void aLevelHoveringAtTheLimitIsOneEpisode() throws Exception {
+        SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 30);
+        List<SensorReading> rs = new ArrayList<>();
+        for (int minute = 0; minute < 10; minute++) {
+            rs.addAll(noise(at(23, 0) + minute * 60_000L, 60, minute % 2 == 0 ? 51.5 : 49.0));
+        }
+        assertEquals(1, run(cfg, rs).size());
+        // And once it is really quiet for a whole window, the rule re-arms.
+        rs.addAll(noise(at(23, 10), 60, 40));
+        rs.addAll(noise(at(23, 11), 60, 56));
+        assertEquals(2, run(cfg, rs).size());
+    }
+
+    /**
+     * Finding 11: the broker redelivers readings of an episode long after it ended. They must not
+     * evaluate windows again that newer readings decided, nor raise the episode a second time.
+     */
+    @Test
+    void lateAndRedeliveredReadingsDoNotRaiseAnEpisodeAgain() throws Exception {
+        SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 30);
+        List<SensorReading> rs = new ArrayList<>(noise(at(23, 0), 60, 55));
+        rs.addAll(noise(at(23, 1), 90, 40));
+        rs.addAll(noise(at(23, 0), 60, 55)); // redelivered, minutes later
+        rs.addAll(noise(at(23, 0) + 500, 60, 58)); // late readings of the same minute, never seen before
+        assertEquals(1, run(cfg, rs).size());
+    }
 }
