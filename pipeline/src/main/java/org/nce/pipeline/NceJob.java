@@ -169,6 +169,10 @@ public final class NceJob {
         if ("rocksdb".equals(job.stateBackend())) {
             c.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
+        // Every record on the wire and in state has Flink type information (records as POJOs, lists as
+        // list types): a type that would fall back to Kryo fails the job at start instead of
+        // silently taking a serializer whose format no savepoint test covers.
+        c.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         return c;
     }
 

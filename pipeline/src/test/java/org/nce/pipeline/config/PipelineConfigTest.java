@@ -34,6 +34,23 @@ class PipelineConfigTest {
                 c.problems().toString());
     }
 
+    /** Finding: bad values used to be replaced silently (parallelism -3 became 1). Now each is a problem. */
+    @Test
+    void badValuesAreProblemsNeverReplaced() throws Exception {
+        PipelineConfig c = PipelineConfig.parse("""
+                job: {parallelism: -3, checkpoint_interval_ms: 0, max_frame_pixels: 0, state_backend: memory, checkpoint_dir: /tmp/x}
+                evidence: {pre_event_frames: -1, flush_after_ms: 0}
+                cases: {merge_window_hours: 0, max_alerts_per_case: 0}
+                """);
+        List<String> p = c.problems();
+        for (String key : List.of("job.parallelism", "job.checkpoint_interval_ms", "job.max_frame_pixels", "job.state_backend",
+                "job.checkpoint_dir", "evidence.pre_event_frames", "evidence.flush_after_ms", "cases.merge_window_hours",
+                "cases.max_alerts_per_case")) {
+            assertTrue(p.stream().anyMatch(x -> x.startsWith(key + ":")), key + " in " + p);
+        }
+        assertEquals(-3, c.job().parallelism(), "kept as written, so the problem names what was written");
+    }
+
     @Test
     void unknownKeysAreRejected() {
         Exception e = assertThrows(Exception.class, () -> PipelineConfig.parse("mqtt:\n  sever_uri: tcp://x:1\n"));
