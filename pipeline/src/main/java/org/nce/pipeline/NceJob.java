@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +24,7 @@ import org.nce.pipeline.config.PipelineConfig;
 import org.nce.pipeline.config.PipelineConfig.CameraConfig;
 import org.nce.pipeline.config.PipelineConfig.SensorConfig;
 import org.nce.pipeline.evidence.EvidenceFunction;
+import org.nce.pipeline.evidence.EvidenceIncidents;
 import org.nce.pipeline.evidence.EvidenceRequest;
 import org.nce.pipeline.ingest.DeadLetters;
 import org.nce.pipeline.ingest.DecodeFunction;
@@ -131,9 +134,13 @@ public final class NceJob {
                 .process(new SensorRuleFunction(limits, config.cases().timezone()))
                 .uid("sensor-rules").name("sensor rules");
 
-        SingleOutputStreamOperator<EvidencedAlert> evidenced = cameraAlerts.union(sensorAlerts)
-                .process(new EvidenceFunction(config.s3(), limits, config.cases().timezone()))
-                .uid("evidence").name("evidence");
+        // Ordered, so a subject's alerts reach the case stage in the order they were raised.
+        SingleOutputStreamOperator<EvidencedAlert> evidenced = AsyncDataStream.orderedWait(cameraAlerts.union(sensorAlerts),
+                        new EvidenceFunction(config.s3(), limits, config.cases().timezone(), config.evidence().writers()),
+                        config.evidence().storeTimeoutMs(), TimeUnit.MILLISECONDS, 4 * config.evidence().writers())
+                .uid("evidence").name("evidence")
+                .process(new EvidenceIncidents())
+                .uid("evidence-incidents").name("evidence incidents");
 
         evidenced.sinkTo(new EsSink<EvidencedAlert>(esUrl, NceJob::alertDocuments)).uid("alerts-sink").name("nce-alerts + nce-evidence");
 

@@ -143,16 +143,26 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      * Evidence clips: frames kept before the event (the pre-event buffer) and collected after it.
      * {@code flushAfterMs}: a clip whose post-event frames never come (camera went silent) is written
      * with what it has after this long, so evidence is never held back indefinitely.
+     * {@code writers}: threads per subtask that encode clips and write to the store, off the task
+     * thread; {@code storeTimeoutMs}: an alert whose evidence the store has not taken by then fails
+     * the task (restart from the checkpoint) rather than waiting for ever.
      */
-    public record EvidenceConfig(Integer preEventFrames, Integer postEventFrames, Long flushAfterMs) implements Serializable {
+    public record EvidenceConfig(Integer preEventFrames, Integer postEventFrames, Long flushAfterMs, Integer writers,
+                                 Long storeTimeoutMs) implements Serializable {
         public EvidenceConfig {
             preEventFrames = preEventFrames == null ? 20 : preEventFrames;
             postEventFrames = postEventFrames == null ? 20 : postEventFrames;
             flushAfterMs = flushAfterMs == null ? 15_000 : flushAfterMs;
+            writers = writers == null ? 2 : writers;
+            storeTimeoutMs = storeTimeoutMs == null ? 300_000 : storeTimeoutMs;
+        }
+
+        public EvidenceConfig(Integer preEventFrames, Integer postEventFrames, Long flushAfterMs) {
+            this(preEventFrames, postEventFrames, flushAfterMs, null, null);
         }
 
         static EvidenceConfig defaults() {
-            return new EvidenceConfig(null, null, null);
+            return new EvidenceConfig(null, null, null, null, null);
         }
 
         void problems(List<String> out) {
@@ -164,6 +174,12 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
             }
             if (flushAfterMs < 1) {
                 out.add("evidence.flush_after_ms: must be >= 1, got " + flushAfterMs);
+            }
+            if (writers < 1 || writers > 64) {
+                out.add("evidence.writers: must be 1..64, got " + writers);
+            }
+            if (storeTimeoutMs < 1000) {
+                out.add("evidence.store_timeout_ms: must be >= 1000, got " + storeTimeoutMs);
             }
         }
     }
