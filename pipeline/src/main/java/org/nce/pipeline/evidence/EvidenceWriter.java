@@ -109,6 +109,8 @@ public final class EvidenceWriter {
         } catch (EvidenceConflictException e) {
             refs.add(e.stored());
             problems.add(e.getMessage());
+        } catch (org.nce.pipeline.io.RetryPolicy.Refused e) {
+            problems.add(key + " was not stored: " + e.getMessage()); // this object only; the store is up
         }
     }
 

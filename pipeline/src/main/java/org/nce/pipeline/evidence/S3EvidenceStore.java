@@ -18,6 +18,7 @@ import org.nce.model.EvidenceRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.nce.model.Hashes;
+import org.nce.pipeline.io.RetryPolicy;
 
 /**
  * Evidence in an S3-compatible bucket (MinIO in production, S3Proxy on a developer machine) through
@@ -29,7 +30,6 @@ public final class S3EvidenceStore implements EvidenceStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3EvidenceStore.class);
     private static final Set<String> FATAL = Set.of("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
             "NoSuchBucket", "AllAccessDisabled");
-    private static final int ATTEMPTS = 5;
 
     private final MinioClient client;
     private final String bucket;
@@ -151,37 +151,28 @@ public final class S3EvidenceStore implements EvidenceStore {
         });
     }
 
-    interface Call<T> {
-        T run() throws Exception;
+    /** By cause: S3 error codes for credentials and the bucket are fatal, other 4xx codes refuse the request, the rest is transient. */
+    private RetryPolicy.Verdict classify(Exception e) {
+        if (e instanceof ErrorResponseException er) {
+            String code = er.errorResponse() == null ? "" : er.errorResponse().code();
+            int status = er.response() == null ? 0 : er.response().code();
+            if (FATAL.contains(code)) {
+                return RetryPolicy.Verdict.FATAL;
+            }
+            if (status >= 400 && status < 500 && status != 408 && status != 429 && !"SlowDown".equals(code)
+                    && !"RequestTimeout".equals(code)) {
+                return RetryPolicy.Verdict.REFUSED;
+            }
+        }
+        return RetryPolicy.Verdict.RETRY;
     }
 
-    private <T> T retrying(String what, Call<T> call) throws IOException {
-        long backoff = 200;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.run();
-            } catch (ErrorResponseException e) {
-                String code = e.errorResponse() == null ? "" : e.errorResponse().code();
-                if (FATAL.contains(code)) {
-                    throw new IllegalStateException("object store refused to " + what + " in bucket " + bucket + ": "
-                            + code + " (check NCE_S3_ACCESS_KEY / NCE_S3_SECRET_KEY and the bucket policy)", e);
-                }
-                if (attempt >= ATTEMPTS) {
-                    throw new IOException("object store failed to " + what + ": " + code, e);
-                }
-            } catch (Exception e) {
-                if (attempt >= ATTEMPTS) {
-                    throw new IOException("object store failed to " + what + " after " + ATTEMPTS + " attempts: " + e, e);
-                }
-                LOG.warn("object store: {} failed ({}), retrying in {} ms", what, e.toString(), backoff);
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while retrying " + what, ie);
-            }
-            backoff = Math.min(backoff * 2, 5_000);
+    private <T> T retrying(String what, RetryPolicy.Call<T> call) throws IOException {
+        try {
+            return RetryPolicy.STORES.call("object store: " + what + " (bucket " + bucket + ")", call, this::classify, LOG);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (check NCE_S3_ACCESS_KEY / NCE_S3_SECRET_KEY and the bucket policy)",
+                    e.getCause());
         }
     }
 }

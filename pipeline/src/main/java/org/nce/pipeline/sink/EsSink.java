@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class EsSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EsSink.class);
+    static final org.nce.pipeline.io.RetryPolicy RETRY = org.nce.pipeline.io.RetryPolicy.STORES;
 
     /** Maps an element to the documents it writes. */
     @FunctionalInterface
@@ -142,7 +143,6 @@ public final class EsSink<T> implements Sink<T> {
         private List<EsDoc> bulk(List<EsDoc> docs, boolean asDeadLetters) throws IOException, InterruptedException {
             List<EsDoc> refusedDocs = new ArrayList<>();
             List<EsDoc> pending = docs;
-            long backoff = 200;
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
                 List<BulkOperation> ops = new ArrayList<>();
                 for (EsDoc d : pending) {
@@ -174,12 +174,13 @@ public final class EsSink<T> implements Sink<T> {
                 if (retry.isEmpty()) {
                     return refusedDocs;
                 }
-                if (attempt >= 8) {
+                if (attempt >= RETRY.attempts()) {
                     throw new IOException("Elasticsearch bulk failed after " + attempt + " attempts: " + lastError);
                 }
-                LOG.warn("Elasticsearch bulk: {} documents to retry ({}), waiting {} ms", retry.size(), lastError, backoff);
+                long backoff = RETRY.backoffMs(attempt);
+                LOG.warn("Elasticsearch bulk: {} documents to retry ({}), attempt {} of {}, waiting {} ms", retry.size(),
+                        lastError, attempt, RETRY.attempts(), backoff);
                 Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 10_000);
                 pending = retry;
             }
             return refusedDocs;
@@ -205,8 +206,28 @@ public final class EsSink<T> implements Sink<T> {
      * refreshed, fields it does not own (officers' notes, decisions) are kept, and a status other than
      * draft (an officer's decision) is never set back. A conflict re-reads and tries again.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static void writeMerged(ElasticsearchClient es, EsDoc d) throws IOException {
+        try {
+            RETRY.call("Elasticsearch: write " + d.index() + "/" + d.id(), () -> {
+                mergeOnce(es, d);
+                return null;
+            }, EsSink::classify, LOG);
+        } catch (org.nce.pipeline.io.RetryPolicy.Refused e) {
+            throw new Refused(e.getMessage());
+        }
+    }
+
+    /** 4xx (but a conflict, 408 or 429) refuses the document as such; everything else is transient. */
+    static org.nce.pipeline.io.RetryPolicy.Verdict classify(Exception e) {
+        if (e instanceof ElasticsearchException ee && ee.status() >= 400 && ee.status() < 500
+                && ee.status() != 409 && ee.status() != 408 && ee.status() != 429) {
+            return org.nce.pipeline.io.RetryPolicy.Verdict.REFUSED;
+        }
+        return org.nce.pipeline.io.RetryPolicy.Verdict.RETRY;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void mergeOnce(ElasticsearchClient es, EsDoc d) throws IOException {
         for (int attempt = 1; ; attempt++) {
             GetResponse<Map> existing = es.get(g -> g.index(d.index()).id(d.id()), Map.class);
             Map<String, Object> merged = new HashMap<>();
@@ -229,11 +250,9 @@ public final class EsSink<T> implements Sink<T> {
                 }
                 return;
             } catch (ElasticsearchException e) {
-                if (e.status() >= 400 && e.status() < 500 && e.status() != 409 && e.status() != 429) {
-                    throw new Refused(e.status() + " " + e.getMessage());
-                }
+                // A conflict is an officer's concurrent edit: read it again and merge onto it.
                 if (e.status() != 409 || attempt >= 10) {
-                    throw new IOException("could not write " + d.index() + "/" + d.id() + ": " + e.getMessage(), e);
+                    throw e;
                 }
             }
         }
