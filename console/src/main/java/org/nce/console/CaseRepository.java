@@ -23,11 +23,11 @@ import org.elasticsearch.client.RestClient;
  * indices (by alias) are the contract. A missing index reads as empty (the pipeline has not run yet).
  */
 public final class CaseRepository implements AutoCloseable {
-    static final String CASES = "nce-cases";
-    static final String ALERTS = "nce-alerts";
-    static final String EVIDENCE = "nce-evidence";
-    static final String DEADLETTER = "nce-deadletter";
-    static final String AUDIT = "nce-audit";
+    static final String CASES = org.nce.model.StoreLayout.CASES;
+    static final String ALERTS = org.nce.model.StoreLayout.ALERTS;
+    static final String EVIDENCE = org.nce.model.StoreLayout.EVIDENCE;
+    static final String DEADLETTER = org.nce.model.StoreLayout.DEADLETTER;
+    static final String AUDIT = org.nce.model.StoreLayout.AUDIT;
 
     private final RestClient rest;
     private final ElasticsearchClient es;

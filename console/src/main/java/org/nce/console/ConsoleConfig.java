@@ -13,7 +13,7 @@ public record ConsoleConfig(String bindAddress, int port, String elasticsearchUr
         int port = Integer.parseInt(env("NCE_CONSOLE_PORT", "8080"));
         String es = env("NCE_ES_URL", "http://127.0.0.1:9200");
         String s3 = env("NCE_S3_ENDPOINT", "http://127.0.0.1:9000");
-        String bucket = env("NCE_S3_BUCKET", "nce-evidence");
+        String bucket = env("NCE_S3_BUCKET", org.nce.model.StoreLayout.BUCKET);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bind" -> bind = args[++i];

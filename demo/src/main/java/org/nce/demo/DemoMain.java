@@ -21,6 +21,7 @@ import org.nce.gateway.GatewayConfig;
 import org.nce.gateway.mqtt.MqttPublisher;
 import org.nce.model.Frame;
 import org.nce.model.FrameCodec;
+import org.nce.model.StoreLayout;
 import org.nce.model.Topics;
 import org.nce.pipeline.NceJob;
 import org.nce.pipeline.config.PipelineConfig;
@@ -135,7 +136,7 @@ public final class DemoMain {
                 Thread.sleep(Math.min(5_000, Math.max(1, deadline - System.currentTimeMillis())));
                 System.out.printf(Locale.ROOT, "[%4ds] frames %d | readings %d | alerts %d | cases %d | evidence objects %d | dead letters %d | job %s%n",
                         Duration.between(started, Instant.now()).toSeconds(), gateway.framesPublished(), gateway.readingsPublished(),
-                        count(repo, "nce-alerts"), count(repo, "nce-cases"), count(repo, "nce-evidence"), count(repo, "nce-deadletter"),
+                        count(repo, StoreLayout.ALERTS), count(repo, StoreLayout.CASES), count(repo, StoreLayout.EVIDENCE), count(repo, StoreLayout.DEADLETTER),
                         job.getJobStatus().get());
             }
         }

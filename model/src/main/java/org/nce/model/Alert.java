@@ -9,10 +9,17 @@ import java.util.List;
  * the first reading of the exceedance. A replay of the same alert gives the same id; a later
  * incident never takes an earlier one's id (and so never its evidence keys).
  * {@code firstSeq}/{@code lastSeq}: the gateway's frame counters of the evidence range (cameras) or
- * the first and last reading times (sensors).
+ * the first and last reading times (sensors). {@code threshold}: for a sensor alert, the limit the
+ * rule applied (null for cameras).
  */
 public record Alert(String alertId, EventType type, String siteId, String sourceId, long eventTimeMs,
-                    long firstSeq, long lastSeq, double score, List<Box> boxes, String reason) {
+                    long firstSeq, long lastSeq, double score, List<Box> boxes, String reason, Threshold threshold) {
+    /** A camera alert: no threshold. */
+    public Alert(String alertId, EventType type, String siteId, String sourceId, long eventTimeMs,
+                 long firstSeq, long lastSeq, double score, List<Box> boxes, String reason) {
+        this(alertId, type, siteId, sourceId, eventTimeMs, firstSeq, lastSeq, score, boxes, reason, null);
+    }
+
     public Alert {
         Frame.require(alertId, "alert_id");
         Frame.require(siteId, "site_id");

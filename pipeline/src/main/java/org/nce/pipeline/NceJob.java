@@ -136,7 +136,7 @@ public final class NceJob {
 
         // Ordered, so a subject's alerts reach the case stage in the order they were raised.
         SingleOutputStreamOperator<EvidencedAlert> evidenced = AsyncDataStream.orderedWait(cameraAlerts.union(sensorAlerts),
-                        new EvidenceFunction(config.s3(), limits, config.cases().timezone(), config.evidence().writers()),
+                        new EvidenceFunction(config.s3(), config.cases().timezone(), config.evidence().writers()),
                         config.evidence().storeTimeoutMs(), TimeUnit.MILLISECONDS, 4 * config.evidence().writers())
                 .uid("evidence").name("evidence")
                 .process(new EvidenceIncidents())

@@ -57,7 +57,7 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
             implements Serializable {
         public S3Config {
             endpoint = endpoint == null ? "http://127.0.0.1:9000" : endpoint;
-            bucket = bucket == null ? "nce-evidence" : bucket;
+            bucket = bucket == null ? org.nce.model.StoreLayout.BUCKET : bucket;
             accessKeyEnv = accessKeyEnv == null ? "NCE_S3_ACCESS_KEY" : accessKeyEnv;
             secretKeyEnv = secretKeyEnv == null ? "NCE_S3_SECRET_KEY" : secretKeyEnv;
         }

@@ -2,7 +2,6 @@ package org.nce.pipeline.evidence;
 
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +10,6 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.nce.pipeline.config.PipelineConfig;
 import org.nce.pipeline.config.PipelineConfig.S3Config;
-import org.nce.pipeline.sensor.SensorLimits;
 
 /**
  * Stores each alert's evidence in the object store, off the task thread: H.264 encoding and S3
@@ -29,16 +27,14 @@ public class EvidenceFunction extends RichAsyncFunction<EvidenceRequest, Evidenc
     private static final long serialVersionUID = 1L;
 
     private final S3Config s3;
-    private final Map<String, SensorLimits> limitsBySensor;
     private final String timezone;
     private final int writers;
     private transient EvidenceStore store;
     private transient EvidenceWriter writer;
     private transient ExecutorService pool;
 
-    public EvidenceFunction(S3Config s3, Map<String, SensorLimits> limitsBySensor, String timezone, int writers) {
+    public EvidenceFunction(S3Config s3, String timezone, int writers) {
         this.s3 = s3;
-        this.limitsBySensor = Map.copyOf(limitsBySensor);
         this.timezone = timezone;
         this.writers = writers;
     }
@@ -47,7 +43,7 @@ public class EvidenceFunction extends RichAsyncFunction<EvidenceRequest, Evidenc
     public void open(OpenContext ctx) throws Exception {
         store = new S3EvidenceStore(s3.endpoint(), PipelineConfig.secret(s3.accessKeyEnv()),
                 PipelineConfig.secret(s3.secretKeyEnv()), s3.bucket());
-        writer = new EvidenceWriter(store, limitsBySensor, ZoneId.of(timezone));
+        writer = new EvidenceWriter(store, ZoneId.of(timezone));
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         pool = Executors.newFixedThreadPool(writers, r -> {
             Thread t = new Thread(r, "evidence-writer-" + subtask);

@@ -1,10 +1,7 @@
 package org.nce.pipeline.evidence;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +20,7 @@ import org.nce.model.EvidencedAlert;
 import org.nce.model.Frame;
 import org.nce.model.Json;
 import org.nce.model.SensorReading;
-import org.nce.pipeline.sensor.SensorLimits;
+import org.nce.model.StoreLayout;
 
 /**
  * Turns an {@link EvidenceRequest} into stored objects. Camera alerts: the MP4 clip of the original
@@ -32,21 +29,17 @@ import org.nce.pipeline.sensor.SensorLimits;
  * and a chart. Keys are deterministic per alert, so a replay overwrites.
  */
 public final class EvidenceWriter {
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     private final EvidenceStore store;
-    private final Map<String, SensorLimits> limitsBySensor;
     private final ZoneId zone;
 
-    public EvidenceWriter(EvidenceStore store, Map<String, SensorLimits> limitsBySensor, ZoneId zone) {
+    public EvidenceWriter(EvidenceStore store, ZoneId zone) {
         this.store = store;
-        this.limitsBySensor = limitsBySensor;
         this.zone = zone;
     }
 
     public static String prefix(Alert a) {
-        return a.siteId() + "/" + a.sourceId() + "/" + DAY.format(Instant.ofEpochMilli(a.eventTimeMs())) + "/"
-                + a.alertId().replaceAll("[^A-Za-z0-9._-]", "_");
+        return StoreLayout.prefix(a);
     }
 
     /**
@@ -71,7 +64,7 @@ public final class EvidenceWriter {
         if (!req.frames().isEmpty()) {
             try {
                 ClipEncoder.Result clip = ClipEncoder.encode(req.frames(), req.fps());
-                put(refs, problems, "clips/" + prefix(a) + ".mp4", clip.mp4(), "video/mp4", "clip",
+                put(refs, problems, StoreLayout.clip(a), clip.mp4(), "video/mp4", "clip",
                         withCodec(meta, clip.codec(), clip.frames()));
             } catch (org.bytedeco.javacv.FrameRecorder.Exception | RuntimeException e) {
                 problems.add("the clip of " + a.alertId() + " (" + req.frames().size() + " frames) could not be encoded: " + e.getMessage());
@@ -80,22 +73,20 @@ public final class EvidenceWriter {
             Frame key = req.frames().stream()
                     .min(Comparator.comparingLong(f -> Math.abs(f.timestampMs() - a.eventTimeMs()))).orElseThrow();
             Map<String, String> keyMeta = Map.of("alert-id", a.alertId(), "frame", key.frameKey());
-            put(refs, problems, "keyframes/" + prefix(a) + ".jpg", key.jpeg(), "image/jpeg", "keyframe", keyMeta);
+            put(refs, problems, StoreLayout.keyFrame(a), key.jpeg(), "image/jpeg", "keyframe", keyMeta);
             byte[] annotated = annotate(key.jpeg(), a.boxes());
             if (annotated != null) {
-                put(refs, problems, "keyframes/" + prefix(a) + "-annotated.jpg", annotated, "image/jpeg",
+                put(refs, problems, StoreLayout.annotatedKeyFrame(a), annotated, "image/jpeg",
                         "keyframe-annotated", keyMeta);
             }
         }
         if (!req.readings().isEmpty()) {
             List<SensorReading> rs = req.readings();
-            put(refs, problems, "readings/" + prefix(a) + ".json", Json.write(rs), "application/json", "readings", meta);
-            SensorLimits limits = limitsBySensor.get(a.sourceId());
-            if (limits != null) {
-                double limit = limits.limitAt(Instant.ofEpochMilli(a.eventTimeMs()).atZone(zone).toLocalTime());
-                byte[] png = SensorChart.png(rs, limit, a.firstSeq(), a.lastSeq(),
-                        a.sourceId() + " — " + limits.standard(), limits.kind().unit(), zone);
-                put(refs, problems, "charts/" + prefix(a) + ".png", png, "image/png", "chart", meta);
+            put(refs, problems, StoreLayout.readings(a), Json.write(rs), "application/json", "readings", meta);
+            if (a.threshold() != null) {
+                byte[] png = SensorChart.png(rs, a.threshold().value(), a.firstSeq(), a.lastSeq(),
+                        a.sourceId() + " — " + a.threshold().basis(), a.threshold().unit(), zone);
+                put(refs, problems, StoreLayout.chart(a), png, "image/png", "chart", meta);
             }
         }
         return new Written(new EvidencedAlert(a, refs), problems);

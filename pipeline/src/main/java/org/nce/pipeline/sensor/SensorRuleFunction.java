@@ -117,7 +117,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 if (covered && v.exceeded) {
                     long first = window.get(0).timestampMs();
                     Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first), rule.type, r.siteId(),
-                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason);
+                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason, v.threshold);
                     alerts.inc();
                     out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
                     episodes.put(type, Long.MIN_VALUE);
@@ -144,7 +144,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     }
 
     /** {@code clear}: far enough under the limit (hysteresis) for an episode to count as ending. */
-    record Verdict(boolean exceeded, boolean clear, double score, String reason) {
+    record Verdict(boolean exceeded, boolean clear, double score, String reason, org.nce.model.Threshold threshold) {
     }
 
     enum Rule {
@@ -161,7 +161,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 String period = SensorLimits.isNight(t) ? "night" : "day";
                 return new Verdict(leq > limit, leq <= limit - NOISE_MARGIN_DB, Math.min(1, (leq - limit) / 10 + 0.5), String.format(java.util.Locale.ROOT,
                         "LAeq %.1f dB(A) over %d s exceeds the %s %s limit of %.0f dB(A) by %.1f dB (%d readings)",
-                        leq, l.sustainSeconds(), l.standard(), period, limit, leq - limit, w.size()));
+                        leq, l.sustainSeconds(), l.standard(), period, limit, leq - limit, w.size()),
+                        new org.nce.model.Threshold(limit, l.kind().unit(), l.standard() + " " + period));
             }
         },
         LAMPBLACK(EventType.LAMPBLACK_EXCEEDANCE) {
@@ -170,7 +171,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 double mean = w.stream().mapToDouble(SensorReading::value).average().orElse(0);
                 return new Verdict(mean > l.dayLimit(), mean <= l.dayLimit() * (1 - LAMPBLACK_MARGIN), Math.min(1, mean / l.dayLimit() / 2), String.format(java.util.Locale.ROOT,
                         "lampblack %.2f mg/m³ mean over %d s exceeds the %s limit of %.1f mg/m³ (%d readings)",
-                        mean, l.sustainSeconds(), l.standard(), l.dayLimit(), w.size()));
+                        mean, l.sustainSeconds(), l.standard(), l.dayLimit(), w.size()),
+                        new org.nce.model.Threshold(l.dayLimit(), l.kind().unit(), l.standard()));
             }
         },
         PURIFIER(EventType.PURIFIER_NOT_RUNNING) {
@@ -180,7 +182,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 boolean none = w.stream().noneMatch(x -> Boolean.TRUE.equals(x.fanOn()) && Boolean.FALSE.equals(x.purifierOn()));
                 return new Verdict(all, none, 0.9, String.format(java.util.Locale.ROOT,
                         "fan running with the purifier off for %d s (%d readings); %s requires the purifier to run",
-                        l.sustainSeconds(), w.size(), l.standard()));
+                        l.sustainSeconds(), w.size(), l.standard()), null);
             }
         };
 

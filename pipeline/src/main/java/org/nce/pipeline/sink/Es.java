@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.http.HttpHost;
+import org.nce.model.StoreLayout;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Es {
     private static final Logger LOG = LoggerFactory.getLogger(Es.class);
-    public static final String ALERTS = "nce-alerts";
-    public static final String CASES = "nce-cases";
-    public static final String EVIDENCE = "nce-evidence";
-    public static final String AUDIT = "nce-audit";
-    public static final String DEADLETTER = "nce-deadletter";
-    public static final List<String> ALIASES = List.of(ALERTS, CASES, EVIDENCE, AUDIT, DEADLETTER);
+    public static final String ALERTS = StoreLayout.ALERTS;
+    public static final String CASES = StoreLayout.CASES;
+    public static final String EVIDENCE = StoreLayout.EVIDENCE;
+    public static final String AUDIT = StoreLayout.AUDIT;
+    public static final String DEADLETTER = StoreLayout.DEADLETTER;
+    public static final List<String> ALIASES = StoreLayout.ALIASES;
     public static final int TEMPLATE_VERSION = 1;
 
     /** Documents in snake_case; unknown fields tolerated when reading (officers add their own). */

@@ -27,8 +27,6 @@ import org.nce.model.EvidencedAlert;
 import org.nce.model.Frame;
 import org.nce.model.SensorKind;
 import org.nce.model.SensorReading;
-import org.nce.pipeline.config.PipelineConfig.SensorConfig;
-import org.nce.pipeline.sensor.SensorLimits;
 import org.nce.model.Hashes;
 
 class EvidenceWriterTest {
@@ -54,7 +52,7 @@ class EvidenceWriterTest {
         List<Frame> frames = movingDotFrames(20);
         Alert a = new Alert("cam-1:open_burning:3", EventType.OPEN_BURNING, "site-a", "cam-1", frames.get(10).timestampMs(),
                 3, 10, 0.8, List.of(new Box(100, 100, 40, 40)), "flame");
-        EvidencedAlert out = new EvidenceWriter(store, Map.of(), ZoneId.of("UTC")).write(new EvidenceRequest(a, frames, List.of(), 10));
+        EvidencedAlert out = new EvidenceWriter(store, ZoneId.of("UTC")).write(new EvidenceRequest(a, frames, List.of(), 10));
 
         assertEquals(List.of("clip", "keyframe", "keyframe-annotated"), out.evidence().stream().map(EvidenceRef::kind).toList());
         for (EvidenceRef r : out.evidence()) {
@@ -87,7 +85,7 @@ class EvidenceWriterTest {
         List<Frame> frames = movingDotFrames(20);
         Alert a = new Alert("cam-1:open_burning:boot-a-10", EventType.OPEN_BURNING, "site-a", "cam-1",
                 frames.get(10).timestampMs(), 0, 10, 0.8, List.of(new Box(100, 100, 40, 40)), "flame");
-        EvidenceWriter w = new EvidenceWriter(store, Map.of(), ZoneId.of("UTC"));
+        EvidenceWriter w = new EvidenceWriter(store, ZoneId.of("UTC"));
         EvidenceWriter.Written first = w.writeAll(new EvidenceRequest(a, frames, List.of(), 10));
         assertTrue(first.problems().isEmpty(), first.problems().toString());
         Map<String, byte[]> before = store.objects();
@@ -114,7 +112,7 @@ class EvidenceWriterTest {
                 new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, (byte) 0xFF, (byte) 0xD9}));
         Alert a = new Alert("cam-1:open_burning:boot-a-5", EventType.OPEN_BURNING, "site-a", "cam-1",
                 frames.get(5).timestampMs(), 0, 5, 0.8, List.of(), "flame");
-        EvidenceWriter.Written w = new EvidenceWriter(store, Map.of(), ZoneId.of("UTC"))
+        EvidenceWriter.Written w = new EvidenceWriter(store, ZoneId.of("UTC"))
                 .writeAll(new EvidenceRequest(a, frames, List.of(), 10));
         assertTrue(w.problems().stream().anyMatch(p -> p.contains("could not be encoded")), w.problems().toString());
         assertEquals(List.of("keyframe", "keyframe-annotated"), w.alert().evidence().stream().map(EvidenceRef::kind).toList());
@@ -129,9 +127,9 @@ class EvidenceWriterTest {
             rs.add(new SensorReading("site-a", "n1", SensorKind.NOISE, 1_780_000_000_000L + i * 1000L, 50 + (i > 10 ? 15 : 0), null, null));
         }
         Alert a = new Alert("n1:noise_exceedance:1", EventType.NOISE_EXCEEDANCE, "site-a", "n1", rs.get(11).timestampMs(),
-                rs.get(11).timestampMs(), rs.get(39).timestampMs(), 0.7, List.of(), "loud");
-        SensorLimits limits = SensorLimits.forSensor(new SensorConfig("n1", "site-a", "noise", "gb3096", "2", null, 20));
-        EvidencedAlert out = new EvidenceWriter(store, Map.of("n1", limits), ZoneId.of("Asia/Shanghai"))
+                rs.get(11).timestampMs(), rs.get(39).timestampMs(), 0.7, List.of(), "loud",
+                new org.nce.model.Threshold(50, "dB(A)", "GB 3096-2008 class 2 night"));
+        EvidencedAlert out = new EvidenceWriter(store, ZoneId.of("Asia/Shanghai"))
                 .write(new EvidenceRequest(a, List.of(), rs, 0));
         assertEquals(List.of("readings", "chart"), out.evidence().stream().map(EvidenceRef::kind).toList());
         byte[] png = store.get(out.evidence().get(1).key());
