@@ -97,6 +97,7 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
         private long sessionExpirySeconds = 3600;
         private int receiveMaximum = 1000;
         private int queueCapacity = 1000;
+        private int keepAliveSeconds = 30;
 
         public Builder serverUri(String v) {
             serverUri = v;
@@ -145,6 +146,12 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
             return this;
         }
 
+        /** How often the client pings when idle; a broker or client silent for 1.5x this drops the connection. */
+        public Builder keepAliveSeconds(int v) {
+            keepAliveSeconds = v;
+            return this;
+        }
+
         public MqttSource build() {
             if (serverUri == null || !serverUri.matches("(tcp|ssl|ws|wss)://.+")) {
                 throw new IllegalArgumentException("serverUri must look like tcp://host:port, got " + serverUri);
@@ -172,8 +179,11 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("queueCapacity must be >= 1");
             }
+            if (keepAliveSeconds < 1 || keepAliveSeconds > 65535) {
+                throw new IllegalArgumentException("keepAliveSeconds must be 1..65535, got " + keepAliveSeconds);
+            }
             return new MqttSource(new MqttSourceOptions(serverUri, username, password, clientIdPrefix,
-                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, queueCapacity));
+                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, queueCapacity, keepAliveSeconds));
         }
     }
 }

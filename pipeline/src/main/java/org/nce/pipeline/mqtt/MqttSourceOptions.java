@@ -6,5 +6,5 @@ import java.util.List;
 /** Validated settings of an {@link MqttSource}; built by {@link MqttSource.Builder}. */
 record MqttSourceOptions(String serverUri, String username, String password, String clientIdPrefix,
                          List<String> topicFilters, int qos, long sessionExpirySeconds, int receiveMaximum,
-                         int queueCapacity) implements Serializable {
+                         int queueCapacity, int keepAliveSeconds) implements Serializable {
 }

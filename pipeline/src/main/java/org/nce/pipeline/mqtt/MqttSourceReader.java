@@ -177,7 +177,7 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
         o.setSessionExpiryInterval(options.sessionExpirySeconds());
         o.setAutomaticReconnect(true);
         o.setReceiveMaximum(options.receiveMaximum());
-        o.setKeepAliveInterval(30);
+        o.setKeepAliveInterval(options.keepAliveSeconds());
         if (options.username() != null) {
             o.setUserName(options.username());
             o.setPassword(options.password() == null ? null : options.password().getBytes(StandardCharsets.UTF_8));
