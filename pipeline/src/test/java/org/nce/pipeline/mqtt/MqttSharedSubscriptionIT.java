@@ -66,10 +66,11 @@ class MqttSharedSubscriptionIT {
     }
 
     /**
-     * Two topic filters at parallelism 1, a task that takes 40 ms a record, Receive Maximum 50 and
-     * keepalive 2 s: the broker may have far more in flight than the task takes in keepalive time.
-     * If Paho's callback thread blocked on a full queue, its receiver would stop reading, PINGRESP
-     * would go unread and the client would drop the connection; the broker's log counts connections.
+     * Two topic filters at parallelism 1 (NceJob's default topics), Receive Maximum 50, keepalive 2 s,
+     * a task that takes 40 ms a record and once stalls for 6 s (a store retrying with back-off). If
+     * Paho's callback thread blocked on a full queue during the stall, its receiver would stop
+     * reading, PINGRESP would go unread and the client would drop the connection after about 1.5x
+     * keepalive; the broker's log counts each client's connections.
      */
     @Test
     @Timeout(180)
@@ -84,7 +85,7 @@ class MqttSharedSubscriptionIT {
             MqttSource source = MqttSource.builder().serverUri(broker.url()).clientIdPrefix(prefix)
                     .topics(frames, readings).qos(1).sessionExpirySeconds(600)
                     .receiveMaximum(50).queueCapacity(50).keepAliveSeconds(2).build();
-            env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new MqttTestSupport.RecordingSink(run, 40));
+            env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new MqttTestSupport.RecordingSink(run, 40, 30, 6_000));
             JobClient job = env.executeAsync(run);
             try {
                 MqttClient gw = MqttTestSupport.publisher(broker.url(), "gw-slow-" + id, null, null);

@@ -48,18 +48,32 @@ final class MqttTestSupport {
         private static final long serialVersionUID = 1L;
         private final String run;
         private final long workMsPerRecord;
+        private final int stallAtRecord;
+        private final long stallMs;
 
         RecordingSink(String run, long workMsPerRecord) {
+            this(run, workMsPerRecord, -1, 0);
+        }
+
+        /** Also stalls once, for {@code stallMs}, at the writer's {@code stallAtRecord}-th record (a store retrying with back-off). */
+        RecordingSink(String run, long workMsPerRecord, int stallAtRecord, long stallMs) {
             this.run = run;
             this.workMsPerRecord = workMsPerRecord;
+            this.stallAtRecord = stallAtRecord;
+            this.stallMs = stallMs;
         }
 
         @Override
         public SinkWriter<MqttRecord> createWriter(WriterInitContext context) {
             int subtask = context.getTaskInfo().getIndexOfThisSubtask();
             return new SinkWriter<>() {
+                private int written;
+
                 @Override
                 public void write(MqttRecord r, Context c) throws InterruptedException {
+                    if (++written == stallAtRecord) {
+                        Thread.sleep(stallMs);
+                    }
                     RECEIVED.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>())
                             .add(new Received(new String(r.payload(), StandardCharsets.UTF_8), subtask));
                     if (workMsPerRecord > 0) {
