@@ -110,16 +110,23 @@ class MqttSharedSubscriptionIT {
                         + (System.currentTimeMillis() - started) + " ms");
                 assertEquals(expected, payloads(run), "messages lost");
                 String log = broker.log();
+                // A keepalive failure shows as the broker timing the client out, or as the client closing
+                // its socket without a DISCONNECT. A DISCONNECT the source sends itself is its recovery
+                // from a full queue (Mosquitto 2.0.11 sends more than Receive Maximum): counted, allowed.
                 List<String> drops = log.lines().filter(l -> l.contains(prefix)
-                        && (l.contains("disconnect") || l.contains("exceeded timeout") || l.contains("closed its connection"))).toList();
+                        && (l.contains("exceeded timeout") || l.contains("closed its connection"))).toList();
+                long ownDisconnects = log.lines().filter(l -> l.contains("Received DISCONNECT from " + prefix)).count();
+                System.out.println("[slow] connection drops: " + drops.size() + ", the source's own reconnects after a full queue: "
+                        + ownDisconnects);
                 Map<String, Long> connectionsPerClient = log.lines()
                         .map(CONNECTED::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
                         .filter(c -> c.startsWith(prefix))
                         .collect(Collectors.groupingBy(c -> c, java.util.TreeMap::new, Collectors.counting()));
                 System.out.println("[slow] connections per client id: " + connectionsPerClient);
                 assertEquals(List.of(), drops, "the source's connection dropped while the task was slow");
-                assertTrue(!connectionsPerClient.isEmpty() && connectionsPerClient.values().stream().allMatch(n -> n == 1),
-                        "a source client connected more than once (a dropped connection): " + connectionsPerClient);
+                long connections = connectionsPerClient.values().stream().mapToLong(Long::longValue).sum();
+                assertTrue(!connectionsPerClient.isEmpty() && connections == connectionsPerClient.size() + ownDisconnects,
+                        "source clients connected more often than their own reconnects explain: " + connectionsPerClient);
             } finally {
                 job.cancel().get();
             }
