@@ -36,7 +36,8 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
     }
 
     public record MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
-                             List<String> topics, Integer qos, long sessionExpirySeconds) implements Serializable {
+                             List<String> topics, Integer qos, long sessionExpirySeconds, Integer receiveMaximum)
+            implements Serializable {
         public MqttConfig {
             serverUri = serverUri == null ? "tcp://127.0.0.1:1883" : serverUri;
             username = username == null ? "nce-pipeline" : username;
@@ -46,6 +47,13 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
                     : List.copyOf(topics);
             qos = qos == null ? 1 : qos;
             sessionExpirySeconds = sessionExpirySeconds <= 0 ? 3600 : sessionExpirySeconds;
+            receiveMaximum = receiveMaximum == null ? 1000 : receiveMaximum;
+        }
+
+        /** Without receive_maximum (its default), as written before the key existed. */
+        public MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
+                          List<String> topics, Integer qos, long sessionExpirySeconds) {
+            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, null);
         }
 
         static MqttConfig defaults() {
@@ -255,6 +263,9 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
         }
         if (mqtt.qos() < 0 || mqtt.qos() > 2) {
             out.add("mqtt.qos: must be 0, 1 or 2, got " + mqtt.qos());
+        }
+        if (mqtt.receiveMaximum() < 1 || mqtt.receiveMaximum() > 65535) {
+            out.add("mqtt.receive_maximum: must be 1..65535, got " + mqtt.receiveMaximum());
         }
         if (!s3.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             out.add("s3.bucket: not a valid bucket name: " + s3.bucket());

@@ -13,6 +13,7 @@ class PipelineConfigTest {
         PipelineConfig c = PipelineConfig.parse("{}");
         assertEquals("tcp://127.0.0.1:1883", c.mqtt().serverUri());
         assertEquals(1, c.mqtt().qos());
+        assertEquals(1000, c.mqtt().receiveMaximum());
         assertEquals("nce-evidence", c.s3().bucket());
         assertTrue(c.problems().isEmpty(), c.problems().toString());
     }
@@ -60,7 +61,7 @@ class PipelineConfigTest {
     @Test
     void everyProblemIsListedAtOnceWithItsKey() throws Exception {
         PipelineConfig c = PipelineConfig.parse("""
-                mqtt: {server_uri: "localhost:1883", qos: 5}
+                mqtt: {server_uri: "localhost:1883", qos: 5, receive_maximum: 0}
                 s3: {bucket: "Bad_Bucket"}
                 cases: {timezone: "Mars/Olympus"}
                 cameras:
@@ -72,6 +73,7 @@ class PipelineConfigTest {
         List<String> p = c.problems();
         assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.server_uri")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.qos")), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.receive_maximum")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("s3.bucket")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("cases.timezone")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("cameras[0].detectors[0].type") && x.contains("open_burning")), p.toString());
