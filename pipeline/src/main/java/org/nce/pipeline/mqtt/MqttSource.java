@@ -92,6 +92,7 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
         private String serverUri;
         private String username;
         private String password;
+        private String passwordEnv;
         private String clientIdPrefix;
         private final List<String> topics = new ArrayList<>();
         private int qos = 1;
@@ -106,6 +107,18 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
             return this;
         }
 
+        /**
+         * The user, and the environment variable holding the password, read where each reader
+         * connects (a TaskManager): the password itself never enters the job graph.
+         */
+        public Builder credentialsFromEnv(String user, String envName) {
+            username = user;
+            passwordEnv = envName;
+            password = null;
+            return this;
+        }
+
+        /** A literal password, for tests and tools; deployments use {@link #credentialsFromEnv}. */
         public Builder credentials(String user, String pass) {
             username = user;
             password = pass;
@@ -205,7 +218,7 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
             if (keepAliveSeconds < 1 || keepAliveSeconds > 65535) {
                 throw new IllegalArgumentException("keepAliveSeconds must be 1..65535, got " + keepAliveSeconds);
             }
-            return new MqttSource(new MqttSourceOptions(serverUri, username, password, clientIdPrefix,
+            return new MqttSource(new MqttSourceOptions(serverUri, username, password, passwordEnv, clientIdPrefix,
                     List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, capacity, keepAliveSeconds, idleWarningMs));
         }
     }

@@ -268,7 +268,8 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
             o.setKeepAliveInterval(options.keepAliveSeconds());
             if (options.username() != null) {
                 o.setUserName(options.username());
-                o.setPassword(options.password() == null ? null : options.password().getBytes(StandardCharsets.UTF_8));
+                String password = options.resolvePassword();
+                o.setPassword(password == null ? null : password.getBytes(StandardCharsets.UTF_8));
             }
             return o;
         }

@@ -111,4 +111,29 @@ class MqttSourceTest {
         // The queue defaults to Receive Maximum, so it is valid whatever Receive Maximum is.
         MqttSource.builder().serverUri("tcp://h:1").clientIdPrefix("p").topics("a").receiveMaximum(5000).build();
     }
+
+    /** The job graph carries the name of the password's variable, never the password; nothing prints one. */
+    @Test
+    void thePasswordNeverEntersTheJobGraphOrALog() throws Exception {
+        System.setProperty("NCE_TEST_MQTT_SECRET", "s3cr3t-from-env");
+        MqttSource fromEnv = MqttSource.builder().serverUri("tcp://127.0.0.1:1883").credentialsFromEnv("nce-pipeline", "NCE_TEST_MQTT_SECRET")
+                .clientIdPrefix("nce-p").topics("nce/+/camera/+/frame").build();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(fromEnv);
+        }
+        String serialized = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        org.junit.jupiter.api.Assertions.assertFalse(serialized.contains("s3cr3t-from-env"));
+        org.junit.jupiter.api.Assertions.assertTrue(serialized.contains("NCE_TEST_MQTT_SECRET"));
+        MqttSource literal = MqttSource.builder().serverUri("tcp://127.0.0.1:1883").credentials("nce-pipeline", "literal-pw")
+                .clientIdPrefix("nce-p").topics("nce/+/camera/+/frame").build();
+        java.lang.reflect.Field f = MqttSource.class.getDeclaredField("options");
+        f.setAccessible(true);
+        org.junit.jupiter.api.Assertions.assertFalse(f.get(literal).toString().contains("literal-pw"));
+        org.junit.jupiter.api.Assertions.assertEquals("s3cr3t-from-env", ((MqttSourceOptions) f.get(fromEnv)).resolvePassword());
+        System.clearProperty("NCE_TEST_MQTT_SECRET");
+        IllegalStateException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ((MqttSourceOptions) f.get(fromEnv)).resolvePassword());
+        org.junit.jupiter.api.Assertions.assertTrue(missing.getMessage().contains("NCE_TEST_MQTT_SECRET"));
+    }
 }
