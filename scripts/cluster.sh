@@ -19,7 +19,8 @@ NCE_HOME=$(realpath -m "${NCE_HOME:-$REPO/.nce}")
 NCE_FLINK_REST_PORT=${NCE_FLINK_REST_PORT:-8081}
 NCE_FLINK_RPC_PORT=${NCE_FLINK_RPC_PORT:-6123}
 NCE_FLINK_BLOB_PORT=${NCE_FLINK_BLOB_PORT:-6124}
-NCE_FLINK_TM_RPC_PORTS=${NCE_FLINK_TM_RPC_PORTS:-6130-6139}
+# TaskManager N listens for RPC on NCE_FLINK_TM_RPC_PORT + N - 1 (6130, 6131, ...).
+NCE_FLINK_TM_RPC_PORT=${NCE_FLINK_TM_RPC_PORT:-6130}
 NCE_FLINK_TASKMANAGERS=${NCE_FLINK_TASKMANAGERS:-2}
 NCE_FLINK_SLOTS=${NCE_FLINK_SLOTS:-2}
 NCE_FLINK_JM_MEMORY=${NCE_FLINK_JM_MEMORY:-768m}
@@ -105,7 +106,8 @@ need_curl() { command -v curl >/dev/null || die "curl is needed for the REST API
 rest_get() { curl -sf --max-time "${2:-5}" "$REST$1"; }
 
 # The value of a top-level JSON key (number or string) without jq: "key":value.
-json_value() { grep -o "\"$1\":\(\"[^\"]*\"\|[0-9.-]*\)" | head -1 | cut -d: -f2- | tr -d '"'; }
+# Prints nothing (and succeeds) when the key is missing.
+json_value() { { grep -o "\"$1\":\(\"[^\"]*\"\|[0-9.-]*\)" || true; } | head -1 | cut -d: -f2- | tr -d '"'; }
 
 cluster_classpath() {
   [[ -s $NCE_FLINK_CLASSPATH_FILE ]] || die "$NCE_FLINK_CLASSPATH_FILE is missing: run ./nce build first"
@@ -135,7 +137,7 @@ configure() {
   mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR" "$FLINK_HOME"/{checkpoints,savepoints,uploads,tmp,blobs,web}
   render "$TEMPLATES/flink-config.yaml.in" "$CONF_DIR/config.yaml" \
     "HOME=$FLINK_HOME" "REST_PORT=$NCE_FLINK_REST_PORT" "RPC_PORT=$NCE_FLINK_RPC_PORT" \
-    "BLOB_PORT=$NCE_FLINK_BLOB_PORT" "TM_RPC_PORTS=$NCE_FLINK_TM_RPC_PORTS" \
+    "BLOB_PORT=$NCE_FLINK_BLOB_PORT" "TM_RPC_PORT=$NCE_FLINK_TM_RPC_PORT" \
     "JM_MEMORY=$NCE_FLINK_JM_MEMORY" "TM_MEMORY=$NCE_FLINK_TM_MEMORY" "SLOTS=$NCE_FLINK_SLOTS"
   render "$TEMPLATES/flink-log4j.properties.in" "$CONF_DIR/log4j.properties"
 }
@@ -197,7 +199,17 @@ registered_tms() {
   if [[ -n ${1:-} ]]; then grep -o "\"id\":\"$1\"" <<<"$body" | wc -l
   else grep -o '"id":"[^"]*"' <<<"$body" | wc -l; fi
 }
-tm_registered() { [[ $(registered_tms "$1") -ge 1 ]]; }
+# Registered since we launched it: the REST list still shows a killed TaskManager of the same name until
+# its heartbeat times out, so the proof is the new process's own log line.
+declare -A LOG_OFFSET=()
+tm_registered() {
+  local log; log=$(proc_log "$1")
+  local from=${LOG_OFFSET[$1]:-0}
+  [[ -f $log ]] || return 1
+  (( $(stat -c %s "$log") >= from )) || from=0   # rolled over meanwhile
+  tail -c "+$(( from + 1 ))" "$log" | grep -q 'Successful registration at resource manager' \
+    && [[ $(registered_tms "$1") -ge 1 ]]
+}
 
 start_jm() {
   local pid
@@ -219,7 +231,11 @@ start_tm() {
   if pid=$(proc_pid "$name"); then say "$name: already running (pid $pid)"; return 0; fi
   resource_params GET_TM_RESOURCE_PARAMS
   say "$name: starting (process $NCE_FLINK_TM_MEMORY, $NCE_FLINK_SLOTS slots)"
-  launch "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner -D "taskmanager.resource-id=$name"
+  local port=$(( NCE_FLINK_TM_RPC_PORT + ${name#tm-} - 1 ))
+  port_open "$port" && die "port $port ($name RPC) is in use by another process; set NCE_FLINK_TM_RPC_PORT"
+  LOG_OFFSET[$name]=$(stat -c %s "$(proc_log "$name")" 2>/dev/null || echo 0)
+  launch "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    -D "taskmanager.resource-id=$name" -D "taskmanager.rpc.port=$port"
 }
 
 wait_tm() {
@@ -247,8 +263,17 @@ known_tms() {
 }
 
 # ---------------------------------------------------------------- commands
+# The job reads its secrets from the environment of the process it runs in: NceJob's main (MQTT
+# password) on the JobManager, the evidence writer (S3 keys) on the TaskManagers. Both inherit ours.
+check_secrets() {
+  local v missing=()
+  for v in NCE_MQTT_PASSWORD NCE_S3_ACCESS_KEY NCE_S3_SECRET_KEY; do [[ -n ${!v:-} ]] || missing+=("$v"); done
+  ((${#missing[@]} == 0)) || warn "${missing[*]} not set: the cluster starts, but the NCE job will fail (./nce cluster exports development defaults)"
+}
+
 cmd_up() {
   need_curl
+  check_secrets
   configure
   start_jm
   local tm started=()
@@ -305,6 +330,7 @@ cmd_tm_start() {
   local name=tm-${1:?usage: tm-start N}
   [[ $1 =~ ^[0-9]+$ ]] || die "tm-start takes a number"
   need_curl
+  check_secrets
   proc_pid jm >/dev/null || die "the jobmanager is not running (./nce cluster up)"
   configure
   start_tm "$name"
@@ -366,7 +392,7 @@ usage: $(basename "$0") up|down|status|tm-kill N|tm-start N|submit [--config FIL
   cancel     cancel a job
   env        print the cluster's settings as shell exports
 
-state: \$NCE_HOME/flink=$FLINK_HOME   REST $REST   RPC $NCE_FLINK_RPC_PORT   blob $NCE_FLINK_BLOB_PORT   TM RPC $NCE_FLINK_TM_RPC_PORTS
+state: \$NCE_HOME/flink=$FLINK_HOME   REST $REST   RPC $NCE_FLINK_RPC_PORT   blob $NCE_FLINK_BLOB_PORT   TM RPC $NCE_FLINK_TM_RPC_PORT+
 EOF
 }
 
