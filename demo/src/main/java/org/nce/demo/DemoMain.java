@@ -80,8 +80,16 @@ public final class DemoMain {
         flinkConf.setString("taskmanager.memory.network.min", "32m");
         flinkConf.setString("taskmanager.memory.network.max", "32m");
         flinkConf.setString("taskmanager.numberOfTaskSlots", "2");
+        // The MiniCluster's REST endpoint accepts job submission (code execution): it, the blob server and the
+        // metrics listen on loopback unless NCE_FLINK_BIND_ADDRESS says otherwise (e.g. 0.0.0.0).
+        String bind = env("NCE_FLINK_BIND_ADDRESS", "127.0.0.1");
+        flinkConf.setString("rest.bind-address", bind);
+        flinkConf.setString("rest.address", "127.0.0.1");
+        flinkConf.setString("jobmanager.bind-host", bind);
+        flinkConf.setString("taskmanager.bind-host", bind);
         int metricsPort = Integer.parseInt(env("NCE_METRICS_PORT", "9249"));
-        flinkConf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flinkConf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
+        flinkConf.setString("metrics.reporter.prom.host", bind);
         flinkConf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
         NceJob.build(env, config);
