@@ -217,9 +217,14 @@ start_jm() {
   if port_open "$NCE_FLINK_REST_PORT"; then
     die "port $NCE_FLINK_REST_PORT (Flink REST) is in use by a process this script did not start; set NCE_FLINK_REST_PORT"
   fi
+  # Each process has its own blob and tmp directories; what a killed one left there is garbage now
+  # (the job jar alone is ~120 MB per copy).
+  rm -rf "${FLINK_HOME:?}/blobs/jm" "$FLINK_HOME/tmp/jm" "$FLINK_HOME/uploads"
+  mkdir -p "$FLINK_HOME/blobs/jm" "$FLINK_HOME/tmp/jm" "$FLINK_HOME/uploads"
   resource_params GET_JM_RESOURCE_PARAMS
   say "jobmanager: starting (process $NCE_FLINK_JM_MEMORY; REST $REST, RPC 127.0.0.1:$NCE_FLINK_RPC_PORT, blob :$NCE_FLINK_BLOB_PORT)"
-  launch jm org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+  launch jm org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    -D "blob.storage.directory=$FLINK_HOME/blobs/jm" -D "io.tmp.dirs=$FLINK_HOME/tmp/jm"
   wait_for jm "REST endpoint" "$NCE_FLINK_START_TIMEOUT" rest_up
   say "jobmanager: up (pid $(proc_pid jm))"
 }
@@ -229,13 +234,16 @@ start_jm() {
 start_tm() {
   local name=$1 pid
   if pid=$(proc_pid "$name"); then say "$name: already running (pid $pid)"; return 0; fi
+  rm -rf "${FLINK_HOME:?}/blobs/$name" "$FLINK_HOME/tmp/$name"
+  mkdir -p "$FLINK_HOME/blobs/$name" "$FLINK_HOME/tmp/$name"
   resource_params GET_TM_RESOURCE_PARAMS
   say "$name: starting (process $NCE_FLINK_TM_MEMORY, $NCE_FLINK_SLOTS slots)"
   local port=$(( NCE_FLINK_TM_RPC_PORT + ${name#tm-} - 1 ))
   port_open "$port" && die "port $port ($name RPC) is in use by another process; set NCE_FLINK_TM_RPC_PORT"
   LOG_OFFSET[$name]=$(stat -c %s "$(proc_log "$name")" 2>/dev/null || echo 0)
   launch "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    -D "taskmanager.resource-id=$name" -D "taskmanager.rpc.port=$port"
+    -D "taskmanager.resource-id=$name" -D "taskmanager.rpc.port=$port" \
+    -D "blob.storage.directory=$FLINK_HOME/blobs/$name" -D "io.tmp.dirs=$FLINK_HOME/tmp/$name"
 }
 
 wait_tm() {
@@ -338,13 +346,14 @@ cmd_tm_start() {
 }
 
 cmd_submit() {
-  local config="" jar=$NCE_JOB_JAR parallelism=""
+  local config="" jar=$NCE_JOB_JAR parallelism="" from=""
   while (($#)); do
     case $1 in
       --config) config=$(realpath "${2:?--config FILE}"); shift 2 ;;
+      --from) from=${2:?--from CHECKPOINT_OR_SAVEPOINT}; shift 2 ;;
       --jar) jar=${2:?--jar JAR}; shift 2 ;;
       --parallelism) parallelism=${2:?--parallelism N}; shift 2 ;;
-      *) die "unknown argument $1; usage: submit [--config FILE] [--jar JAR] [--parallelism N]" ;;
+      *) die "unknown argument $1; usage: submit [--config FILE] [--jar JAR] [--parallelism N] [--from CHECKPOINT_DIR]" ;;
     esac
   done
   need_curl
@@ -358,9 +367,9 @@ cmd_submit() {
     || die "upload failed"
   [[ $(json_value status <<<"$up") == success ]] || die "upload refused: $up"
   id=$(json_value filename <<<"$up"); id=${id##*/}
-  say "running org.nce.pipeline.NceJob --config $config"
+  say "running org.nce.pipeline.NceJob --config $config${from:+ from $from}"
   local body run jobid
-  body="{\"entryClass\":\"org.nce.pipeline.NceJob\",\"programArgsList\":[\"--config\",\"$config\"]${parallelism:+,\"parallelism\":$parallelism}}"
+  body="{\"entryClass\":\"org.nce.pipeline.NceJob\",\"programArgsList\":[\"--config\",\"$config\"]${parallelism:+,\"parallelism\":$parallelism}${from:+,\"savepointPath\":\"$from\"}}"
   run=$(curl -sS --max-time 300 -X POST -H 'Content-Type: application/json' -d "$body" "$REST/jars/$id/run") \
     || die "run request failed"
   jobid=$(json_value jobid <<<"$run")
@@ -388,7 +397,8 @@ usage: $(basename "$0") up|down|status|tm-kill N|tm-start N|submit [--config FIL
   tm-kill N  kill -9 TaskManager N (failure tests)
   tm-start N start TaskManager N and wait until it has registered
   submit     upload the job jar over REST and run org.nce.pipeline.NceJob --config FILE on the cluster
-             (default config: deploy/config/pipeline.cluster.yaml); prints the job id
+             (default config: deploy/config/pipeline.cluster.yaml); prints the job id. --from DIR: start
+             from a retained checkpoint or savepoint (e.g. \$NCE_HOME/flink/checkpoints/<job>/chk-N)
   cancel     cancel a job
   env        print the cluster's settings as shell exports
 
