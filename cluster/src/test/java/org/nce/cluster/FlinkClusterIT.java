@@ -5,11 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The real NCE job jar on a real standalone cluster (one JobManager, two TaskManagers, separate JVMs) against
  * the loopback servers: it runs with parallelism 2, survives {@code kill -9} of a TaskManager that runs part
- * of it, and comes back RUNNING from its checkpoint once a new TaskManager has registered.
+ * of it, and comes back RUNNING from its checkpoint once a new TaskManager has registered; a malformed reading
+ * sent before the kill and one sent after the restart both end up in nce-deadletter (the job works, not just runs).
  * Skipped only when the cluster cannot be built here (no classpath, job jar or curl).
  */
 class FlinkClusterIT {
@@ -51,6 +62,8 @@ class FlinkClusterIT {
                 assertEquals(2, v.path("parallelism").asInt(), "parallelism of " + v.path("name").asText());
             }
             cluster.await("/jobs/" + job + "/checkpoints", Duration.ofSeconds(60), c -> c.path("counts").path("completed").asInt() >= 1);
+            String before = publishMalformedReading(run, "before");
+            awaitDeadLetter(before);
 
             List<Integer> hosts = cluster.taskManagersOf(job);
             assertFalse(hosts.isEmpty(), "no TaskManager runs a task of the job");
@@ -73,11 +86,49 @@ class FlinkClusterIT {
                 assertEquals(2, v.path("parallelism").asInt(), "parallelism after the restart of " + v.path("name").asText());
             }
 
+            awaitDeadLetter(publishMalformedReading(run, "after"));
+            log("dead letters of the readings sent before the kill and after the restart are in nce-deadletter");
+
             cluster.cancel(job);
             cluster.awaitJob(job, Duration.ofSeconds(60), j -> "CANCELED".equals(j.path("state").asText()));
         } finally {
             cluster.stop();
         }
+    }
+
+    /** Publishes a reading the decoder must refuse (truncated JSON) to this run's sensor; returns its SHA-256. */
+    private static String publishMalformedReading(String run, String tag) throws Exception {
+        byte[] payload = ("{\"site_id\": \"" + run + "\", \"tag\": \"" + tag + "\", \"value\": ").getBytes(StandardCharsets.UTF_8);
+        MqttClient client = new MqttClient(env("NCE_MQTT_URL", "tcp://127.0.0.1:1883"), "nce-it-pub-" + run + "-" + tag, null);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("nce-admin");
+        options.setPassword(env("NCE_MQTT_PASSWORD", "nce-dev-mqtt").getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        try {
+            client.publish("nce/" + run + "/sensor/noise-" + run + "/reading", payload, 1, false);
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+    }
+
+    private static void awaitDeadLetter(String sha256) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String query = "{\"query\":{\"term\":{\"payload_sha256\":\"" + sha256 + "\"}}}";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(env("NCE_ES_URL", "http://127.0.0.1:9200")
+                            + "/nce-deadletter/_search")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.body();
+            if (r.statusCode() == 200 && new ObjectMapper().readTree(last).path("hits").path("total").path("value").asInt() >= 1) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no dead letter with payload_sha256 " + sha256 + " in nce-deadletter after 60 s: " + last);
     }
 
     /** The job against the loopback servers, reading only this run's topics (a site of its own). */
