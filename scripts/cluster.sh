@@ -296,7 +296,7 @@ cmd_down() {
   local any=0 tm
   for tm in $(known_tms); do stop_proc "$tm" && any=1; done
   stop_proc jm && any=1
-  (( any )) && say "cluster stopped" || say "cluster: not running"
+  if (( any )); then say "cluster stopped"; else say "cluster: not running"; fi
 }
 
 cmd_status() {
