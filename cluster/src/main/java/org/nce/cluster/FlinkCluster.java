@@ -47,6 +47,9 @@ public final class FlinkCluster implements AutoCloseable {
     private final int taskManagers;
     private final Duration commandTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Stops the processes if the test JVM ends first (a timed-out or killed fork must not leave a cluster behind). */
+    private final Thread shutdownHook = new Thread(this::stopQuietly, "flink-cluster-stop");
+    private boolean hookInstalled;
 
     private FlinkCluster(Builder b) {
         this.repoRoot = b.repoRoot;
@@ -111,13 +114,47 @@ public final class FlinkCluster implements AutoCloseable {
 
     /** Starts the JobManager and every TaskManager and waits until all have registered. */
     public FlinkCluster start() {
+        synchronized (this) {
+            if (!hookInstalled) {
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+                hookInstalled = true;
+            }
+        }
         script("up");
         return this;
     }
 
-    /** Stops every process of this cluster (a no-op when none runs). */
+    /**
+     * Stops every process of this cluster (a no-op when none runs). Also when the calling thread has been
+     * interrupted (a JUnit timeout): the interrupt is kept for the caller but does not cut the stop short.
+     */
     public void stop() {
-        script("down");
+        boolean interrupted = Thread.interrupted();
+        try {
+            script("down");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (hookInstalled) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook is running or has run
+                }
+                hookInstalled = false;
+            }
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            script("down");
+        } catch (RuntimeException e) {
+            System.err.println("FlinkCluster: stopping " + home + " failed: " + e.getMessage());
+        }
     }
 
     @Override
