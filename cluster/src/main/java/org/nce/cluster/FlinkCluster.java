@@ -382,6 +382,34 @@ public final class FlinkCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A base port (see {@link #basePort}) between 20000 and 29900 whose ports are all free now, so that
+         * clusters of concurrent builds on one machine do not meet. Call after {@link #taskManagers}.
+         */
+        public Builder freeBasePort() {
+            java.util.Random random = new java.util.Random();
+            for (int attempt = 0; attempt < 50; attempt++) {
+                int base = 20000 + 100 * random.nextInt(100);
+                List<Integer> ports = new ArrayList<>(List.of(base + 81, base + 23, base + 24));
+                for (int i = 1; i <= taskManagers + 2; i++) {
+                    ports.add(base + 29 + i);
+                }
+                if (ports.stream().allMatch(Builder::free)) {
+                    this.basePort = base;
+                    return this;
+                }
+            }
+            throw new IllegalStateException("no free port range between 20000 and 29999");
+        }
+
+        private static boolean free(int port) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         public Builder taskManagers(int n) {
             this.taskManagers = n;
             return this;

@@ -47,7 +47,7 @@ class FlinkClusterIT {
         Path config = Files.createDirectories(home).resolve(run + ".yaml");
         Files.writeString(config, pipelineConfig(run));
 
-        FlinkCluster cluster = FlinkCluster.builder(ROOT).home(home).basePort(18000).build();
+        FlinkCluster cluster = FlinkCluster.builder(ROOT).home(home).freeBasePort().build();
         try {
             long t0 = System.nanoTime();
             cluster.start();
