@@ -368,14 +368,21 @@ cmd_submit() {
   [[ $(json_value status <<<"$up") == success ]] || die "upload refused: $up"
   id=$(json_value filename <<<"$up"); id=${id##*/}
   say "running org.nce.pipeline.NceJob --config $config${from:+ from $from}"
-  local body run jobid
+  local body run jobid out_from
+  # The main runs on the JobManager; what it prints (NceJob's config problems) lands in its .out file.
+  out_from=$(stat -c %s "$(proc_out jm)" 2>/dev/null || echo 0)
   body="{\"entryClass\":\"org.nce.pipeline.NceJob\",\"programArgsList\":[\"--config\",\"$config\"]${parallelism:+,\"parallelism\":$parallelism}${from:+,\"savepointPath\":\"$from\"}}"
   run=$(curl -sS --max-time 300 -X POST -H 'Content-Type: application/json' -d "$body" "$REST/jars/$id/run") \
     || die "run request failed"
   jobid=$(json_value jobid <<<"$run")
   # The uploaded jar is only needed to create the job (the job itself has its copy in the blob store).
   curl -sf --max-time 30 -X DELETE "$REST/jars/$id" >/dev/null || true
-  [[ -n $jobid ]] || die "the job did not start: $(sed 's/\\n/\n/g; s/\\t/  /g' <<<"$run" | head -40)"
+  if [[ -z $jobid ]]; then
+    local printed
+    printed=$(tail -c "+$(( out_from + 1 ))" "$(proc_out jm)" 2>/dev/null | grep -v '^WARNING' | tail -n 20) || true
+    [[ -z $printed ]] || printf 'the job main printed (on the JobManager, %s):\n%s\n' "$(proc_out jm)" "$printed" >&2
+    die "the job did not start: $(sed 's/\\n/\n/g; s/\\t/  /g' <<<"$run" | grep -E '^(Caused by|[a-z].*Exception)' | tail -n 3)"
+  fi
   say "job $jobid submitted (./nce cluster status; web UI $REST)"
   echo "$jobid"
 }
