@@ -271,12 +271,14 @@ known_tms() {
 }
 
 # ---------------------------------------------------------------- commands
-# The job reads its secrets from the environment of the process it runs in: NceJob's main (MQTT
-# password) on the JobManager, the evidence writer (S3 keys) on the TaskManagers. Both inherit ours.
+# The job reads its secrets where it uses them, from the environment of the TaskManagers (the MQTT
+# password where a source reader connects, the S3 keys where evidence is written), which inherit
+# ours. Missing ones are a start-up error naming them: no published default stands in for them
+# outside ./nce demo and ./nce test.
 check_secrets() {
   local v missing=()
   for v in NCE_MQTT_PASSWORD NCE_S3_ACCESS_KEY NCE_S3_SECRET_KEY; do [[ -n ${!v:-} ]] || missing+=("$v"); done
-  ((${#missing[@]} == 0)) || warn "${missing[*]} not set: the cluster starts, but the NCE job will fail (./nce cluster exports development defaults)"
+  ((${#missing[@]} == 0)) || die "${missing[*]} not set: the NCE job reads them on the TaskManagers (export them, or use ./nce demo --cluster, which sets the loopback sandbox's development values)"
 }
 
 cmd_up() {

@@ -75,7 +75,8 @@ public final class DemoMain {
                         base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds()),
                 new PipelineConfig.S3Config(s3Url, base.s3().bucket(), base.s3().accessKeyEnv(), base.s3().secretKeyEnv()),
                 new PipelineConfig.EsConfig(esUrl), clusterUrl == null ? base.job() : new PipelineConfig.JobConfig(
-                        base.job().checkpointIntervalMs(), 2, base.job().maxClockSkewMs(), base.job().maxAgeMs()),
+                        base.job().checkpointIntervalMs(), 2, base.job().maxClockSkewMs(), base.job().maxAgeMs(),
+                        base.job().maxFramePixels(), base.job().minFrameSide(), base.job().checkpointDir(), base.job().stateBackend()),
                 base.evidence(), base.cases(), base.cameras(), base.sensors());
         NceJob.prepareStores(config);
 
