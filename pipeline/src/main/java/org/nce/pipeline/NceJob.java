@@ -91,7 +91,9 @@ public final class NceJob {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid pipeline config: " + String.join("; ", problems));
         }
-        env.configure(stateAndCheckpoints(config.job()));
+        env.configure(stateAndCheckpoints(config.job(),
+                env.getConfiguration().getOptional(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                        .orElse(null)));
         env.enableCheckpointing(config.job().checkpointIntervalMs());
         env.setParallelism(config.job().parallelism());
 
@@ -166,9 +168,10 @@ public final class NceJob {
      * checkpoints in the JobManager's memory (5 MiB in all): a few cameras' pre-event buffers exceed
      * it, checkpoints fail, MQTT acknowledgements stop and ingestion halts.
      */
-    static org.apache.flink.configuration.Configuration stateAndCheckpoints(PipelineConfig.JobConfig job) {
+    static org.apache.flink.configuration.Configuration stateAndCheckpoints(PipelineConfig.JobConfig job, String clusterDir) {
         org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
-        String dir = job.checkpointDir() != null ? job.checkpointDir()
+        // job.checkpoint_dir, else the cluster's own (./nce cluster configures one), else $NCE_HOME/checkpoints.
+        String dir = job.checkpointDir() != null ? job.checkpointDir() : clusterDir != null ? clusterDir
                 : Path.of(System.getenv().getOrDefault("NCE_HOME", System.getProperty("java.io.tmpdir") + "/nce"), "checkpoints")
                         .toAbsolutePath().toUri().toString();
         c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

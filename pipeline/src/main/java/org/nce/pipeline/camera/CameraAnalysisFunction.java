@@ -112,6 +112,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
 
     @Override
     public void open(OpenContext ctx) {
+        org.nce.pipeline.NativeLibraries.ensureLoaded();
         detectorsByCamera = new HashMap<>();
         fpsByCamera = new HashMap<>();
         nextIndex = getRuntimeContext().getState(new ValueStateDescriptor<>("next-index", Types.LONG));

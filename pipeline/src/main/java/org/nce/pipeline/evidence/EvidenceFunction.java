@@ -41,6 +41,7 @@ public class EvidenceFunction extends RichAsyncFunction<EvidenceRequest, Evidenc
 
     @Override
     public void open(OpenContext ctx) throws Exception {
+        org.nce.pipeline.NativeLibraries.ensureLoaded();
         store = new S3EvidenceStore(s3.endpoint(), PipelineConfig.secret(s3.accessKeyEnv()),
                 PipelineConfig.secret(s3.secretKeyEnv()), s3.bucket());
         writer = new EvidenceWriter(store, ZoneId.of(timezone));

@@ -1,0 +1,599 @@
+package org.nce.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.nce.detectors.synthetic.FireScene;
+import org.nce.model.Frame;
+import org.nce.model.FrameCodec;
+import org.nce.model.Hashes;
+import org.nce.model.StoreLayout;
+import org.nce.model.Topics;
+
+/**
+ * Issue #7's failure scenarios, on the real standalone cluster (one JobManager, two TaskManagers,
+ * separate JVMs) running the real job jar with parallelism 2 against the loopback servers that
+ * {@code ./nce test} starts. Each scenario publishes 10,000 readings (20 noise meters, one
+ * exceedance each) and a fire on each of 20 cameras while its fault strikes mid-stream:
+ * <ol>
+ * <li>{@code kill -9} of a TaskManager running the job, then a new one;</li>
+ * <li>{@code kill -9} of Mosquitto, started again with its persistence;</li>
+ * <li>Elasticsearch stopped for 30 s;</li>
+ * <li>the S3 server stopped for 30 s;</li>
+ * <li>the gateway restarted (its frame counters start again at 0): a second fire on every camera;</li>
+ * <li>poison pills of every kind a hostile reviewer found, between the good messages.</li>
+ * </ol>
+ * After each: every alert exactly once (one per camera and fire, one per meter), each in exactly one
+ * case, every evidence object's bytes match the hash recorded when it was first written (in the
+ * object's metadata and in nce-evidence), the dead letters name each poison pill, and the job is
+ * RUNNING. A table of what each scenario checked and found is printed.
+ *
+ * <p>Publishing goes through the admin user under a site of this run's own, so earlier runs' cases
+ * cannot absorb this run's alerts. Skipped only when the cluster cannot be built here.
+ */
+class PipelineFailuresIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path ROOT = Path.of(System.getProperty("nce.root", "..")).toAbsolutePath().normalize();
+    static final Path JOB_JAR = Path.of(System.getProperty("nce.job.jar", ROOT + "/pipeline-job/target/nce-job.jar"));
+    static final String MQTT = env("NCE_MQTT_URL", "tcp://127.0.0.1:" + env("NCE_MQTT_PORT", "1883"));
+    static final String ES = env("NCE_ES_URL", "http://127.0.0.1:" + env("NCE_ES_PORT", "9200"));
+    static final String S3 = env("NCE_S3_ENDPOINT", "http://127.0.0.1:" + env("NCE_S3_PORT", "9000"));
+    static final String MQTT_PASSWORD = env("NCE_MQTT_PASSWORD", "nce-dev-mqtt");
+    static final String ADMIN_PASSWORD = env("NCE_MQTT_ADMIN_PASSWORD", MQTT_PASSWORD);
+    static final String S3_KEY = env("NCE_S3_ACCESS_KEY", "nce-dev-access");
+    static final String S3_SECRET = env("NCE_S3_SECRET_KEY", "nce-dev-secret");
+
+    static final int CAMERAS = 20;
+    static final int METERS = 20;
+    static final int READINGS_PER_METER = 500;
+    static final int FRAMES_PER_FIRE = 150;
+    static final List<String> SCENARIOS = List.of("taskmanager kill -9", "mosquitto kill -9", "elasticsearch 30 s down",
+            "s3 30 s down", "gateway restart", "poison pills");
+
+    static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    record Result(String scenario, int fireExpected, int fireFound, int noiseExpected, int noiseFound, int inOneCase,
+                  int evidenceVerified, int evidenceBad, int writeOnceRefusals, List<String> pillsMissing, String job,
+                  List<String> problems) {
+        boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    final String run = "f" + UUID.randomUUID().toString().substring(0, 6);
+    final String site = "site-" + run;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    List<byte[]> fireJpegs;
+    int width;
+    int height;
+
+    static String camera(int scenario, int i) {
+        return String.format(Locale.ROOT, "cam-s%d-%02d", scenario, i);
+    }
+
+    static String meter(int scenario, int i) {
+        return String.format(Locale.ROOT, "noise-s%d-%02d", scenario, i);
+    }
+
+    String pipelineConfig() {
+        StringBuilder y = new StringBuilder();
+        y.append("mqtt:\n  server_uri: ").append(MQTT).append("\n  username: nce-pipeline\n  client_id: nce-").append(run)
+                .append("\n  topics: [\"nce/").append(site).append("/camera/+/frame\", \"nce/").append(site)
+                .append("/sensor/+/reading\"]\n  session_expiry_seconds: 900\n");
+        y.append("s3:\n  endpoint: ").append(S3).append("\nelasticsearch:\n  url: ").append(ES).append('\n');
+        y.append("job:\n  parallelism: 2\n  checkpoint_interval_ms: 1000\n");
+        y.append("evidence:\n  pre_event_frames: 10\n  post_event_frames: 10\n  flush_after_ms: 5000\n");
+        y.append("cameras:\n");
+        for (int s = 0; s < SCENARIOS.size(); s++) {
+            for (int i = 0; i < CAMERAS; i++) {
+                y.append("  - {id: ").append(camera(s, i)).append(", site: ").append(site)
+                        .append(", detectors: [{type: open_burning, params: {quiet_seconds: 3}}]}\n");
+            }
+        }
+        y.append("sensors:\n");
+        for (int s = 0; s < SCENARIOS.size(); s++) {
+            for (int i = 0; i < METERS; i++) {
+                y.append("  - {id: ").append(meter(s, i)).append(", site: ").append(site)
+                        .append(", kind: noise, standard: gb3096, zone_class: \"2\", sustain_seconds: 10}\n");
+            }
+        }
+        return y.toString();
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void nothingIsLostDoubledOrOverwrittenThroughFailures() throws Exception {
+        String missing = FlinkCluster.missingPrerequisite(ROOT);
+        Assumptions.assumeTrue(missing == null, () -> "cluster cannot be built here: " + missing);
+        Assumptions.assumeTrue(Files.isRegularFile(JOB_JAR), () -> "no job jar " + JOB_JAR + " (./nce build)");
+        renderFire();
+        Path home = ROOT.resolve("cluster/target/flink-failures");
+        Path config = Files.createDirectories(home).resolve(run + ".yaml");
+        Files.writeString(config, pipelineConfig());
+        List<Result> results = new ArrayList<>();
+        try (FlinkCluster cluster = FlinkCluster.builder(ROOT).home(home).freeBasePort().build().start()) {
+            String job = cluster.submit(JOB_JAR, "org.nce.pipeline.NceJob", List.of("--config", config.toString()));
+            cluster.awaitJob(job, Duration.ofSeconds(120), FlinkCluster::allRunning);
+            for (int s = 0; s < SCENARIOS.size(); s++) {
+                results.add(scenario(cluster, job, s));
+                printTable(results);
+            }
+            cluster.cancel(job);
+        }
+        printTable(results);
+        for (Result r : results) {
+            assertTrue(r.ok(), r.scenario() + ": " + r.problems());
+        }
+    }
+
+    // ------------------------------------------------------------------ one scenario
+
+    Result scenario(FlinkCluster cluster, String job, int s) throws Exception {
+        String name = SCENARIOS.get(s);
+        log("scenario %d: %s", s, name);
+        long startedAt = System.currentTimeMillis();
+        boolean secondFire = name.equals("gateway restart");
+        List<String> pills = new ArrayList<>();
+        try (Publisher pub = new Publisher(MQTT, "fail-" + run + "-" + s, "nce-admin", ADMIN_PASSWORD)) {
+            long frameT0 = System.currentTimeMillis() - 20_000;
+            long readingT0 = System.currentTimeMillis() - (READINGS_PER_METER + 60) * 1000L;
+            int rounds = FRAMES_PER_FIRE * (secondFire ? 2 : 1);
+            int readingsPerRound = (int) Math.ceil(METERS * READINGS_PER_METER / (double) rounds);
+            int nextReading = 0;
+            Thread fault = null;
+            for (int r = 0; r < rounds; r++) {
+                long roundStart = System.nanoTime();
+                boolean restarted = secondFire && r >= FRAMES_PER_FIRE;
+                int frame = restarted ? r - FRAMES_PER_FIRE : r;
+                String boot = run + "-s" + s + (restarted ? "-b2" : "-b1");
+                long ts = frameT0 + r * 100L;
+                for (int c = 0; c < CAMERAS; c++) {
+                    pub.publish(Topics.frame(site, camera(s, c)), FrameCodec.encode(new Frame(site, camera(s, c), boot, frame, ts,
+                            width, height, fireJpegs.get(frame))));
+                }
+                for (int k = 0; k < readingsPerRound && nextReading < METERS * READINGS_PER_METER; k++, nextReading++) {
+                    int m = nextReading % METERS;
+                    int j = nextReading / METERS;
+                    double db = j >= 200 && j < 260 ? 75.0 : 40.0;
+                    pub.publish(Topics.reading(site, meter(s, m)), reading(meter(s, m), readingT0 + j * 1000L, db));
+                }
+                if (r == FRAMES_PER_FIRE / 2) {
+                    if (name.equals("poison pills")) {
+                        pills.addAll(sendPoison(pub, s));
+                    } else {
+                        fault = startFault(cluster, job, name);
+                    }
+                }
+                // About 2x real time: 400 frames/s at most, so the fault meets a stream in flight.
+                long wait = 50 - (System.nanoTime() - roundStart) / 1_000_000;
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+            }
+            pub.awaitAcknowledged(Duration.ofMinutes(3));
+            if (fault != null) {
+                fault.join(TimeUnit.MINUTES.toMillis(3));
+            }
+        }
+        cluster.awaitJob(job, Duration.ofMinutes(3), FlinkCluster::allRunning);
+        return check(cluster, job, s, name, startedAt, secondFire ? 2 : 1, pills);
+    }
+
+    Thread startFault(FlinkCluster cluster, String job, String name) {
+        Thread t = new Thread(() -> {
+            try {
+                switch (name) {
+                    case "taskmanager kill -9" -> {
+                        int tm = cluster.taskManagersOf(job).get(0);
+                        cluster.killTaskManager(tm);
+                        Thread.sleep(2_000);
+                        cluster.startTaskManager(tm);
+                    }
+                    case "mosquitto kill -9" -> {
+                        Path pidFile = Path.of(env("NCE_HOME", ROOT + "/.nce"), "run", "mqtt.pid");
+                        long pid = Long.parseLong(Files.readString(pidFile).trim());
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                        Thread.sleep(2_000);
+                        services("start", "mqtt");
+                    }
+                    case "elasticsearch 30 s down" -> {
+                        services("stop", "es");
+                        Thread.sleep(30_000);
+                        services("start", "es");
+                    }
+                    case "s3 30 s down" -> {
+                        services("stop", "s3");
+                        Thread.sleep(30_000);
+                        services("start", "s3");
+                    }
+                    default -> {
+                        // the gateway restart is in the frames themselves
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("fault " + name + " failed: " + e, e);
+            }
+        }, "fault");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void services(String verb, String service) throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("scripts/services.sh").toString(), verb, service)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("scripts/services.sh " + verb + " " + service + " failed");
+        }
+    }
+
+    /** Each pill a hostile reviewer fed the job, and the words its dead letter must carry. */
+    List<String> sendPoison(Publisher pub, int s) throws Exception {
+        String cam = camera(s, 0);
+        long now = System.currentTimeMillis();
+        List<String> expect = new ArrayList<>();
+        pub.publish(Topics.frame(site, cam), FrameCodec.encode(new Frame(site, cam, "pill", 1, now, 16, 16, lyingJpeg(40000, 40000))));
+        expect.add("40000x40000");
+        pub.publish(Topics.frame(site, cam), FrameCodec.encode(new Frame(site, cam, "pill", 2, now, 16, 16, lyingJpeg(16000, 16000))));
+        expect.add("16000x16000");
+        pub.publish(Topics.frame(site, cam), FrameCodec.encode(new Frame(site, cam, "pill", 3, now, 4, 4, jpeg(4, 4))));
+        expect.add("too small to analyse");
+        pub.publish(Topics.frame(site, cam), FrameCodec.encode(new Frame(site, cam, "pill", 4, now, 64, 64,
+                new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9})));
+        expect.add("marker");
+        pub.publish("nce/" + site + "/camera/" + "x".repeat(33_000) + "/frame", new byte[] {1, 2, 3});
+        expect.add("cut to 512");
+        String m = meter(s, 0);
+        String head = "{\"site_id\":\"" + site + "\",\"sensor_id\":\"" + m + "\",\"kind\":\"noise\",\"timestamp_ms\":" + now + ",";
+        pub.publish(Topics.reading(site, m), (head + "\"value\":1e308}").getBytes(StandardCharsets.UTF_8));
+        expect.add("outside what a noise sensor can report");
+        pub.publish(Topics.reading(site, m), (head + "\"value\":\"55.0\"}").getBytes(StandardCharsets.UTF_8));
+        expect.add("value");
+        pub.publish(Topics.reading(site, m), (head + "\"value\":50,\"value\":90}").getBytes(StandardCharsets.UTF_8));
+        expect.add("Duplicate field");
+        pub.publish(Topics.reading(site, cam), (head.replace(m, cam) + "\"value\":50}").getBytes(StandardCharsets.UTF_8));
+        expect.add("is a camera but published on a sensor topic");
+        // A forged frame with a huge counter and a timestamp just inside the skew limit: no dead letter,
+        // but it must not silence the camera (its fire is still counted below).
+        pub.publish(Topics.frame(site, cam), FrameCodec.encode(new Frame(site, cam, run + "-s" + s + "-b1", Long.MAX_VALUE - 1,
+                now + 55_000, width, height, fireJpegs.get(0))));
+        return expect;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    Result check(FlinkCluster cluster, String job, int s, String name, long startedAt, int firesPerCamera, List<String> pills)
+            throws Exception {
+        List<String> problems = new ArrayList<>();
+        int fireExpected = CAMERAS * firesPerCamera;
+        String camPrefix = String.format(Locale.ROOT, "cam-s%d-", s);
+        String meterPrefix = String.format(Locale.ROOT, "noise-s%d-", s);
+        // Wait for what should come, then a little longer: a duplicate arriving late must be seen.
+        awaitCount("open_burning", camPrefix, fireExpected, Duration.ofMinutes(4));
+        awaitCount("noise_exceedance", meterPrefix, METERS, Duration.ofMinutes(2));
+        Thread.sleep(8_000);
+        refresh();
+        List<JsonNode> fires = alerts("open_burning", camPrefix);
+        List<JsonNode> noise = alerts("noise_exceedance", meterPrefix);
+
+        Map<String, Integer> perCamera = new HashMap<>();
+        for (JsonNode a : fires) {
+            perCamera.merge(a.path("source_id").asText(), 1, Integer::sum);
+        }
+        for (int c = 0; c < CAMERAS; c++) {
+            int n = perCamera.getOrDefault(camera(s, c), 0);
+            if (n != firesPerCamera) {
+                problems.add(camera(s, c) + " has " + n + " fire alerts, expected " + firesPerCamera);
+            }
+        }
+        Set<String> meters = new HashSet<>();
+        for (JsonNode a : noise) {
+            if (!meters.add(a.path("source_id").asText())) {
+                problems.add(a.path("source_id").asText() + " alerted twice");
+            }
+        }
+        if (noise.size() != METERS) {
+            problems.add(noise.size() + " noise alerts, expected " + METERS);
+        }
+
+        // Every alert in exactly one case.
+        List<String> ids = new ArrayList<>();
+        fires.forEach(a -> ids.add(a.path("alert_id").asText()));
+        noise.forEach(a -> ids.add(a.path("alert_id").asText()));
+        Map<String, Integer> inCases = new HashMap<>();
+        for (JsonNode c : search(StoreLayout.CASES, Map.of("size", 1000, "query", Map.of("terms", Map.of("alert_ids", ids))))) {
+            List<String> caseAlerts = new ArrayList<>();
+            c.path("_source").path("alert_ids").forEach(x -> caseAlerts.add(x.asText()));
+            if (caseAlerts.size() != new HashSet<>(caseAlerts).size()) {
+                problems.add("case " + c.path("_id").asText() + " lists an alert twice");
+            }
+            for (String a : caseAlerts) {
+                inCases.merge(a, 1, Integer::sum);
+            }
+        }
+        int inOne = 0;
+        for (String a : ids) {
+            int n = inCases.getOrDefault(a, 0);
+            if (n == 1) {
+                inOne++;
+            } else {
+                problems.add("alert " + a + " is in " + n + " cases");
+            }
+        }
+
+        // Every evidence object: bytes, object metadata and the first recorded hash agree.
+        MinioClient minio = MinioClient.builder().endpoint(S3).credentials(S3_KEY, S3_SECRET).region("us-east-1").build();
+        int verified = 0;
+        int bad = 0;
+        List<JsonNode> all = new ArrayList<>(fires);
+        all.addAll(noise);
+        for (JsonNode a : all) {
+            if (a.path("evidence").isEmpty()) {
+                problems.add("alert " + a.path("alert_id").asText() + " has no evidence");
+            }
+            for (JsonNode e : a.path("evidence")) {
+                String key = e.path("key").asText();
+                String sha = e.path("sha256").asText();
+                byte[] bytes;
+                try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(StoreLayout.BUCKET).object(key).build())) {
+                    bytes = in.readAllBytes();
+                }
+                String meta = minio.statObject(StatObjectArgs.builder().bucket(StoreLayout.BUCKET).object(key).build())
+                        .userMetadata().get("sha256");
+                JsonNode recorded = get(StoreLayout.EVIDENCE, key).path("_source").path("sha256");
+                if (sha.equals(Hashes.sha256(bytes)) && sha.equals(meta) && sha.equals(recorded.asText())) {
+                    verified++;
+                } else {
+                    bad++;
+                    problems.add("evidence " + key + " does not match its first recorded hash");
+                }
+            }
+        }
+
+        List<String> reasons = deadLetterReasons(startedAt);
+        int refusals = (int) reasons.stream().filter(r -> r.contains("write-once")).count();
+        List<String> pillsMissing = new ArrayList<>();
+        for (String p : pills) {
+            if (reasons.stream().noneMatch(r -> r.contains(p))) {
+                pillsMissing.add(p);
+            }
+        }
+        if (!pillsMissing.isEmpty()) {
+            problems.add("no dead letter names: " + pillsMissing);
+        }
+        String state = cluster.jobStatus(job);
+        if (!"RUNNING".equals(state)) {
+            problems.add("job is " + state);
+        }
+        return new Result(name, fireExpected, fires.size(), METERS, noise.size(), inOne, verified, bad, refusals, pillsMissing,
+                state, problems);
+    }
+
+    void awaitCount(String type, String sourcePrefix, int expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                refresh();
+                if (alerts(type, sourcePrefix).size() >= expected) {
+                    return;
+                }
+            } catch (Exception e) {
+                // Elasticsearch may still be coming back
+            }
+            Thread.sleep(2_000);
+        }
+    }
+
+    List<JsonNode> alerts(String type, String sourcePrefix) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode h : search(StoreLayout.ALERTS, Map.of("size", 1000, "query", Map.of("bool", Map.of("filter", List.of(
+                Map.of("term", Map.of("site_id", site)), Map.of("term", Map.of("type", type)),
+                Map.of("prefix", Map.of("source_id", sourcePrefix)))))))) {
+            out.add(h.path("_source"));
+        }
+        return out;
+    }
+
+    List<String> deadLetterReasons(long since) throws Exception {
+        refresh();
+        List<String> out = new ArrayList<>();
+        for (JsonNode h : search(StoreLayout.DEADLETTER, Map.of("size", 1000, "query", Map.of("bool", Map.of("filter", List.of(
+                Map.of("prefix", Map.of("topic", "nce/" + site + "/")),
+                Map.of("range", Map.of("received_at", Map.of("gte", since))))))))) {
+            out.add(h.path("_source").path("reason").asText());
+        }
+        return out;
+    }
+
+    List<JsonNode> search(String index, Map<String, Object> body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ES + "/" + index + "/_search"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(index + " search: " + r.statusCode() + " " + r.body());
+        }
+        List<JsonNode> hits = new ArrayList<>();
+        JSON.readTree(r.body()).path("hits").path("hits").forEach(hits::add);
+        return hits;
+    }
+
+    JsonNode get(String index, String id) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ES + "/" + index + "/_doc/"
+                + URLEncoder.encode(id, StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    void refresh() throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(ES + "/nce-*/_refresh")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    // ------------------------------------------------------------------ material
+
+    void renderFire() {
+        FireScene scene = new FireScene(7);
+        fireJpegs = new ArrayList<>();
+        for (int i = 0; i < FRAMES_PER_FIRE; i++) {
+            try (Mat m = scene.render(i); BytePointer buf = new BytePointer()) {
+                opencv_imgcodecs.imencode(".jpg", m, buf);
+                byte[] b = new byte[(int) buf.limit()];
+                buf.get(b);
+                fireJpegs.add(b);
+                width = m.cols();
+                height = m.rows();
+            }
+        }
+    }
+
+    byte[] reading(String meter, long ts, double db) {
+        return ("{\"site_id\":\"" + site + "\",\"sensor_id\":\"" + meter + "\",\"kind\":\"noise\",\"timestamp_ms\":" + ts
+                + ",\"value\":" + db + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] jpeg(int w, int h) {
+        try (Mat m = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0)); BytePointer buf = new BytePointer()) {
+            opencv_imgcodecs.imencode(".jpg", m, buf);
+            byte[] b = new byte[(int) buf.limit()];
+            buf.get(b);
+            return b;
+        }
+    }
+
+    /** A small JPEG whose frame header (SOF0) claims {@code w}x{@code h}. */
+    static byte[] lyingJpeg(int w, int h) {
+        byte[] b = jpeg(16, 16);
+        for (int i = 2; i + 8 < b.length; i++) {
+            if ((b[i] & 0xff) == 0xFF && (b[i + 1] & 0xff) == 0xC0) {
+                b[i + 5] = (byte) (h >> 8);
+                b[i + 6] = (byte) h;
+                b[i + 7] = (byte) (w >> 8);
+                b[i + 8] = (byte) w;
+                return b;
+            }
+        }
+        throw new AssertionError("no SOF0");
+    }
+
+    /**
+     * A QoS 1 publisher that rides out a broker restart: persistent session, automatic reconnect, and
+     * a publish that waits for the connection and for room in the in-flight window instead of
+     * dropping. {@link #awaitAcknowledged} waits until the broker has acknowledged every message.
+     */
+    static final class Publisher implements AutoCloseable {
+        final MqttAsyncClient client;
+        final ConcurrentLinkedQueue<IMqttToken> tokens = new ConcurrentLinkedQueue<>();
+
+        Publisher(String url, String clientId, String user, String password) throws Exception {
+            client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setUserName(user);
+            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+            o.setCleanStart(false);
+            o.setSessionExpiryInterval(600L);
+            o.setAutomaticReconnect(true);
+            o.setAutomaticReconnectDelay(1, 2);
+            client.connect(o).waitForCompletion(30_000);
+        }
+
+        void publish(String topic, byte[] payload) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (true) {
+                try {
+                    if (client.isConnected()) {
+                        tokens.add(client.publish(topic, payload, 1, false));
+                        return;
+                    }
+                } catch (MqttException e) {
+                    if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT
+                            && e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not publish to " + topic + " for 3 minutes");
+                }
+                Thread.sleep(2);
+            }
+        }
+
+        void awaitAcknowledged(Duration timeout) throws Exception {
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            for (IMqttToken t : tokens) {
+                t.waitForCompletion(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(10_000);
+            }
+            client.close();
+        }
+    }
+
+    static void printTable(List<Result> results) {
+        StringBuilder t = new StringBuilder("\n| scenario | fire alerts (expected/found) | noise alerts | each in one case | evidence verified "
+                + "| write-once refusals | pills named | job | result |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            t.append(String.format(Locale.ROOT, "| %s | %d/%d | %d/%d | %d/%d | %d (bad %d) | %d | %s | %s | %s |%n", r.scenario(),
+                    r.fireExpected(), r.fireFound(), r.noiseExpected(), r.noiseFound(), r.inOneCase(),
+                    r.fireFound() + r.noiseFound(), r.evidenceVerified(), r.evidenceBad(), r.writeOnceRefusals(),
+                    r.scenario().equals("poison pills") ? (r.pillsMissing().isEmpty() ? "all" : "missing " + r.pillsMissing()) : "–",
+                    r.job(), r.ok() ? "ok" : "FAILED: " + String.join("; ", r.problems())));
+        }
+        System.out.println(t);
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.printf(Locale.ROOT, "[failures] " + fmt + "%n", args);
+    }
+
+    static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
