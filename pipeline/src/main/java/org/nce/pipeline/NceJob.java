@@ -117,6 +117,7 @@ public final class NceJob {
                 .topics(config.mqtt().topics())
                 .qos(config.mqtt().qos())
                 .sessionExpirySeconds(config.mqtt().sessionExpirySeconds())
+                .receiveMaximum(config.mqtt().receiveMaximum())
                 .build();
         DataStream<MqttRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").uid("mqtt-source");
 

@@ -60,7 +60,7 @@ class PipelineConfigTest {
     @Test
     void everyProblemIsListedAtOnceWithItsKey() throws Exception {
         PipelineConfig c = PipelineConfig.parse("""
-                mqtt: {server_uri: "localhost:1883", qos: 5}
+                mqtt: {server_uri: "localhost:1883", qos: 5, receive_maximum: 0}
                 s3: {bucket: "Bad_Bucket"}
                 cases: {timezone: "Mars/Olympus"}
                 cameras:
@@ -72,6 +72,7 @@ class PipelineConfigTest {
         List<String> p = c.problems();
         assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.server_uri")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.qos")), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("mqtt.receive_maximum")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("s3.bucket")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("cases.timezone")), p.toString());
         assertTrue(p.stream().anyMatch(x -> x.startsWith("cameras[0].detectors[0].type") && x.contains("open_burning")), p.toString());
