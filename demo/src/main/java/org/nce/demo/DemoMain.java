@@ -41,10 +41,15 @@ public final class DemoMain {
 
     public static void main(String[] args) throws Exception {
         long durationS = 0;
+        String clusterUrl = null;
+        String jobJar = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> durationS = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: nce demo [--duration SECONDS]");
+                case "--cluster" -> clusterUrl = args[++i];
+                case "--job-jar" -> jobJar = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: nce demo [--duration SECONDS] [--cluster REST_URL --job-jar JAR]");
             }
         }
         Instant started = Instant.now();
@@ -69,7 +74,10 @@ public final class DemoMain {
                 new PipelineConfig.MqttConfig(mqttUrl, base.mqtt().username(), base.mqtt().passwordEnv(), base.mqtt().clientId(),
                         base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds()),
                 new PipelineConfig.S3Config(s3Url, base.s3().bucket(), base.s3().accessKeyEnv(), base.s3().secretKeyEnv()),
-                new PipelineConfig.EsConfig(esUrl), base.job(), base.evidence(), base.cases(), base.cameras(), base.sensors());
+                new PipelineConfig.EsConfig(esUrl), clusterUrl == null ? base.job() : new PipelineConfig.JobConfig(
+                        base.job().checkpointIntervalMs(), 2, base.job().maxClockSkewMs(), base.job().maxAgeMs(),
+                        base.job().maxFramePixels(), base.job().minFrameSide(), base.job().checkpointDir(), base.job().stateBackend()),
+                base.evidence(), base.cases(), base.cameras(), base.sensors());
         NceJob.prepareStores(config);
 
         int consolePort = Integer.parseInt(env("NCE_CONSOLE_PORT", "8080"));
@@ -81,13 +89,25 @@ public final class DemoMain {
         flinkConf.setString("taskmanager.memory.network.min", "32m");
         flinkConf.setString("taskmanager.memory.network.max", "32m");
         flinkConf.setString("taskmanager.numberOfTaskSlots", "2");
+        // The MiniCluster's REST endpoint accepts job submission (code execution): it, the blob server and the
+        // metrics listen on loopback unless NCE_FLINK_BIND_ADDRESS says otherwise (e.g. 0.0.0.0).
+        String bind = env("NCE_FLINK_BIND_ADDRESS", "127.0.0.1");
+        flinkConf.setString("rest.bind-address", bind);
+        flinkConf.setString("rest.address", "127.0.0.1");
+        flinkConf.setString("jobmanager.bind-host", bind);
+        flinkConf.setString("taskmanager.bind-host", bind);
         int metricsPort = Integer.parseInt(env("NCE_METRICS_PORT", "9249"));
-        flinkConf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flinkConf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
+        flinkConf.setString("metrics.reporter.prom.host", bind);
         flinkConf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
+        // --cluster: the same job graph goes to a Flink cluster's REST endpoint (./nce demo --cluster) with the
+        // shaded job jar; the cluster's TaskManagers reach the broker and the stores on loopback.
+        StreamExecutionEnvironment env = clusterUrl == null ? StreamExecutionEnvironment.createLocalEnvironment(flinkConf)
+                : StreamExecutionEnvironment.createRemoteEnvironment(URI.create(clusterUrl).getHost(), URI.create(clusterUrl).getPort(),
+                        java.util.Objects.requireNonNull(jobJar, "--cluster needs --job-jar"));
         NceJob.build(env, config);
         JobClient job = env.executeAsync("nce-demo");
-        say("Flink job " + job.getJobID() + " running on a local MiniCluster");
+        say("Flink job " + job.getJobID() + (clusterUrl == null ? " running on a local MiniCluster" : " submitted to the Flink cluster " + clusterUrl));
 
         GatewayConfig gwBase = GatewayConfig.parse(resource("demo-gateway.yaml"));
         GatewayConfig gwConfig = new GatewayConfig(gwBase.site(),
@@ -98,8 +118,8 @@ public final class DemoMain {
 
         long ready = Duration.between(started, Instant.now()).toSeconds();
         System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/   API: http://localhost:%d/api/cases%n"
-                + "Job metrics (Prometheus): http://localhost:%d/metrics   Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort,
-                metricsPort);
+                + "%s   Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort, clusterUrl == null
+                        ? "Job metrics (Prometheus): http://localhost:" + metricsPort + "/metrics" : "Flink web UI: " + clusterUrl);
 
         EmbeddedBroker brokerRef = broker;
         Runnable shutdown = new Runnable() {

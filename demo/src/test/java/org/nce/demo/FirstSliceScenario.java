@@ -79,9 +79,10 @@ abstract class FirstSliceScenario {
         NceJob.prepareStores(config);
         // Create the job's persistent sessions first, as a deployed pipeline has them: what the gateway
         // and the meter publish while the job is still starting is queued, not lost.
-        for (int i = 0; i < config.mqtt().topics().size(); i++) {
-            createSession(s, config.mqtt().clientId() + "-" + i, config.mqtt().topics().get(i));
-        }
+        // The source's first reader resumes this session (client id <prefix>-0, a member of the shared
+        // subscription group <prefix>); messages for the group queue in it until the job is up.
+        createSession(s, config.mqtt().clientId() + "-0", config.mqtt().topics().stream()
+                .map(t -> "$share/" + config.mqtt().clientId() + "/" + t).toList());
 
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "32m");
@@ -161,7 +162,7 @@ abstract class FirstSliceScenario {
         }
     }
 
-    static void createSession(Servers s, String clientId, String topic) throws Exception {
+    static void createSession(Servers s, String clientId, List<String> topics) throws Exception {
         org.eclipse.paho.mqttv5.client.MqttClient c = new org.eclipse.paho.mqttv5.client.MqttClient(s.mqttUrl(), clientId,
                 new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         org.eclipse.paho.mqttv5.client.MqttConnectionOptions o = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
@@ -170,7 +171,7 @@ abstract class FirstSliceScenario {
         o.setCleanStart(false);
         o.setSessionExpiryInterval(600L);
         c.connect(o);
-        c.subscribe(topic, 1);
+        c.subscribe(topics.toArray(String[]::new), topics.stream().mapToInt(t -> 1).toArray());
         c.disconnect();
         c.close();
     }

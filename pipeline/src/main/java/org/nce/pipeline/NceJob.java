@@ -112,7 +112,7 @@ public final class NceJob {
 
         MqttSource source = MqttSource.builder()
                 .serverUri(config.mqtt().serverUri())
-                .credentials(config.mqtt().username(), PipelineConfig.secret(config.mqtt().passwordEnv()))
+                .credentialsFromEnv(config.mqtt().username(), config.mqtt().passwordEnv())
                 .clientIdPrefix(config.mqtt().clientId())
                 .topics(config.mqtt().topics())
                 .qos(config.mqtt().qos())

@@ -35,22 +35,9 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
         sensors = sensors == null ? List.of() : List.copyOf(sensors);
     }
 
-    /**
-     * {@code receiveMaximum}: MQTT v5 Receive Maximum, the unacknowledged messages the broker may have
-     * in flight to the job. The source acknowledges only when a checkpoint completes, so ingestion is
-     * bounded by about receive_maximum / checkpoint interval (and by the broker's own in-flight limit,
-     * Mosquitto's max_inflight_messages).
-     */
     public record MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
                              List<String> topics, Integer qos, long sessionExpirySeconds, Integer receiveMaximum)
             implements Serializable {
-        public static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
-
-        public MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
-                          List<String> topics, Integer qos, long sessionExpirySeconds) {
-            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, null);
-        }
-
         public MqttConfig {
             serverUri = serverUri == null ? "tcp://127.0.0.1:1883" : serverUri;
             username = username == null ? "nce-pipeline" : username;
@@ -60,11 +47,17 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
                     : List.copyOf(topics);
             qos = qos == null ? 1 : qos;
             sessionExpirySeconds = sessionExpirySeconds <= 0 ? 3600 : sessionExpirySeconds;
-            receiveMaximum = receiveMaximum == null ? DEFAULT_RECEIVE_MAXIMUM : receiveMaximum;
+            receiveMaximum = receiveMaximum == null ? 1000 : receiveMaximum;
+        }
+
+        /** Without receive_maximum (its default), as written before the key existed. */
+        public MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
+                          List<String> topics, Integer qos, long sessionExpirySeconds) {
+            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, null);
         }
 
         static MqttConfig defaults() {
-            return new MqttConfig(null, null, null, null, null, null, 0, null);
+            return new MqttConfig(null, null, null, null, null, null, 0);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.nce.pipeline.mqtt;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,19 +16,23 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * An unbounded MQTT v5 source (Eclipse Paho), shaped like KafkaSource.
  *
- * <p><b>Guarantee: at-least-once.</b> Each topic filter is a split with its own persistent session
- * (clean start off, session expiry set). Messages are acknowledged to the broker only after the
- * Flink checkpoint that covers them completes, so a crash between receipt and checkpoint makes
- * the broker redeliver them. Downstream sinks must therefore be idempotent, which NCE's are
- * (deterministic document ids and object keys). QoS 0 messages carry no such guarantee.
+ * <p><b>Guarantee: at-least-once.</b> Each source reader (subtask) has one client with its own
+ * persistent session (client id {@code <prefix>-<subtask>}, clean start off, session expiry set)
+ * that subscribes to every topic filter as a shared subscription {@code $share/<prefix>/<filter>},
+ * so the broker spreads the messages over all subtasks. Messages are acknowledged to the broker
+ * only after the Flink checkpoint that covers them completes, so a crash between receipt and
+ * checkpoint makes the broker redeliver them. Downstream sinks must therefore be idempotent, which
+ * NCE's are (deterministic document ids and object keys). QoS 0 messages carry no such guarantee,
+ * and neither does a broker that loses its state (restarted without persistence): the source then
+ * subscribes again on reconnect, and what the broker had queued is gone.
  *
  * <pre>{@code
- * MqttSource<MqttRecord> src = MqttSource.builder()
+ * MqttSource src = MqttSource.builder()
  *     .serverUri("tcp://127.0.0.1:1883").credentials("nce-pipeline", password)
  *     .clientIdPrefix("nce-pipeline").topics("nce/+/camera/+/frame").qos(1).build();
  * }</pre>
  */
-public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttSplit>>, ResultTypeQueryable<MqttRecord> {
+public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnumeratorState>, ResultTypeQueryable<MqttRecord> {
     private static final long serialVersionUID = 1L;
 
     private final MqttSourceOptions options;
@@ -40,14 +43,6 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    List<MqttSplit> splits() {
-        List<MqttSplit> out = new ArrayList<>();
-        for (int i = 0; i < options.topicFilters().size(); i++) {
-            out.add(new MqttSplit("sub-" + i, options.topicFilters().get(i), options.clientIdPrefix() + "-" + i));
-        }
-        return out;
     }
 
     @Override
@@ -61,14 +56,20 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
     }
 
     @Override
-    public SplitEnumerator<MqttSplit, Set<MqttSplit>> createEnumerator(SplitEnumeratorContext<MqttSplit> ctx) {
-        return new MqttSplitEnumerator(ctx, new LinkedHashSet<>(splits()), splits());
+    public SplitEnumerator<MqttSplit, MqttEnumeratorState> createEnumerator(SplitEnumeratorContext<MqttSplit> ctx) {
+        return new MqttSplitEnumerator(ctx, options.clientIdPrefix(), new MqttEnumeratorState(0, Set.of()));
     }
 
     @Override
-    public SplitEnumerator<MqttSplit, Set<MqttSplit>> restoreEnumerator(SplitEnumeratorContext<MqttSplit> ctx,
-                                                                        Set<MqttSplit> checkpoint) {
-        return new MqttSplitEnumerator(ctx, checkpoint, splits());
+    public SplitEnumerator<MqttSplit, MqttEnumeratorState> restoreEnumerator(SplitEnumeratorContext<MqttSplit> ctx,
+                                                                             MqttEnumeratorState checkpoint) {
+        MqttEnumeratorState state = checkpoint;
+        if (state.sessions() == MqttEnumeratorState.SESSIONS_FROM_VERSION_1) {
+            // Version 1 made one split (session <prefix>-<i>) per topic filter; assumes the filters
+            // are the ones configured then, so that no session a reader already holds is created twice.
+            state = new MqttEnumeratorState(options.topicFilters().size(), state.unassigned());
+        }
+        return new MqttSplitEnumerator(ctx, options.clientIdPrefix(), state);
     }
 
     @Override
@@ -77,7 +78,7 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
     }
 
     @Override
-    public SimpleVersionedSerializer<Set<MqttSplit>> getEnumeratorCheckpointSerializer() {
+    public SimpleVersionedSerializer<MqttEnumeratorState> getEnumeratorCheckpointSerializer() {
         return new MqttSplitSerializer.EnumeratorStateSerializer();
     }
 
@@ -91,18 +92,33 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
         private String serverUri;
         private String username;
         private String password;
+        private String passwordEnv;
         private String clientIdPrefix;
         private final List<String> topics = new ArrayList<>();
         private int qos = 1;
         private long sessionExpirySeconds = 3600;
         private int receiveMaximum = 1000;
-        private int queueCapacity = 1000;
+        private int queueCapacity;
+        private int keepAliveSeconds = 30;
+        private long idleWarningMs = 300_000;
 
         public Builder serverUri(String v) {
             serverUri = v;
             return this;
         }
 
+        /**
+         * The user, and the environment variable holding the password, read where each reader
+         * connects (a TaskManager): the password itself never enters the job graph.
+         */
+        public Builder credentialsFromEnv(String user, String envName) {
+            username = user;
+            passwordEnv = envName;
+            password = null;
+            return this;
+        }
+
+        /** A literal password, for tests and tools; deployments use {@link #credentialsFromEnv}. */
         public Builder credentials(String user, String pass) {
             username = user;
             password = pass;
@@ -140,8 +156,26 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
             return this;
         }
 
+        /**
+         * Messages handed from Paho's thread to the task thread, per session; defaults to
+         * {@link #receiveMaximum}. It must be at least that: the broker never has more than Receive
+         * Maximum QoS 1/2 messages unacknowledged to us, so such a queue never fills and Paho's
+         * thread never waits (a waiting Paho thread stops reading, and the keepalive times out).
+         */
         public Builder queueCapacity(int v) {
             queueCapacity = v;
+            return this;
+        }
+
+        /** How often the client pings when idle; a broker or client silent for 1.5x this drops the connection. */
+        public Builder keepAliveSeconds(int v) {
+            keepAliveSeconds = v;
+            return this;
+        }
+
+        /** A topic filter with no input for this long is logged at WARN (once, until input resumes). */
+        public Builder idleWarningMs(long v) {
+            idleWarningMs = v;
             return this;
         }
 
@@ -151,6 +185,10 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
             }
             if (clientIdPrefix == null || clientIdPrefix.isBlank()) {
                 throw new IllegalArgumentException("clientIdPrefix is required: persistent sessions are keyed by it");
+            }
+            if (clientIdPrefix.matches(".*[/+#\\s].*")) {
+                throw new IllegalArgumentException("clientIdPrefix names the shared-subscription group and must not contain"
+                        + " '/', '+', '#' or spaces, got '" + clientIdPrefix + "'");
             }
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("at least one topic filter is required");
@@ -169,11 +207,19 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, Set<MqttS
             if (receiveMaximum < 1 || receiveMaximum > 65535) {
                 throw new IllegalArgumentException("receiveMaximum must be 1..65535, got " + receiveMaximum);
             }
-            if (queueCapacity < 1) {
-                throw new IllegalArgumentException("queueCapacity must be >= 1");
+            int capacity = queueCapacity == 0 ? receiveMaximum : queueCapacity;
+            if (capacity < receiveMaximum) {
+                throw new IllegalArgumentException("queueCapacity must be >= receiveMaximum (" + receiveMaximum + "), got "
+                        + capacity + ": a smaller queue can fill while the broker may still send, and Paho's thread must not wait");
             }
-            return new MqttSource(new MqttSourceOptions(serverUri, username, password, clientIdPrefix,
-                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, queueCapacity));
+            if (idleWarningMs < 1) {
+                throw new IllegalArgumentException("idleWarningMs must be >= 1, got " + idleWarningMs);
+            }
+            if (keepAliveSeconds < 1 || keepAliveSeconds > 65535) {
+                throw new IllegalArgumentException("keepAliveSeconds must be 1..65535, got " + keepAliveSeconds);
+            }
+            return new MqttSource(new MqttSourceOptions(serverUri, username, password, passwordEnv, clientIdPrefix,
+                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, capacity, keepAliveSeconds, idleWarningMs));
         }
     }
 }

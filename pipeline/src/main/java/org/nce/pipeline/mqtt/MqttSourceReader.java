@@ -5,17 +5,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -30,51 +36,102 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads MQTT messages with manual acknowledgement. A message is acknowledged to the broker only
  * when the checkpoint taken after it was emitted completes; until then the broker holds it in the
- * persistent session and redelivers it if this reader dies. Paho's callback thread hands messages
- * to the task thread through a bounded queue, so a slow job pushes back on the broker instead of
- * buffering without limit.
+ * persistent session and redelivers it if this reader dies.
+ *
+ * <p>Normally one session (client) per reader, subscribed to every filter through a shared
+ * subscription. Paho's callback thread hands messages to the task thread through a queue per
+ * session that holds at least Receive Maximum messages: the broker never has more QoS 1/2 messages
+ * unacknowledged to us, so the queue never fills and Paho's thread never waits. (A waiting Paho
+ * thread stops reading the socket, PINGRESP goes unread and the keepalive drops the connection.)
+ * Flow control is the broker's: with the window full it stops sending until a checkpoint acks.
  */
 final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
 
-    private record Delivery(MqttSplit split, MqttRecord record, int messageId) {
-    }
-
-    private record Ack(String splitId, int messageId, int qos) {
+    /** A received message and the connection (generation) it came on, which its ack must go back on. */
+    private record Delivery(MqttRecord record, int messageId, int generation) {
     }
 
     private final MqttSourceOptions options;
     private final SourceReaderContext context;
-    private final BlockingQueue<Delivery> queue;
-    private final Map<String, MqttSplit> splits = new LinkedHashMap<>();
-    private final Map<String, MqttAsyncClient> clients = new LinkedHashMap<>();
-    private final TreeMap<Long, List<Ack>> acksByCheckpoint = new TreeMap<>();
-    private List<Ack> emittedSinceSnapshot = new ArrayList<>();
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final AtomicInteger connectedSessions = new AtomicInteger();
+    private final FilterActivity activity;
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    private ScheduledExecutorService helper;
+    private int nextSession;
     private Counter received;
     private Counter redelivered;
     private Counter acked;
+    private Counter staleAcksDropped;
+    private Counter reconnects;
+    private Counter connectionsLost;
+    private Counter queueOverflows;
+    private Counter overflowReconnects;
+    private Counter subscribeFailures;
 
     MqttSourceReader(MqttSourceOptions options, SourceReaderContext context) {
         this.options = options;
         this.context = context;
-        this.queue = new LinkedBlockingQueue<>(options.queueCapacity());
+        this.activity = new FilterActivity(options.topicFilters(), System.currentTimeMillis(), options.idleWarningMs());
     }
 
     @Override
     public void start() {
-        received = context.metricGroup().counter("mqttMessagesReceived");
-        redelivered = context.metricGroup().counter("mqttMessagesRedelivered");
-        acked = context.metricGroup().counter("mqttMessagesAcked");
+        var g = context.metricGroup();
+        received = g.counter("mqttMessagesReceived");
+        redelivered = g.counter("mqttMessagesRedelivered");
+        acked = g.counter("mqttMessagesAcked");
+        staleAcksDropped = g.counter("mqttAcksDroppedStale");
+        // Incremented on Paho's threads.
+        reconnects = g.counter("mqttReconnects", new ThreadSafeSimpleCounter());
+        connectionsLost = g.counter("mqttConnectionsLost", new ThreadSafeSimpleCounter());
+        queueOverflows = g.counter("mqttQueueOverflows", new ThreadSafeSimpleCounter());
+        overflowReconnects = g.counter("mqttOverflowReconnects", new ThreadSafeSimpleCounter());
+        subscribeFailures = g.counter("mqttSubscribeFailures", new ThreadSafeSimpleCounter());
+        g.gauge("mqttConnectedSessions", (Gauge<Integer>) connectedSessions::get);
+        for (String filter : options.topicFilters()) {
+            g.addGroup("topic_filter", filter).gauge("mqttLastMessageAgeMs",
+                    (Gauge<Long>) () -> activity.ageMs(filter, System.currentTimeMillis()));
+        }
+        helper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-helper-" + context.getIndexOfSubtask());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1_000, Math.min(60_000, options.idleWarningMs() / 4));
+        helper.scheduleWithFixedDelay(this::reportIdleFilters, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void reportIdleFilters() {
+        for (FilterActivity.Change c : activity.changes(System.currentTimeMillis())) {
+            if (c.idle()) {
+                LOG.warn("MQTT topic filter {} has had no input on subtask {} for {} s ({} of {} sessions connected):"
+                                + " a lost subscription, silent gateways or a broker problem", c.filter(),
+                        context.getIndexOfSubtask(), c.ageMs() / 1000, connectedSessions.get(), sessions.size());
+            } else {
+                LOG.info("MQTT topic filter {} receives again on subtask {}", c.filter(), context.getIndexOfSubtask());
+            }
+        }
     }
 
     @Override
     public InputStatus pollNext(ReaderOutput<MqttRecord> output) {
-        Delivery d = queue.poll();
+        List<Session> all = new ArrayList<>(sessions.values());
+        Session from = null;
+        Delivery d = null;
+        // Round robin over sessions (more than one only after a scale-down), so none starves.
+        for (int i = 0; i < all.size() && d == null; i++) {
+            Session s = all.get((nextSession + i) % all.size());
+            d = s.queue.poll();
+            from = s;
+        }
+        nextSession++;
         if (d == null) {
+            all.forEach(Session::recoverIfDrained);
             available = new CompletableFuture<>();
             // A message may have arrived between poll() and the new future: re-check before sleeping.
-            if (!queue.isEmpty()) {
+            if (all.stream().anyMatch(s -> !s.queue.isEmpty())) {
                 available.complete(null);
             }
             return InputStatus.NOTHING_AVAILABLE;
@@ -85,36 +142,27 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
             redelivered.inc();
         }
         if (d.record().qos() > 0) {
-            emittedSinceSnapshot.add(new Ack(d.split().splitId(), d.messageId(), d.record().qos()));
+            from.acks.emitted(d.generation(), d.messageId(), d.record().qos());
         }
-        return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+        return all.stream().anyMatch(s -> !s.queue.isEmpty()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
     }
 
     @Override
     public List<MqttSplit> snapshotState(long checkpointId) {
-        acksByCheckpoint.put(checkpointId, emittedSinceSnapshot);
-        emittedSinceSnapshot = new ArrayList<>();
-        return new ArrayList<>(splits.values());
+        List<MqttSplit> out = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            s.acks.snapshot(checkpointId);
+            out.add(s.split);
+        }
+        return out;
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        Map<Long, List<Ack>> done = acksByCheckpoint.headMap(checkpointId, true);
-        for (List<Ack> acks : done.values()) {
-            for (Ack a : acks) {
-                MqttAsyncClient c = clients.get(a.splitId());
-                try {
-                    if (c != null && c.isConnected()) {
-                        c.messageArrivedComplete(a.messageId(), a.qos());
-                        acked.inc();
-                    }
-                } catch (MqttException e) {
-                    // Not acknowledged means redelivered later: at-least-once still holds.
-                    LOG.warn("could not acknowledge MQTT message {} on {}: {}", a.messageId(), a.splitId(), e.getMessage());
-                }
-            }
+        for (Session s : sessions.values()) {
+            s.ackUpTo(checkpointId);
+            s.recoverIfDrained();
         }
-        done.clear();
     }
 
     @Override
@@ -124,74 +172,23 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
 
     @Override
     public void addSplits(List<MqttSplit> newSplits) {
-        for (MqttSplit s : newSplits) {
-            splits.put(s.splitId(), s);
+        for (MqttSplit split : newSplits) {
+            if (sessions.containsKey(split.splitId())) {
+                continue; // two clients with one id would take the session from each other in turn
+            }
+            Session s = new Session(split);
             try {
-                clients.put(s.splitId(), connect(s));
+                s.open();
             } catch (MqttException e) {
-                throw new IllegalStateException("cannot subscribe to " + s.topicFilter() + " at "
-                        + options.serverUri() + ": " + e.getMessage(), e);
+                s.close();
+                throw new IllegalStateException("cannot connect " + split.clientId() + " to " + options.serverUri()
+                        + " and subscribe to " + options.topicFilters() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
             }
+            sessions.put(split.splitId(), s);
         }
-    }
-
-    private MqttAsyncClient connect(MqttSplit split) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(options.serverUri(), split.clientId(), new MemoryPersistence());
-        client.setManualAcks(true);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-                LOG.warn("MQTT {} disconnected: {}", split.clientId(), r.getReasonString());
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-                LOG.warn("MQTT {} error: {}", split.clientId(), e.getMessage());
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage m) throws InterruptedException {
-                MqttRecord r = new MqttRecord(topic, m.getPayload(), m.getQos(), m.isDuplicate(), System.currentTimeMillis());
-                // Blocks Paho's thread when the job is behind: the broker then stops sending (flow control).
-                while (!queue.offer(new Delivery(split, r, m.getId()), 1, TimeUnit.SECONDS)) {
-                    LOG.debug("MQTT queue full, holding delivery on {}", topic);
-                }
-                available.complete(null);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-                LOG.info("MQTT {} connected to {} (reconnect={})", split.clientId(), serverUri, reconnect);
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(false);
-        o.setSessionExpiryInterval(options.sessionExpirySeconds());
-        o.setAutomaticReconnect(true);
-        o.setReceiveMaximum(options.receiveMaximum());
-        o.setKeepAliveInterval(30);
-        if (options.username() != null) {
-            o.setUserName(options.username());
-            o.setPassword(options.password() == null ? null : options.password().getBytes(StandardCharsets.UTF_8));
-        }
-        client.connect(o).waitForCompletion(30_000);
-        IMqttToken sub = client.subscribe(split.topicFilter(), options.qos());
-        sub.waitForCompletion(30_000);
-        int[] granted = sub.getReasonCodes();
-        if (granted != null && granted.length > 0 && granted[0] >= 0x80) {
-            throw new IllegalStateException("broker refused subscription to " + split.topicFilter() + " for "
-                    + options.username() + " (reason code 0x" + Integer.toHexString(granted[0]) + ": check the ACL)");
-        }
-        LOG.info("MQTT {} subscribed to {} (qos {}, persistent session)", split.clientId(), split.topicFilter(), options.qos());
-        return client;
     }
 
     @Override
@@ -199,18 +196,257 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     }
 
     @Override
-    public void close() throws Exception {
-        for (MqttAsyncClient c : clients.values()) {
+    public void close() {
+        if (helper != null) {
+            helper.shutdownNow();
+        }
+        for (Session s : sessions.values()) {
+            s.close();
+        }
+        sessions.clear();
+    }
+
+    /** One persistent session: its Paho client, its queue to the task thread and the acks it owes. */
+    private final class Session implements MqttCallback {
+        final MqttSplit split;
+        final BlockingQueue<Delivery> queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        /** Task thread only. */
+        final PendingAcks acks = new PendingAcks();
+        /** The connection messages arrive on; bumped under this session's lock (see {@link #ackUpTo}). */
+        private final AtomicInteger generation = new AtomicInteger();
+        private final AtomicBoolean connected = new AtomicBoolean();
+        /** Messages were left unacknowledged because the queue was full: reconnect once drained. */
+        private final AtomicBoolean overflowed = new AtomicBoolean();
+        private final AtomicBoolean recovering = new AtomicBoolean();
+        private final String[] sharedFilters;
+        private final int[] qos;
+        private MqttAsyncClient client;
+
+        Session(MqttSplit split) {
+            this.split = split;
+            this.sharedFilters = options.topicFilters().stream().map(f -> TopicFilters.shared(options.shareGroup(), f))
+                    .toArray(String[]::new);
+            this.qos = new int[sharedFilters.length];
+            java.util.Arrays.fill(qos, options.qos());
+        }
+
+        void open() throws MqttException {
+            client = new MqttAsyncClient(options.serverUri(), split.clientId(), new MemoryPersistence());
+            client.setManualAcks(true);
+            client.setCallback(this);
+            IMqttToken conn = client.connect(connectionOptions());
+            conn.waitForCompletion(30_000);
+            boolean sessionPresent = conn.getSessionPresent();
+            IMqttToken sub = client.subscribe(sharedFilters, qos);
+            sub.waitForCompletion(30_000);
+            String refused = refusal(sub.getReasonCodes());
+            if (refused != null) {
+                throw new IllegalStateException("broker refused subscription " + refused + " for " + options.username()
+                        + ": check the ACL (it must let the user read the filter; Mosquitto checks it without $share/<group>/)");
+            }
+            if (sessionPresent) {
+                // A session from before shared subscriptions (split serializer version 1) subscribed to
+                // the plain filter; left in place it would deliver every message a second time.
+                try {
+                    client.unsubscribe(options.topicFilters().toArray(String[]::new)).waitForCompletion(30_000);
+                } catch (MqttException e) {
+                    LOG.debug("MQTT {}: unsubscribing plain filters: {}", split.clientId(), e.getMessage());
+                }
+            }
+            LOG.info("MQTT {} subscribed to {} (qos {}, persistent session{}, receive maximum {})", split.clientId(),
+                    List.of(sharedFilters), options.qos(), sessionPresent ? " resumed" : " new", options.receiveMaximum());
+        }
+
+        private MqttConnectionOptions connectionOptions() {
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(false);
+            o.setSessionExpiryInterval(options.sessionExpirySeconds());
+            o.setAutomaticReconnect(true);
+            // Retry after 1 s, doubling to at most 30 s: a broker back after an outage is found soon.
+            o.setAutomaticReconnectDelay(1, 30);
+            o.setReceiveMaximum(options.receiveMaximum());
+            o.setKeepAliveInterval(options.keepAliveSeconds());
+            if (options.username() != null) {
+                o.setUserName(options.username());
+                String password = options.resolvePassword();
+                o.setPassword(password == null ? null : password.getBytes(StandardCharsets.UTF_8));
+            }
+            return o;
+        }
+
+        /** The first refused filter with its reason code, or null when all were granted. */
+        private String refusal(int[] codes) {
+            for (int i = 0; codes != null && i < codes.length; i++) {
+                if (codes[i] >= 0x80) {
+                    String filter = i < sharedFilters.length ? sharedFilters[i] : List.of(sharedFilters).toString();
+                    return filter + " (reason code 0x" + Integer.toHexString(codes[i]) + ")";
+                }
+            }
+            return null;
+        }
+
+        /** Sends the acks checkpoint {@code checkpointId} released, on the connection they came from only. */
+        void ackUpTo(long checkpointId) {
+            // The lock keeps a reconnect from bumping the generation between the check and the send.
+            synchronized (this) {
+                PendingAcks.Released r = acks.complete(checkpointId, generation.get());
+                staleAcksDropped.inc(r.dropped());
+                for (PendingAcks.Ack a : r.toSend()) {
+                    try {
+                        if (client.isConnected()) {
+                            client.messageArrivedComplete(a.messageId(), a.qos());
+                            acked.inc();
+                        }
+                    } catch (MqttException e) {
+                        // Not acknowledged means redelivered later: at-least-once still holds.
+                        LOG.warn("could not acknowledge MQTT message {} on {}: {}", a.messageId(), split.clientId(), e.getMessage());
+                    }
+                }
+            }
+        }
+
+        /**
+         * After an overflow, once everything queued has been emitted and acknowledged (a checkpoint
+         * completed), reconnects so that the broker redelivers what was left unacknowledged. Waiting
+         * for the acks first means each round makes progress (nothing acked is sent again).
+         * Task thread; the reconnect itself runs on the helper thread.
+         */
+        void recoverIfDrained() {
+            if (overflowed.get() && queue.isEmpty() && acks.size() == 0 && recovering.compareAndSet(false, true)) {
+                helper.execute(() -> {
+                    try {
+                        overflowed.set(false);
+                        synchronized (this) {
+                            generation.incrementAndGet(); // Paho reports no disconnected() for our own disconnect
+                        }
+                        overflowReconnects.inc();
+                        LOG.info("MQTT {}: caught up after a full queue, reconnecting for redelivery", split.clientId());
+                        client.disconnect(0).waitForCompletion(5_000);
+                        if (connected.compareAndSet(true, false)) {
+                            connectedSessions.decrementAndGet();
+                        }
+                        client.reconnect(); // connectComplete(true, ..) subscribes again
+                    } catch (MqttException e) {
+                        LOG.warn("MQTT {}: reconnect after a full queue: {}", split.clientId(), e.getMessage());
+                    } finally {
+                        recovering.set(false);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+            long now = System.currentTimeMillis();
+            activity.received(topic, now);
+            MqttRecord r = new MqttRecord(topic, m.getPayload(), m.getQos(), m.isDuplicate(), now);
+            if (!queue.offer(new Delivery(r, m.getId(), generation.get()))) {
+                // Never wait here. A broker that honours Receive Maximum never gets us here for QoS
+                // 1/2; Mosquitto 2.0.11 does not (after an ack it sends a whole new window). The
+                // message is left unacknowledged: the broker holds it in the session and sends it
+                // again on the next connection, which recoverIfDrained() makes once the task has
+                // caught up. (Throwing instead would make Paho 1.2.5 stop its callback thread for
+                // good while the connection stays up: a silent stall.)
+                queueOverflows.inc();
+                if (m.getQos() > 0 && overflowed.compareAndSet(false, true)) {
+                    LOG.warn("MQTT {}: queue of {} full (broker sent more than Receive Maximum {} unacknowledged):"
+                                    + " leaving messages unacknowledged, reconnecting for their redelivery once caught up",
+                            split.clientId(), options.queueCapacity(), options.receiveMaximum());
+                }
+                return;
+            }
+            available.complete(null);
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            synchronized (this) {
+                generation.incrementAndGet();
+            }
+            if (connected.compareAndSet(false, true)) {
+                connectedSessions.incrementAndGet();
+            }
+            if (reconnect) {
+                reconnects.inc();
+                // Paho does not tell whether the broker still had our session (an outage longer than
+                // the session expiry, a broker restarted without persistence): subscribe again every
+                // time. It is idempotent, and shared subscriptions get no retained messages.
+                LOG.warn("MQTT {} reconnected to {}: subscribing again to {}", split.clientId(), serverUri, List.of(sharedFilters));
+                resubscribe();
+            }
+        }
+
+        private void resubscribe() {
             try {
-                if (c.isConnected()) {
-                    c.disconnect(5_000).waitForCompletion(5_000);
+                client.subscribe(sharedFilters, qos, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        String refused = refusal(token.getReasonCodes());
+                        if (refused != null) {
+                            subscribeFailures.inc();
+                            LOG.error("MQTT {}: broker refused subscription {} after reconnect: no input", split.clientId(), refused);
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        subscribeFailures.inc();
+                        LOG.error("MQTT {}: subscribing again after reconnect failed: {}", split.clientId(), e.getMessage());
+                    }
+                });
+            } catch (MqttException e) {
+                subscribeFailures.inc();
+                LOG.error("MQTT {}: subscribing again after reconnect failed: {}", split.clientId(), e.getMessage());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+            // Bumped here too, so acks sent while the reconnect is under way are dropped as well.
+            synchronized (this) {
+                generation.incrementAndGet();
+            }
+            if (connected.compareAndSet(true, false)) {
+                connectedSessions.decrementAndGet();
+            }
+            connectionsLost.inc();
+            LOG.warn("MQTT {} disconnected: {}", split.clientId(),
+                    r.getException() != null ? r.getException().getMessage() : r.getReasonString());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            LOG.warn("MQTT {} error: {}", split.clientId(), e.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+
+        void close() {
+            if (client == null) {
+                return;
+            }
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(5_000).waitForCompletion(5_000);
                 }
             } catch (MqttException e) {
                 LOG.debug("MQTT disconnect: {}", e.getMessage());
             } finally {
-                c.close(true);
+                try {
+                    client.close(true);
+                } catch (MqttException e) {
+                    LOG.debug("MQTT close: {}", e.getMessage());
+                }
+                if (connected.compareAndSet(true, false)) {
+                    connectedSessions.decrementAndGet();
+                }
             }
         }
-        clients.clear();
     }
 }

@@ -3,9 +3,19 @@ package org.nce.pipeline.mqtt;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
- * One MQTT subscription with its own persistent session: the topic filter and the client id the
- * broker keys the session (and its unacknowledged messages) by. Reassigning the split after a
- * failure reconnects with the same client id, so the broker redelivers what was not acknowledged.
+ * One persistent MQTT session: {@code index} is the source reader it belongs to and
+ * {@code clientId} (prefix + "-" + index) the id the broker keys the session and its
+ * unacknowledged messages by. The session subscribes to every topic filter through a shared
+ * subscription, so the broker spreads the messages over all sessions. A restarted subtask gets its
+ * own split back (from its state or the enumerator) and so resumes its own session.
  */
-public record MqttSplit(String splitId, String topicFilter, String clientId) implements SourceSplit {
+public record MqttSplit(int index, String clientId) implements SourceSplit {
+    static MqttSplit forReader(String clientIdPrefix, int index) {
+        return new MqttSplit(index, clientIdPrefix + "-" + index);
+    }
+
+    @Override
+    public String splitId() {
+        return "session-" + index;
+    }
 }

@@ -8,23 +8,34 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 
 /**
- * Hands the fixed set of subscriptions to readers: split {@code i} goes to reader
- * {@code i % parallelism}, so a restarted job gives each session to the same subtask. Splits of a
- * failed reader come back through {@link #addSplitsBack} and are handed out again when it returns.
+ * One session (split) per reader: on start it creates sessions up to the current parallelism, and
+ * session {@code i} goes to reader {@code i % parallelism}, so a restarted subtask gets its own
+ * session back and resumes it. Sessions are never destroyed: after a scale-down a reader holds
+ * more than one (from the redistributed reader state), and its unacknowledged messages are still
+ * delivered. Splits of a failed reader come back through {@link #addSplitsBack} and are handed out
+ * again when it returns.
  */
-final class MqttSplitEnumerator implements SplitEnumerator<MqttSplit, Set<MqttSplit>> {
+final class MqttSplitEnumerator implements SplitEnumerator<MqttSplit, MqttEnumeratorState> {
     private final SplitEnumeratorContext<MqttSplit> context;
+    private final String clientIdPrefix;
     private final Set<MqttSplit> unassigned;
-    private final List<MqttSplit> all;
+    private int sessions;
 
-    MqttSplitEnumerator(SplitEnumeratorContext<MqttSplit> context, Set<MqttSplit> unassigned, List<MqttSplit> all) {
+    MqttSplitEnumerator(SplitEnumeratorContext<MqttSplit> context, String clientIdPrefix, MqttEnumeratorState state) {
         this.context = context;
-        this.unassigned = new LinkedHashSet<>(unassigned);
-        this.all = List.copyOf(all);
+        this.clientIdPrefix = clientIdPrefix;
+        this.unassigned = new LinkedHashSet<>(state.unassigned());
+        this.sessions = state.sessions();
     }
 
     @Override
     public void start() {
+        // Sessions below `sessions` exist already: assigned to (and held in the state of) a reader,
+        // or in `unassigned`. Only the missing ones are created.
+        for (int i = sessions; i < context.currentParallelism(); i++) {
+            unassigned.add(MqttSplit.forReader(clientIdPrefix, i));
+        }
+        sessions = Math.max(sessions, context.currentParallelism());
     }
 
     @Override
@@ -49,7 +60,7 @@ final class MqttSplitEnumerator implements SplitEnumerator<MqttSplit, Set<MqttSp
         int parallelism = context.currentParallelism();
         List<MqttSplit> mine = new ArrayList<>();
         for (MqttSplit s : unassigned) {
-            if (all.indexOf(s) % parallelism == subtaskId) {
+            if (s.index() % parallelism == subtaskId) {
                 mine.add(s);
             }
         }
@@ -60,8 +71,8 @@ final class MqttSplitEnumerator implements SplitEnumerator<MqttSplit, Set<MqttSp
     }
 
     @Override
-    public Set<MqttSplit> snapshotState(long checkpointId) {
-        return new LinkedHashSet<>(unassigned);
+    public MqttEnumeratorState snapshotState(long checkpointId) {
+        return new MqttEnumeratorState(sessions, unassigned);
     }
 
     @Override

@@ -13,9 +13,15 @@ import org.nce.model.CaseRecord;
 import org.nce.model.EventType;
 import org.nce.pipeline.cases.OpenCaseLookup;
 
-/** {@link OpenCaseLookup} over the {@code nce-cases} alias. */
+/**
+ * {@link OpenCaseLookup} over the {@code nce-cases} alias. Each look-up rides out an Elasticsearch
+ * restart ({@link #RETRY}, about 90 s) before it fails the task; a missing index is "no case".
+ */
 public final class EsOpenCaseLookup implements OpenCaseLookup {
     private static final long serialVersionUID = 1L;
+
+    static final org.nce.pipeline.io.RetryPolicy RETRY = new org.nce.pipeline.io.RetryPolicy(20, 200, 5_000);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EsOpenCaseLookup.class);
 
     private final String url;
     private transient Es.Handle es;
@@ -30,8 +36,13 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
     public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
+        return RETRY.call("Elasticsearch: open draft of " + subject, () -> searchNewestDraft(subject, type, openedNotBefore),
+                EsSink::classify, LOG);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private Optional<CaseRecord> searchNewestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
         try {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
                     .query(q -> q.bool(b -> b
@@ -54,8 +65,12 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
     public Optional<String> status(String caseId) throws IOException {
+        return RETRY.call("Elasticsearch: status of " + caseId, () -> readStatus(caseId), EsSink::classify, LOG);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private Optional<String> readStatus(String caseId) throws IOException {
         try {
             // A get is real-time in Elasticsearch: it sees the console's last write without a refresh.
             GetResponse<Map> r = es.client().get(g -> g.index(Es.CASES).id(caseId).sourceIncludes("status"), Map.class);

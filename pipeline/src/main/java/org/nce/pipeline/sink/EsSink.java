@@ -12,9 +12,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.nce.pipeline.io.RetryPolicy;
 import org.apache.flink.metrics.Counter;
 import org.nce.model.CaseRecord;
 import org.slf4j.Logger;
@@ -22,19 +29,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An idempotent Elasticsearch sink: every document has a deterministic id, so a replay overwrites
- * instead of duplicating. Documents are buffered and written in bulk when the buffer fills and at
- * every checkpoint ({@link SinkWriter#flush}), so a completed checkpoint means they are indexed:
- * at-least-once end to end. Transient failures (429, 5xx, connection) are retried with back-off
- * (an outage beyond the retries fails the task: Flink restarts from the checkpoint and the source
- * redelivers). A document Elasticsearch refuses as such (a 4xx: a mapping it does not fit, a value
- * too large) is one bad record, not an outage: it becomes a dead letter in {@code nce-deadletter}
- * with the refusal as its reason and is counted ({@code documentsRefused}), and the sink goes on, so
- * one device's bad value never stalls every site.
+ * instead of duplicating.
+ *
+ * <p><b>A checkpoint never waits on Elasticsearch.</b> The task thread only queues documents; one
+ * sender thread per writer writes them in bulk, in order, as they come. At a checkpoint the writer
+ * puts every document not yet confirmed by Elasticsearch (queued, or in the batch being sent) into
+ * its checkpointed state, and a restore sends them again: at-least-once end to end, and the
+ * checkpoint's duration does not depend on the index's latency. The queue is bounded
+ * ({@code maxQueued}); when it is full the task thread waits (backpressure reaches the MQTT source,
+ * whose broker keeps the messages). {@code documentsPending} shows the backlog.
+ *
+ * <p>Transient failures (429, 5xx, connection) are retried with the {@link RetryPolicy} back-off
+ * and never given up on while the job runs: an Elasticsearch outage becomes a backlog, not a job
+ * restart. A document Elasticsearch refuses as such (a 4xx: a mapping it does not fit, a value too
+ * large) is one bad record, not an outage: it becomes a dead letter in {@code nce-deadletter} with
+ * the refusal as its reason and is counted ({@code documentsRefused}), and the sink goes on, so one
+ * device's bad value never stalls every site.
  */
-public final class EsSink<T> implements Sink<T> {
+public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EsSink.class);
-    static final org.nce.pipeline.io.RetryPolicy RETRY = org.nce.pipeline.io.RetryPolicy.STORES;
+    static final RetryPolicy RETRY = RetryPolicy.STORES;
 
     /** Maps an element to the documents it writes. */
     @FunctionalInterface
@@ -44,59 +59,194 @@ public final class EsSink<T> implements Sink<T> {
 
     private final String url;
     private final Documents<T> documents;
-    private final int maxBuffered;
+    private final int maxBatch;
+    private final int maxQueued;
 
     public EsSink(String url, Documents<T> documents) {
-        this(url, documents, 200);
+        this(url, documents, 500, 10_000);
     }
 
-    public EsSink(String url, Documents<T> documents, int maxBuffered) {
+    public EsSink(String url, Documents<T> documents, int maxBatch, int maxQueued) {
         this.url = url;
         this.documents = documents;
-        this.maxBuffered = maxBuffered;
+        this.maxBatch = maxBatch;
+        this.maxQueued = maxQueued;
     }
 
     @Override
-    public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new Writer<>(Es.connect(url), documents, maxBuffered, context.metricGroup().counter("documentsIndexed"),
-                context.metricGroup().counter("documentsRefused"));
+    public Writer<T> createWriter(WriterInitContext context) {
+        return restoreWriter(context, List.of());
     }
 
-    static final class Writer<T> implements SinkWriter<T> {
+    @Override
+    public Writer<T> restoreWriter(WriterInitContext context, Collection<EsDoc> unconfirmed) {
+        Writer<T> w = new Writer<>(Es.connect(url), documents, maxBatch, maxQueued,
+                context.metricGroup().counter("documentsIndexed"), context.metricGroup().counter("documentsRefused"),
+                "es-sender-" + context.getTaskInfo().getTaskNameWithSubtasks(), unconfirmed);
+        context.metricGroup().gauge("documentsPending", w::pending);
+        return w;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<EsDoc> getWriterStateSerializer() {
+        return new EsDocSerializer();
+    }
+
+    /** Unconfirmed documents in a checkpoint: index, id, the officer flag and the source as JSON. */
+    static final class EsDocSerializer implements SimpleVersionedSerializer<EsDoc> {
+        @Override
+        public int getVersion() {
+            return 1;
+        }
+
+        @Override
+        public byte[] serialize(EsDoc d) throws IOException {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            out.writeUTF(d.index());
+            out.writeUTF(d.id());
+            out.writeBoolean(d.officerOwned());
+            byte[] json = Es.MAPPER.writeValueAsBytes(d.source());
+            out.writeInt(json.length);
+            out.write(json);
+            return out.getCopyOfBuffer();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public EsDoc deserialize(int version, byte[] bytes) throws IOException {
+            if (version != 1) {
+                throw new IOException("unknown EsDoc state version " + version + ", this build reads 1");
+            }
+            DataInputDeserializer in = new DataInputDeserializer(bytes);
+            String index = in.readUTF();
+            String id = in.readUTF();
+            boolean officer = in.readBoolean();
+            byte[] json = new byte[in.readInt()];
+            in.readFully(json);
+            return new EsDoc(index, id, Es.MAPPER.readValue(json, Map.class), officer);
+        }
+    }
+
+    static final class Writer<T> implements StatefulSinkWriter<T, EsDoc> {
         private final Es.Handle es;
         private final Documents<T> documents;
-        private final int maxBuffered;
+        private final int maxBatch;
+        private final int maxQueued;
         private final Counter indexed;
         private final Counter refused;
-        private final List<EsDoc> buffer = new ArrayList<>();
+        private final Object lock = new Object();
+        private final ArrayDeque<EsDoc> queue = new ArrayDeque<>();
+        /** The batch the sender has taken and not yet confirmed: still owed to Elasticsearch. */
+        private List<EsDoc> sending = List.of();
+        private volatile boolean running = true;
+        private volatile Throwable failure;
+        private final Thread sender;
 
-        Writer(Es.Handle es, Documents<T> documents, int maxBuffered, Counter indexed, Counter refused) {
+        Writer(Es.Handle es, Documents<T> documents, int maxBatch, int maxQueued, Counter indexed, Counter refused,
+               String threadName, Collection<EsDoc> unconfirmed) {
             this.es = es;
             this.documents = documents;
-            this.maxBuffered = maxBuffered;
+            this.maxBatch = maxBatch;
+            this.maxQueued = maxQueued;
             this.indexed = indexed;
             this.refused = refused;
+            queue.addAll(unconfirmed);
+            sender = new Thread(this::sendLoop, threadName);
+            sender.setDaemon(true);
+            sender.start();
+        }
+
+        int pending() {
+            synchronized (lock) {
+                return queue.size() + sending.size();
+            }
+        }
+
+        private void checkFailure() throws IOException {
+            Throwable f = failure;
+            if (f != null) {
+                throw new IOException("Elasticsearch sink failed: " + f, f);
+            }
         }
 
         @Override
         public void write(T element, Context context) throws IOException, InterruptedException {
-            buffer.addAll(documents.of(element));
-            if (buffer.size() >= maxBuffered) {
-                flush(false);
+            List<EsDoc> docs = documents.of(element);
+            synchronized (lock) {
+                while (queue.size() >= maxQueued) {
+                    checkFailure();
+                    lock.wait(100); // backpressure: the sender is behind (Elasticsearch slow or away)
+                }
+                queue.addAll(docs);
+                lock.notifyAll();
+            }
+            checkFailure();
+        }
+
+        /** Waits only at the end of input; a checkpoint snapshots what is unconfirmed instead. */
+        @Override
+        public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            checkFailure();
+            if (endOfInput) {
+                synchronized (lock) {
+                    while (!queue.isEmpty() || !sending.isEmpty()) {
+                        checkFailure();
+                        lock.wait(100);
+                    }
+                }
             }
         }
 
         @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            if (buffer.isEmpty()) {
-                return;
+        public List<EsDoc> snapshotState(long checkpointId) {
+            synchronized (lock) {
+                List<EsDoc> owed = new ArrayList<>(sending);
+                owed.addAll(queue);
+                return owed;
             }
+        }
+
+        private void sendLoop() {
+            try {
+                while (running) {
+                    List<EsDoc> batch = new ArrayList<>();
+                    synchronized (lock) {
+                        while (running && queue.isEmpty()) {
+                            lock.wait(200);
+                        }
+                        while (!queue.isEmpty() && batch.size() < maxBatch) {
+                            batch.add(queue.poll());
+                        }
+                        sending = batch;
+                        lock.notifyAll();
+                    }
+                    if (!batch.isEmpty()) {
+                        send(batch);
+                    }
+                    synchronized (lock) {
+                        sending = List.of();
+                        lock.notifyAll();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                LOG.error("Elasticsearch sink stopped: {}", t.toString(), t);
+                failure = t;
+            }
+        }
+
+        private void send(List<EsDoc> batch) throws InterruptedException, IOException {
             List<EsDoc> plain = new ArrayList<>();
             List<EsDoc> refusedDocs = new ArrayList<>();
-            for (EsDoc d : buffer) {
+            for (EsDoc d : batch) {
                 if (d.officerOwned()) {
+                    if (!plain.isEmpty()) { // keep the order of a case's updates relative to the rest
+                        refusedDocs.addAll(bulk(plain, true));
+                        plain = new ArrayList<>();
+                    }
                     try {
-                        writeMerged(es.client(), d);
+                        untilDone("write " + d.index() + "/" + d.id(), () -> writeMerged(es.client(), d));
                         indexed.inc();
                     } catch (Refused r) {
                         refusedDocs.add(deadLetter(d, r.getMessage()));
@@ -105,9 +255,7 @@ public final class EsSink<T> implements Sink<T> {
                     plain.add(d);
                 }
             }
-            List<EsDoc> refusedPlain = bulk(plain, true);
-            indexed.inc(plain.size() - refusedPlain.size());
-            refusedDocs.addAll(refusedPlain);
+            refusedDocs.addAll(bulk(plain, true));
             if (!refusedDocs.isEmpty()) {
                 refused.inc(refusedDocs.size());
                 // The dead letters of refused documents: if Elasticsearch refuses those too, log and go on.
@@ -115,7 +263,28 @@ public final class EsSink<T> implements Sink<T> {
                     LOG.error("Elasticsearch refused the dead letter of a refused document too: {}", d.source().get("reason"));
                 }
             }
-            buffer.clear();
+        }
+
+        interface Step {
+            void run() throws IOException;
+        }
+
+        /** Retries a transient failure for as long as the job runs: an outage is a backlog, not a loss. */
+        private void untilDone(String what, Step step) throws IOException, InterruptedException {
+            for (int round = 1; running; round++) {
+                try {
+                    step.run();
+                    return;
+                } catch (Refused r) {
+                    throw r;
+                } catch (IOException e) {
+                    long wait = RETRY.maxBackoffMs();
+                    LOG.warn("Elasticsearch: {} still failing after {} rounds of retries ({}); documents wait in the "
+                            + "checkpointed queue, retrying in {} ms", what, round, e.toString(), wait);
+                    Thread.sleep(wait);
+                }
+            }
+            throw new InterruptedException("sink closed while " + what + " was pending");
         }
 
         /** A refused document as a dead letter: stage {@code index}, its index and id in the reason, its JSON as the payload. */
@@ -137,13 +306,13 @@ public final class EsSink<T> implements Sink<T> {
         }
 
         /**
-         * Indexes the documents, retrying transient failures; returns the documents refused as such
-         * (as dead letters when {@code asDeadLetters}, else the refused documents themselves).
+         * Indexes the documents, retrying transient failures until they go through; returns the
+         * documents refused as such (as dead letters when {@code asDeadLetters}, else themselves).
          */
         private List<EsDoc> bulk(List<EsDoc> docs, boolean asDeadLetters) throws IOException, InterruptedException {
             List<EsDoc> refusedDocs = new ArrayList<>();
             List<EsDoc> pending = docs;
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            for (int attempt = 1; !pending.isEmpty() && running; attempt++) {
                 List<BulkOperation> ops = new ArrayList<>();
                 for (EsDoc d : pending) {
                     ops.add(BulkOperation.of(o -> o.index(i -> i.index(d.index()).id(d.id()).document(d.source()))));
@@ -152,12 +321,14 @@ public final class EsSink<T> implements Sink<T> {
                 String lastError = null;
                 try {
                     BulkResponse r = es.client().bulk(b -> b.operations(ops));
+                    int failed = 0;
                     if (r.errors()) {
                         for (int i = 0; i < r.items().size(); i++) {
                             BulkResponseItem item = r.items().get(i);
                             if (item.error() == null) {
                                 continue;
                             }
+                            failed++;
                             lastError = item.index() + "/" + item.id() + ": " + item.error().type() + " " + item.error().reason();
                             if (item.status() == 429 || item.status() >= 500) {
                                 retry.add(pending.get(i));
@@ -167,6 +338,9 @@ public final class EsSink<T> implements Sink<T> {
                             }
                         }
                     }
+                    if (asDeadLetters) {
+                        indexed.inc(pending.size() - failed);
+                    }
                 } catch (IOException | ElasticsearchException e) {
                     lastError = e.toString();
                     retry = pending;
@@ -174,20 +348,23 @@ public final class EsSink<T> implements Sink<T> {
                 if (retry.isEmpty()) {
                     return refusedDocs;
                 }
-                if (attempt >= RETRY.attempts()) {
-                    throw new IOException("Elasticsearch bulk failed after " + attempt + " attempts: " + lastError);
-                }
-                long backoff = RETRY.backoffMs(attempt);
-                LOG.warn("Elasticsearch bulk: {} documents to retry ({}), attempt {} of {}, waiting {} ms", retry.size(),
-                        lastError, attempt, RETRY.attempts(), backoff);
+                long backoff = RETRY.backoffMs(Math.min(attempt, RETRY.attempts()));
+                LOG.warn("Elasticsearch bulk: {} documents to retry ({}), attempt {}, waiting {} ms", retry.size(),
+                        lastError, attempt, backoff);
                 Thread.sleep(backoff);
                 pending = retry;
+            }
+            if (!pending.isEmpty()) {
+                throw new InterruptedException("sink closed with " + pending.size() + " documents pending");
             }
             return refusedDocs;
         }
 
         @Override
         public void close() throws Exception {
+            running = false;
+            sender.interrupt();
+            sender.join(10_000);
             es.close();
         }
     }
@@ -212,18 +389,18 @@ public final class EsSink<T> implements Sink<T> {
                 mergeOnce(es, d);
                 return null;
             }, EsSink::classify, LOG);
-        } catch (org.nce.pipeline.io.RetryPolicy.Refused e) {
+        } catch (RetryPolicy.Refused e) {
             throw new Refused(e.getMessage());
         }
     }
 
     /** 4xx (but a conflict, 408 or 429) refuses the document as such; everything else is transient. */
-    static org.nce.pipeline.io.RetryPolicy.Verdict classify(Exception e) {
+    static RetryPolicy.Verdict classify(Exception e) {
         if (e instanceof ElasticsearchException ee && ee.status() >= 400 && ee.status() < 500
                 && ee.status() != 409 && ee.status() != 408 && ee.status() != 429) {
-            return org.nce.pipeline.io.RetryPolicy.Verdict.REFUSED;
+            return RetryPolicy.Verdict.REFUSED;
         }
-        return org.nce.pipeline.io.RetryPolicy.Verdict.RETRY;
+        return RetryPolicy.Verdict.RETRY;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

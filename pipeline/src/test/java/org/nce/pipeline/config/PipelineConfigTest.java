@@ -13,6 +13,7 @@ class PipelineConfigTest {
         PipelineConfig c = PipelineConfig.parse("{}");
         assertEquals("tcp://127.0.0.1:1883", c.mqtt().serverUri());
         assertEquals(1, c.mqtt().qos());
+        assertEquals(1000, c.mqtt().receiveMaximum());
         assertEquals("nce-evidence", c.s3().bucket());
         assertTrue(c.problems().isEmpty(), c.problems().toString());
     }

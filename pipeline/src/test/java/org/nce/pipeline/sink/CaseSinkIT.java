@@ -97,11 +97,12 @@ class CaseSinkIT {
             String run = UUID.randomUUID().toString();
             var indexed = new org.apache.flink.metrics.SimpleCounter();
             var refused = new org.apache.flink.metrics.SimpleCounter();
-            EsSink.Writer<EsDoc> w = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, indexed, refused);
+            EsSink.Writer<EsDoc> w = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, 1000, indexed, refused,
+                    "es-sender-test", List.of());
             w.write(new EsDoc(Es.ALERTS, "good-" + run, Map.of("alert_id", "good-" + run, "event_time_ms", OPENED), false), null);
             w.write(new EsDoc(Es.ALERTS, "bad-" + run, Map.of("alert_id", "bad-" + run, "event_time_ms", "not a time"), false), null);
             w.write(new EsDoc(Es.CASES, "bad-case-" + run, Map.of("opened_at", "never"), true), null);
-            w.flush(false);
+            w.flush(true);
             w.close();
             assertEquals(1, indexed.getCount());
             assertEquals(2, refused.getCount());
