@@ -102,7 +102,7 @@ class FlinkClusterIT {
         MqttClient client = new MqttClient(env("NCE_MQTT_URL", "tcp://127.0.0.1:1883"), "nce-it-pub-" + run + "-" + tag, null);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName("nce-admin");
-        options.setPassword(env("NCE_MQTT_PASSWORD", "nce-dev-mqtt").getBytes(StandardCharsets.UTF_8));
+        options.setPassword(env("NCE_MQTT_ADMIN_PASSWORD", "nce-dev-admin").getBytes(StandardCharsets.UTF_8));
         client.connect(options);
         try {
             client.publish("nce/" + run + "/sensor/noise-" + run + "/reading", payload, 1, false);

@@ -27,7 +27,7 @@ final class ContainerServers implements AutoCloseable {
         es.start();
         mosquitto.start();
         return new Servers("tcp://" + mosquitto.getHost() + ":" + mosquitto.getMappedPort(1883), "nce-pipeline", Servers.SITE,
-                "unused", "http://" + es.getHttpHostAddress(), minio.getS3URL(), "nce-dev-access", "nce-dev-secret");
+                "unused", "unused", "http://" + es.getHttpHostAddress(), minio.getS3URL(), "nce-dev-access", "nce-dev-secret");
     }
 
     @Override

@@ -93,8 +93,8 @@ abstract class FirstSliceScenario {
                 s.s3AccessKey(), s.s3SecretKey())).start()) {
             GatewayConfig gw = new GatewayConfig(Servers.SITE, new GatewayConfig.Mqtt(s.mqttUrl(), s.siteUser(), "NCE_IT_UNUSED"),
                     List.of(new GatewayConfig.Camera(camera, "scene:open-fire", 10.0, 80, null, true)), List.of());
-            try (Gateway gateway = new Gateway(gw, s.mqttPassword()).start();
-                 MqttPublisher meter = new MqttPublisher(s.mqttUrl(), "meter-" + run, s.siteUser(), s.mqttPassword())) {
+            try (Gateway gateway = new Gateway(gw, s.gatewayPassword()).start();
+                 MqttPublisher meter = new MqttPublisher(s.mqttUrl(), "meter-" + run, s.siteUser(), s.gatewayPassword())) {
                 long now = System.currentTimeMillis();
                 for (int i = 30; i >= 0; i--) {
                     // 75 dB(A) exceeds both the day (60) and night (50) limit of a GB 3096 class 2 area.

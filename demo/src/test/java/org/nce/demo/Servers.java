@@ -10,7 +10,7 @@ import java.net.URI;
  * {@code ./nce test} starts (Mosquitto with its password file and ACL, Elasticsearch, S3Proxy);
  * {@link ContainerServers} starts the same kinds in Docker where Docker exists.
  */
-public record Servers(String mqttUrl, String pipelineUser, String siteUser, String mqttPassword, String esUrl,
+public record Servers(String mqttUrl, String pipelineUser, String siteUser, String mqttPassword, String gatewayPassword, String esUrl,
                       String s3Url, String s3AccessKey, String s3SecretKey) {
 
     static final String SITE = "site-test";
@@ -19,7 +19,7 @@ public record Servers(String mqttUrl, String pipelineUser, String siteUser, Stri
     public static Servers local() {
         Servers s = new Servers(
                 env("NCE_MQTT_URL", "tcp://127.0.0.1:" + env("NCE_MQTT_PORT", "1883")), "nce-pipeline", SITE,
-                env("NCE_MQTT_PASSWORD", "nce-dev-mqtt"),
+                env("NCE_MQTT_PASSWORD", "nce-dev-mqtt"), env("NCE_MQTT_GATEWAY_PASSWORD", "nce-dev-gateway"),
                 env("NCE_ES_URL", "http://127.0.0.1:" + env("NCE_ES_PORT", "9200")),
                 env("NCE_S3_ENDPOINT", "http://127.0.0.1:" + env("NCE_S3_PORT", "9000")),
                 env("NCE_S3_ACCESS_KEY", "nce-dev-access"), env("NCE_S3_SECRET_KEY", "nce-dev-secret"));

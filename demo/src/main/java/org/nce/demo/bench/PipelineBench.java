@@ -89,6 +89,8 @@ public final class PipelineBench {
     private final String esUrl;
     private final String s3Url;
     private final String password;
+    /** nce-admin's password: the bench's publishers log in as the admin user (its own sites). */
+    private final String adminPassword;
     private final Path home;
     private final String run;
     private final Figures figures = new Figures();
@@ -100,6 +102,7 @@ public final class PipelineBench {
         this.esUrl = env("NCE_ES_URL", "http://127.0.0.1:" + env("NCE_ES_PORT", "9200"));
         this.s3Url = env("NCE_S3_ENDPOINT", "http://127.0.0.1:" + env("NCE_S3_PORT", "9000"));
         this.password = env("NCE_MQTT_PASSWORD", "nce-dev-mqtt");
+        this.adminPassword = env("NCE_MQTT_ADMIN_PASSWORD", "nce-dev-admin");
         this.run = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000_000L, 36);
         this.home = Files.createDirectories(Path.of(env("NCE_HOME", ".nce"), "bench", run)).toAbsolutePath();
     }
@@ -330,7 +333,7 @@ public final class PipelineBench {
             BenchSupport.waitRunning(rest, jobId, 60_000);
             String rules = rest.vertex(jobId, "sensor rules");
             for (int i = 0; i < publishers; i++) {
-                pubs.add(new Publisher(broker, "bench-pub-" + site + "-" + i, "nce-admin", password, window));
+                pubs.add(new Publisher(broker, "bench-pub-" + site + "-" + i, "nce-admin", adminPassword, window));
             }
             // One reading first, to know the job reads (its source is subscribed, its metrics report).
             pubs.get(0).publish(Topics.reading(site, sensors.get(0).id()), Json.write(new SensorReading(site, sensors.get(0).id(),
@@ -509,7 +512,7 @@ public final class PipelineBench {
         // Bare Paho: manual acknowledgement, each message acknowledged as it arrives.
         String pahoTopic = topicBase + "/paho";
         String pahoId = "bench-paho-" + run;
-        BenchSupport.createSession(broker, pahoId, pahoTopic, "nce-admin", password);
+        BenchSupport.createSession(broker, pahoId, pahoTopic, "nce-admin", adminPassword);
         publishAll(broker, pahoTopic, payload, m);
         AtomicLong count = new AtomicLong();
         AtomicLong first = new AtomicLong();
@@ -548,7 +551,7 @@ public final class PipelineBench {
             public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
         });
-        c.connect(BenchSupport.options("nce-admin", password, false, 600, rm)).waitForCompletion(10_000);
+        c.connect(BenchSupport.options("nce-admin", adminPassword, false, 600, rm)).waitForCompletion(10_000);
         long deadline = System.currentTimeMillis() + 120_000;
         while (count.get() < m && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
@@ -560,14 +563,14 @@ public final class PipelineBench {
         // The job's MQTT source alone, into a discarding sink.
         String srcTopic = topicBase + "/source";
         String prefix = "bench-src-" + run;
-        BenchSupport.createSession(broker, prefix + "-0", "$share/" + prefix + "/" + srcTopic, "nce-admin", password);
+        BenchSupport.createSession(broker, prefix + "-0", "$share/" + prefix + "/" + srcTopic, "nce-admin", adminPassword);
         publishAll(broker, srcTopic, payload, m);
         SINK_COUNT.set(0);
         int restPort = BenchSupport.freePort();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(BenchSupport.flinkConf(restPort, 2));
         env.setParallelism(1); // one session, as the bare Paho client has
         env.enableCheckpointing(1000);
-        MqttSource source = MqttSource.builder().serverUri(broker).credentials("nce-admin", password)
+        MqttSource source = MqttSource.builder().serverUri(broker).credentials("nce-admin", adminPassword)
                 .clientIdPrefix(prefix).topics(srcTopic).qos(1).sessionExpirySeconds(600).receiveMaximum(rm).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt")
                 .map(r -> {
@@ -593,7 +596,7 @@ public final class PipelineBench {
     }
 
     private void publishAll(String broker, String topic, byte[] payload, int m) throws Exception {
-        try (Publisher p = new Publisher(broker, "bench-fill-" + run + "-" + Math.abs(topic.hashCode()), "nce-admin", password, 500)) {
+        try (Publisher p = new Publisher(broker, "bench-fill-" + run + "-" + Math.abs(topic.hashCode()), "nce-admin", adminPassword, 500)) {
             for (int i = 0; i < m; i++) {
                 p.publish(topic, payload);
             }
@@ -682,7 +685,7 @@ public final class PipelineBench {
             BenchSupport.waitRunning(rest, jobId, 60_000);
             String vertex = rest.vertex(jobId, "camera detectors");
             for (int i = 0; i < 4; i++) {
-                pubs.add(new Publisher(mqttUrl, "bench-cam-" + site + "-" + i, "nce-admin", password, 500));
+                pubs.add(new Publisher(mqttUrl, "bench-cam-" + site + "-" + i, "nce-admin", adminPassword, 500));
             }
             long durationMs = quick ? 30_000 : 60_000;
             long warmupMs = quick ? 10_000 : 15_000;

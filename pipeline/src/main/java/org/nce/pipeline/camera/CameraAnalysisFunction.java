@@ -77,12 +77,17 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private final EvidenceConfig evidence;
 
     private transient Map<String, List<Running>> detectorsByCamera;
+    /** Cameras whose detectors were closed after one threw: rebuilt without the restore rule (not a restore). */
+    private transient java.util.Set<String> rebuiltAfterError;
     private transient Map<String, FpsEstimate> fpsByCamera;
+    /** The frame-rate estimate in state too: a replayed clip is encoded at the rate it first was (same bytes). */
+    private transient ValueState<double[]> fpsState;
     private transient ValueState<Long> nextIndex;
     private transient MapState<Long, Frame> recentFrames;
     private transient MapState<String, Long> seenFrames;
     private transient ListState<PendingClip> pendingClips;
     private transient MapState<String, Long> lastAlertAt;
+    private transient MapState<String, String> lastAlertId;
     private transient ValueState<Long> lastFlushTimer;
     private transient Counter analysed;
     private transient Counter detections;
@@ -114,6 +119,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     public void open(OpenContext ctx) {
         org.nce.pipeline.NativeLibraries.ensureLoaded();
         detectorsByCamera = new HashMap<>();
+        rebuiltAfterError = new java.util.HashSet<>();
         fpsByCamera = new HashMap<>();
         nextIndex = getRuntimeContext().getState(new ValueStateDescriptor<>("next-index", Types.LONG));
         recentFrames = getRuntimeContext().getMapState(new MapStateDescriptor<>("recent-frames", Types.LONG,
@@ -124,7 +130,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         pendingClips = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-clips",
                 TypeInformation.of(PendingClip.class)));
         lastAlertAt = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-alert-at", Types.STRING, Types.LONG));
+        lastAlertId = getRuntimeContext().getMapState(new MapStateDescriptor<>("last-alert-id", Types.STRING, Types.STRING));
         lastFlushTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("last-flush-timer", Types.LONG));
+        fpsState = getRuntimeContext().getState(new ValueStateDescriptor<>("fps-estimate",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         analysed = getRuntimeContext().getMetricGroup().counter("framesAnalysed");
         detections = getRuntimeContext().getMetricGroup().counter("cameraAlerts");
         undecodable = getRuntimeContext().getMetricGroup().counter("framesUndecodable");
@@ -164,7 +173,8 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             recentFrames.put(index, f);
             recentFrames.remove(index - keep());
             seenFrames.put(f.frameKey(), index);
-            fpsByCamera.computeIfAbsent(f.cameraId(), k -> new FpsEstimate()).update(f.timestampMs());
+            fps(f.cameraId()).update(f.timestampMs());
+            fpsState.update(fps(f.cameraId()).toState());
             analyse(running, bgr, f, index, ctx);
         }
         analysed.inc();
@@ -175,11 +185,12 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private List<Running> build(Frame f) throws Exception {
         List<Running> ds = new ArrayList<>();
         CameraConfig c = cameras.get(f.cameraId());
+        boolean afterError = rebuiltAfterError.remove(f.cameraId());
         if (c != null) {
             for (DetectorSpec spec : c.detectors()) {
                 Running r = new Running(spec, DetectorFactory.create(spec.type(), spec.params()));
                 Long last = lastAlertAt.get(spec.type());
-                r.mayRefind = last != null && f.timestampMs() - last <= EPISODE_MEMORY_MS;
+                r.mayRefind = !afterError && last != null && f.timestampMs() - last <= EPISODE_MEMORY_MS;
                 ds.add(r);
             }
         }
@@ -210,7 +221,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             Frame old = recentFrames.get(i);
             try (Mat bgr = decode(old)) {
                 if (bgr != null) {
-                    fpsByCamera.computeIfAbsent(old.cameraId(), x -> new FpsEstimate()).update(old.timestampMs());
+                    fps(old.cameraId()).update(old.timestampMs());
                     if (!analyse(running, bgr, old, i, ctx)) {
                         return; // a detector failed on it and was dropped; the next frame rebuilds
                     }
@@ -240,6 +251,12 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                 if (f.timestampMs() <= r.suppressUntilTs) {
                     r.suppressUntilTs = Long.MIN_VALUE; // the rebuilt detector now knows the episode itself
                     suppressed.inc();
+                    // Never without a trace: if this was a new event after all, the operator sees it here.
+                    ctx.output(DeadLetters.TAG, DeadLetters.of("restore", r.spec.type() + " confirmed again on " + f.cameraId()
+                            + " at frame " + f.frameKey() + " by a detector rebuilt after a restore, within "
+                            + RESTORE_GRACE_MS / 1000 + " s of its first frame: taken for the episode of alert "
+                            + lastAlertId.get(r.spec.type()) + " and not reported again (" + det.reason() + ")",
+                            f.cameraId(), f.jpeg()));
                     continue;
                 }
                 r.suppressUntilTs = Long.MIN_VALUE;
@@ -257,6 +274,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                 f.timestampMs(), firstSeq, f.seq(), det.score(), det.boxes(), det.reason());
         pendingClips.add(new PendingClip(a, index));
         lastAlertAt.put(det.type().wireName(), f.timestampMs());
+        lastAlertId.put(det.type().wireName(), a.alertId());
         long due = ctx.timerService().currentProcessingTime() + evidence.flushAfterMs();
         ctx.timerService().registerProcessingTimeTimer(due);
         lastFlushTimer.update(due);
@@ -307,7 +325,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                         clip.add(x);
                     }
                 }
-                double fps = fpsByCamera.getOrDefault(p.alert().sourceId(), new FpsEstimate()).current();
+                // Capture order, not arrival order: with shared subscriptions a camera's frames reach this
+                // subtask through two source subtasks, and may arrive a few frames out of order.
+                clip.sort(java.util.Comparator.comparingLong(Frame::timestampMs).thenComparingLong(Frame::seq));
+                double fps = fps(p.alert().sourceId()).current();
                 out.collect(new EvidenceRequest(p.alert(), clip, List.of(), fps));
             } else {
                 still.add(p);
@@ -316,7 +337,18 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         pendingClips.update(still);
     }
 
+    /** The camera's estimate, from state after a restore. */
+    private FpsEstimate fps(String cameraId) throws java.io.IOException {
+        FpsEstimate e = fpsByCamera.get(cameraId);
+        if (e == null) {
+            e = FpsEstimate.fromState(fpsState.value());
+            fpsByCamera.put(cameraId, e);
+        }
+        return e;
+    }
+
     private void closeAll(String cameraId) {
+        rebuiltAfterError.add(cameraId);
         List<Running> ds = detectorsByCamera.remove(cameraId);
         if (ds != null) {
             ds.forEach(r -> r.detector.close());
@@ -346,6 +378,19 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
 
         double current() {
             return Math.max(0.5, Math.min(120, 1000.0 / meanIntervalMs));
+        }
+
+        double[] toState() {
+            return new double[] {lastTs, meanIntervalMs};
+        }
+
+        static FpsEstimate fromState(double[] s) {
+            FpsEstimate e = new FpsEstimate();
+            if (s != null && s.length == 2) {
+                e.lastTs = (long) s[0];
+                e.meanIntervalMs = s[1];
+            }
+            return e;
         }
     }
 }

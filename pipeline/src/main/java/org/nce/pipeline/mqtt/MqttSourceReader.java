@@ -152,6 +152,7 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
         List<MqttSplit> out = new ArrayList<>();
         for (Session s : sessions.values()) {
             s.acks.snapshot(checkpointId);
+            s.markDrainedAt(checkpointId);
             out.add(s.split);
         }
         return out;
@@ -161,6 +162,7 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     public void notifyCheckpointComplete(long checkpointId) {
         for (Session s : sessions.values()) {
             s.ackUpTo(checkpointId);
+            s.recoverIfCovered(checkpointId);
             s.recoverIfDrained();
         }
     }
@@ -217,6 +219,8 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
         private final AtomicBoolean connected = new AtomicBoolean();
         /** Messages were left unacknowledged because the queue was full: reconnect once drained. */
         private final AtomicBoolean overflowed = new AtomicBoolean();
+        /** After an overflow: the checkpoint that covers everything received before it, or -1. Task thread. */
+        private long drainedAtCheckpoint = -1;
         private final AtomicBoolean recovering = new AtomicBoolean();
         private final String[] sharedFilters;
         private final int[] qos;
@@ -312,7 +316,32 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
          * Task thread; the reconnect itself runs on the helper thread.
          */
         void recoverIfDrained() {
-            if (overflowed.get() && queue.isEmpty() && acks.size() == 0 && recovering.compareAndSet(false, true)) {
+            if (overflowed.get() && queue.isEmpty() && acks.size() == 0) {
+                reconnectForRedelivery();
+            }
+        }
+
+        /**
+         * The first checkpoint taken with the queue empty after an overflow: everything received
+         * before it has been emitted, so once it completes all of that is acknowledged. Under steady
+         * load something is always emitted after the latest checkpoint, so waiting for "no pending
+         * acks at all" (recoverIfDrained) could wait for ever; this does not. Task thread.
+         */
+        void markDrainedAt(long checkpointId) {
+            if (overflowed.get() && drainedAtCheckpoint < 0 && queue.isEmpty()) {
+                drainedAtCheckpoint = checkpointId;
+            }
+        }
+
+        void recoverIfCovered(long completedCheckpointId) {
+            if (overflowed.get() && drainedAtCheckpoint >= 0 && completedCheckpointId >= drainedAtCheckpoint) {
+                reconnectForRedelivery(); // what was emitted since is redelivered too: duplicates, never a loss
+            }
+        }
+
+        private void reconnectForRedelivery() {
+            if (recovering.compareAndSet(false, true)) {
+                drainedAtCheckpoint = -1;
                 helper.execute(() -> {
                     try {
                         overflowed.set(false);

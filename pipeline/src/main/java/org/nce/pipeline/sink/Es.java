@@ -33,7 +33,7 @@ public final class Es {
     public static final String AUDIT = StoreLayout.AUDIT;
     public static final String DEADLETTER = StoreLayout.DEADLETTER;
     public static final List<String> ALIASES = StoreLayout.ALIASES;
-    public static final int TEMPLATE_VERSION = 1;
+    public static final int TEMPLATE_VERSION = 2;
 
     /** Documents in snake_case; unknown fields tolerated when reading (officers add their own). */
     public static final ObjectMapper MAPPER = new ObjectMapper()

@@ -23,7 +23,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.nce.pipeline.io.RetryPolicy;
 import org.apache.flink.metrics.Counter;
-import org.nce.model.CaseRecord;
+import org.nce.pipeline.cases.CaseMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,8 +246,17 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                         plain = new ArrayList<>();
                     }
                     try {
-                        untilDone("write " + d.index() + "/" + d.id(), () -> writeMerged(es.client(), d));
+                        List<String> late = new ArrayList<>();
+                        untilDone("write " + d.index() + "/" + d.id(), () -> {
+                            late.clear();
+                            late.addAll(writeMerged(es.client(), d));
+                        });
                         indexed.inc();
+                        for (String alert : late) {
+                            // The officer moved the case on before this alert's write: it is not added.
+                            refusedDocs.add(deadLetter(d, "cases", "case " + d.id() + " left draft before alert " + alert
+                                    + " was written to it: not added (the alert stays in nce-alerts for review)"));
+                        }
                     } catch (Refused r) {
                         refusedDocs.add(deadLetter(d, r.getMessage()));
                     }
@@ -289,14 +298,17 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
 
         /** A refused document as a dead letter: stage {@code index}, its index and id in the reason, its JSON as the payload. */
         static EsDoc deadLetter(EsDoc d, String reason) {
+            return deadLetter(d, "index", "Elasticsearch refused " + d.index() + "/" + cut(d.id()) + ": " + reason);
+        }
+
+        static EsDoc deadLetter(EsDoc d, String stage, String reason) {
             byte[] json;
             try {
                 json = Es.MAPPER.writeValueAsBytes(d.source());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 json = String.valueOf(d.source()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
-            org.nce.model.DeadLetter dl = org.nce.pipeline.ingest.DeadLetters.of("index",
-                    "Elasticsearch refused " + d.index() + "/" + cut(d.id()) + ": " + reason, d.index(), json);
+            org.nce.model.DeadLetter dl = org.nce.pipeline.ingest.DeadLetters.of(stage, reason, d.index(), json);
             LOG.warn("{}", dl.reason());
             return new EsDoc(Es.DEADLETTER, org.nce.pipeline.ingest.DeadLetters.id(dl), Es.toSource(dl), false);
         }
@@ -383,12 +395,14 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
      * refreshed, fields it does not own (officers' notes, decisions) are kept, and a status other than
      * draft (an officer's decision) is never set back. A conflict re-reads and tries again.
      */
-    static void writeMerged(ElasticsearchClient es, EsDoc d) throws IOException {
+    static List<String> writeMerged(ElasticsearchClient es, EsDoc d) throws IOException {
+        List<String> refusedAlerts = new ArrayList<>();
         try {
             RETRY.call("Elasticsearch: write " + d.index() + "/" + d.id(), () -> {
-                mergeOnce(es, d);
+                mergeOnce(es, d, refusedAlerts);
                 return null;
             }, EsSink::classify, LOG);
+            return refusedAlerts;
         } catch (RetryPolicy.Refused e) {
             throw new Refused(e.getMessage());
         }
@@ -404,18 +418,13 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void mergeOnce(ElasticsearchClient es, EsDoc d) throws IOException {
+    private static void mergeOnce(ElasticsearchClient es, EsDoc d, List<String> refusedAlerts) throws IOException {
         for (int attempt = 1; ; attempt++) {
             GetResponse<Map> existing = es.get(g -> g.index(d.index()).id(d.id()), Map.class);
-            Map<String, Object> merged = new HashMap<>();
-            if (existing.found() && existing.source() != null) {
-                merged.putAll(existing.source());
-            }
-            Object decided = merged.get("status");
-            merged.putAll(d.source());
-            if (decided != null && !CaseRecord.STATUS_DRAFT.equals(decided)) {
-                merged.put("status", decided);
-            }
+            CaseMerge.Result r = CaseMerge.merge(existing.found() ? existing.source() : null, d.source());
+            Map<String, Object> merged = r.document();
+            refusedAlerts.clear();
+            refusedAlerts.addAll(r.refusedAlerts());
             merged.put("updated_at", System.currentTimeMillis());
             try {
                 if (existing.found()) {

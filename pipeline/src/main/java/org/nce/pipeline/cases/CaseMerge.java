@@ -1,0 +1,91 @@
+package org.nce.pipeline.cases;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nce.model.CaseRecord;
+
+/**
+ * How the job's version of a case meets the one in {@code nce-cases} (the case policy; the sink only
+ * applies it under optimistic concurrency). Officers own the case: fields the job does not write
+ * (notes, decisions) are kept, and a status other than {@code draft} is never set back. Alerts and
+ * evidence are only ever added, never dropped: the stored lists are united with the job's, so a job
+ * restored from an older checkpoint, or an older version of the case sent again after a restore,
+ * cannot take an alert out of its case. A case that left {@code draft} takes no new alert: such
+ * additions are refused and named, for the caller to record.
+ */
+public final class CaseMerge {
+    private CaseMerge() {
+    }
+
+    public record Result(Map<String, Object> document, List<String> refusedAlerts) {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Result merge(Map<String, Object> stored, Map<String, Object> update) {
+        Map<String, Object> merged = new HashMap<>(stored == null ? Map.of() : stored);
+        Object status = merged.get("status");
+        boolean decided = status != null && !CaseRecord.STATUS_DRAFT.equals(status);
+        List<String> storedAlerts = strings(merged.get("alert_ids"));
+        List<String> newAlerts = strings(update.get("alert_ids"));
+        List<String> refused = new ArrayList<>();
+        if (decided) {
+            for (String a : newAlerts) {
+                if (!storedAlerts.contains(a)) {
+                    refused.add(a);
+                }
+            }
+            // An officer's case: the job may refresh nothing but evidence of alerts it already holds.
+            merged.put("evidence", evidence(merged.get("evidence"), update.get("evidence"), Set.copyOf(storedAlerts), true));
+            return new Result(merged, refused);
+        }
+        merged.putAll(update);
+        Set<String> alerts = new LinkedHashSet<>(storedAlerts);
+        alerts.addAll(newAlerts);
+        merged.put("alert_ids", new ArrayList<>(alerts));
+        merged.put("evidence", evidence(stored == null ? null : stored.get("evidence"), update.get("evidence"), Set.of(), false));
+        Object storedLast = stored == null ? null : stored.get("last_alert_at");
+        Object newLast = update.get("last_alert_at");
+        if (storedLast instanceof Number s && newLast instanceof Number n) {
+            merged.put("last_alert_at", Math.max(s.longValue(), n.longValue()));
+        }
+        if (status != null) {
+            merged.put("status", status);
+        }
+        return new Result(merged, refused);
+    }
+
+    /** Evidence by key, stored first; with {@code onlyKnown}, nothing for alerts outside {@code known}. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> evidence(Object stored, Object update, Set<String> known, boolean onlyKnown) {
+        Map<String, Object> byKey = new LinkedHashMap<>();
+        for (Object list : new Object[] {stored, update}) {
+            if (list instanceof List<?> l) {
+                for (Object e : l) {
+                    if (e instanceof Map<?, ?> m && m.get("key") != null) {
+                        byKey.putIfAbsent(m.get("key").toString(), e);
+                    }
+                }
+            }
+        }
+        if (onlyKnown && stored instanceof List<?> l) {
+            // refuse new objects on a decided case: keep exactly what was stored
+            return new ArrayList<>((List<Object>) l);
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (Object x : l) {
+                out.add(String.valueOf(x));
+            }
+        }
+        return out;
+    }
+}
