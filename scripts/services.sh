@@ -40,7 +40,11 @@ NCE_S3_HEAP=${NCE_S3_HEAP:-256m}
 # Site gateway users (username = site id); each may publish only under nce/<site>/#.
 NCE_MQTT_SITES=${NCE_MQTT_SITES:-site-demo site-test}
 # Development-only credentials. Override them for anything reachable by others.
+# One password per kind of user, so that a gateway's cannot act as the pipeline or the admin:
+# the pipeline (nce-pipeline), the admin (nce-admin: tests and tools) and the site gateways.
 NCE_MQTT_PASSWORD=${NCE_MQTT_PASSWORD:-nce-dev-mqtt}
+NCE_MQTT_ADMIN_PASSWORD=${NCE_MQTT_ADMIN_PASSWORD:-nce-dev-admin}
+NCE_MQTT_GATEWAY_PASSWORD=${NCE_MQTT_GATEWAY_PASSWORD:-nce-dev-gateway}
 NCE_S3_ACCESS_KEY=${NCE_S3_ACCESS_KEY:-nce-dev-access}
 NCE_S3_SECRET_KEY=${NCE_S3_SECRET_KEY:-nce-dev-secret}
 NCE_START_TIMEOUT=${NCE_START_TIMEOUT:-180}
@@ -339,17 +343,17 @@ mosquitto_version() { mosquitto -h 2>/dev/null | awk '/^mosquitto version/ {prin
 mqtt_configure() {
   local dir=$NCE_HOME/mosquitto site
   mkdir -p "$dir/data" "$LOG_DIR"
-  local users=(nce-pipeline nce-admin)
+  local users=("nce-pipeline:$NCE_MQTT_PASSWORD" "nce-admin:$NCE_MQTT_ADMIN_PASSWORD")
   for site in $NCE_MQTT_SITES; do
     # The site id becomes a topic level (nce/<site>/...), so it must not contain MQTT
     # wildcards, separators or the password file's ':'.
     [[ $site =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "invalid site id '$site' in NCE_MQTT_SITES"
-    users+=("$site")
+    users+=("$site:$NCE_MQTT_GATEWAY_PASSWORD")
   done
   # Plain-text file hashed in place with -U, so the password never appears in argv (ps).
   ( umask 077
     : > "$dir/passwd.tmp"
-    for u in "${users[@]}"; do printf '%s:%s\n' "$u" "$NCE_MQTT_PASSWORD" >> "$dir/passwd.tmp"; done
+    for u in "${users[@]}"; do printf '%s\n' "$u" >> "$dir/passwd.tmp"; done
     mosquitto_passwd -U "$dir/passwd.tmp" )
   mv -f "$dir/passwd.tmp" "$dir/passwd"
   render "$TEMPLATES/mosquitto.acl.in" "$dir/acl"

@@ -67,37 +67,41 @@ check_s3() {
 # True when a QoS 1 MQTT v5 publish comes back "not authorized".
 refused_v5() {
   local msg
-  msg=$(mosquitto_pub -h 127.0.0.1 -p "$NCE_MQTT_PORT" -P "$NCE_MQTT_PASSWORD" -V mqttv5 -q 1 "$@" 2>&1) || true
+  local pw=$1; shift
+  msg=$(mosquitto_pub -h 127.0.0.1 -p "$NCE_MQTT_PORT" -P "$pw" -V mqttv5 -q 1 "$@" 2>&1) || true
   grep -qi 'not authori' <<<"$msg"
 }
 
 check_mqtt() {
   local run=$RANDOM$RANDOM out sub_pid
-  local -a conn=(-h 127.0.0.1 -p "$NCE_MQTT_PORT" -P "$NCE_MQTT_PASSWORD")
+  local -a conn=(-h 127.0.0.1 -p "$NCE_MQTT_PORT")
   local site_a site_b
   read -r site_a site_b _ <<<"$NCE_MQTT_SITES"
   site_b=${site_b:-other-site}
   out=$(mktemp)
   say "check mqtt: 127.0.0.1:$NCE_MQTT_PORT (site $site_a, foreign site $site_b)"
   # The pipeline user listens to everything under nce/ and records what actually arrives.
-  mosquitto_sub "${conn[@]}" -u nce-pipeline -i "nce-check-$run" -q 1 -t 'nce/#' -F '%t %p' > "$out" 2>&1 &
+  mosquitto_sub "${conn[@]}" -u nce-pipeline -P "$NCE_MQTT_PASSWORD" -i "nce-check-$run" -q 1 -t 'nce/#' -F '%t %p' > "$out" 2>&1 &
   sub_pid=$!
   sleep 1
-  mosquitto_pub "${conn[@]}" -u "$site_a" -q 1 -t "nce/$site_a/check" -m "own-$run" \
+  mosquitto_pub "${conn[@]}" -u "$site_a" -P "$NCE_MQTT_GATEWAY_PASSWORD" -q 1 -t "nce/$site_a/check" -m "own-$run" \
     && check_ok "$site_a may publish to nce/$site_a/#" || check_fail "$site_a publish to own site failed"
   # With MQTT v5 the broker reports the ACL refusal in the PUBACK reason code (v3.1.1 clients
   # are told nothing; the message is just dropped). mosquitto_pub only warns, exit status 0.
-  if refused_v5 -u "$site_a" -t "nce/$site_b/check" -m "foreign-$run"; then
+  if refused_v5 "$NCE_MQTT_GATEWAY_PASSWORD" -u "$site_a" -t "nce/$site_b/check" -m "foreign-$run"; then
     check_ok "$site_a refused on nce/$site_b/# (not authorized)"
   else check_fail "$site_a publish to nce/$site_b was not refused"; fi
-  if refused_v5 -u nce-pipeline -t "nce/$site_a/check" -m "pipeline-$run"; then
+  if refused_v5 "$NCE_MQTT_PASSWORD" -u nce-pipeline -t "nce/$site_a/check" -m "pipeline-$run"; then
     check_ok "nce-pipeline cannot publish"
   else check_fail "nce-pipeline publish was not refused"; fi
   mosquitto_pub -h 127.0.0.1 -p "$NCE_MQTT_PORT" -u "$site_a" -P wrong-password -t "nce/$site_a/check" -m x 2>/dev/null \
     && check_fail "wrong password accepted" || check_ok "wrong password refused"
+  # A QoS 0 publish exits 0 once connected (the ACL drops it silently), non-zero if the login is refused.
+  mosquitto_pub -h 127.0.0.1 -p "$NCE_MQTT_PORT" -u nce-pipeline -P "$NCE_MQTT_GATEWAY_PASSWORD" -t "nce/$site_a/check" -m x 2>/dev/null \
+    && check_fail "a gateway's password logs in as nce-pipeline" || check_ok "a gateway's password is not the pipeline's"
   mosquitto_pub -h 127.0.0.1 -p "$NCE_MQTT_PORT" -t "nce/$site_a/check" -m x 2>/dev/null \
     && check_fail "anonymous client accepted" || check_ok "anonymous client refused"
-  mosquitto_pub "${conn[@]}" -u nce-admin -q 1 -t "nce/check/end" -m "end-$run"
+  mosquitto_pub "${conn[@]}" -u nce-admin -P "$NCE_MQTT_ADMIN_PASSWORD" -q 1 -t "nce/check/end" -m "end-$run"
   for _ in $(seq 1 40); do grep -q "end-$run" "$out" && break; sleep 0.25; done
   kill "$sub_pid" 2>/dev/null; wait "$sub_pid" 2>/dev/null || true
   grep -q "own-$run" "$out" && check_ok "nce-pipeline received the site's message" \
