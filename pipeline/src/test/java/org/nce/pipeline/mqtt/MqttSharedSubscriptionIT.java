@@ -41,7 +41,7 @@ class MqttSharedSubscriptionIT {
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").sinkTo(new MqttTestSupport.RecordingSink(run, 0));
         JobClient job = env.executeAsync(run);
         try {
-            MqttClient gw = MqttTestSupport.publisher(MqttSourceIT.URL, "gw-spread-" + id, "site-test", MqttSourceIT.PASSWORD);
+            MqttClient gw = MqttTestSupport.publisher(MqttSourceIT.URL, "gw-spread-" + id, "site-test", MqttSourceIT.GATEWAY_PASSWORD);
             // Both readers are subscribed once each has received a probe.
             assertTrue(MqttTestSupport.probeUntil(gw, topic, run, "probe-",
                     got -> got.stream().filter(r -> MqttTestSupport.isProbe(r, "probe-")).map(MqttTestSupport.Received::subtask)

@@ -38,6 +38,8 @@ class MqttSourceIT {
 
     static final String URL = env("NCE_MQTT_URL", "tcp://127.0.0.1:" + env("NCE_MQTT_PORT", "1883"));
     static final String PASSWORD = env("NCE_MQTT_PASSWORD", "nce-dev-mqtt");
+    /** The site gateways' password (site-test publishes), not the pipeline's. */
+    static final String GATEWAY_PASSWORD = env("NCE_MQTT_GATEWAY_PASSWORD", "nce-dev-gateway");
 
     /** Records payloads per run in this JVM (the MiniCluster runs here). */
     static final class CollectSink implements Sink<MqttRecord> {
@@ -120,7 +122,7 @@ class MqttSourceIT {
         MqttClient gw = new MqttClient(URL, "gw-src-it-" + id, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName("site-test");
-        o.setPassword(PASSWORD.getBytes(StandardCharsets.UTF_8));
+        o.setPassword(GATEWAY_PASSWORD.getBytes(StandardCharsets.UTF_8));
         gw.connect(o);
         for (int i = 0; i < 20; i++) {
             MqttMessage m = new MqttMessage(String.format("m%02d", i).getBytes(StandardCharsets.UTF_8));

@@ -32,16 +32,32 @@ class CaseSinkIT {
             decided.put("officer_note", "seen on site");
             es.client().index(i -> i.index(Es.CASES).id(id).document(decided));
 
-            // A later alert merges into the case: pipeline fields change, the decision stays.
+            // A later alert for it (written after the officer acted): the decision and notes stay, and the
+            // decided case takes no new alert; the sink is told which, to record it.
             CaseRecord grown = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED,
                     List.of("a1", "a2"), List.of(), "second", "basis", OPENED);
-            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(grown), true));
+            List<String> refused = EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(grown), true));
 
             Map<String, Object> now = es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source();
             assertEquals("confirmed", now.get("status"));
             assertEquals("seen on site", now.get("officer_note"));
-            assertEquals(List.of("a1", "a2"), now.get("alert_ids"));
-            assertEquals("second", now.get("summary"));
+            assertEquals(List.of("a1"), now.get("alert_ids"));
+            assertEquals(List.of("a2"), refused);
+        }
+    }
+
+    /** Review finding: a job restored from an older checkpoint sends {a1, a3}; a2, already stored, stays. */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void anOlderVersionOfADraftNeverTakesAnAlertOut() throws Exception {
+        try (Es.Handle es = Es.connect(URL)) {
+            Es.ensureIndices(es.client());
+            String id = "case-it-" + UUID.randomUUID();
+            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING,
+                    CaseRecord.STATUS_DRAFT, "s", "s", OPENED, List.of("a1", "a2"), List.of(), "x", "b", OPENED)), true));
+            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING,
+                    CaseRecord.STATUS_DRAFT, "s", "s", OPENED, List.of("a1", "a3"), List.of(), "x", "b", OPENED)), true));
+            assertEquals(List.of("a1", "a2", "a3"), es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source().get("alert_ids"));
         }
     }
 
