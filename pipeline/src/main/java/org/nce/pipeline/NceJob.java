@@ -130,7 +130,7 @@ public final class NceJob {
 
         SingleOutputStreamOperator<EvidenceRequest> cameraAlerts = frames
                 .keyBy(Frame::cameraId)
-                .process(new CameraAnalysisFunction(cameras, config.evidence()))
+                .process(new CameraAnalysisFunction(cameras, config.evidence(), new org.nce.pipeline.sink.EsRecentAlerts(esUrl)))
                 .uid("camera-detectors").name("camera detectors");
         DataStream<EvidenceRequest> sensorAlerts = readings
                 .keyBy(SensorReading::sensorId)

@@ -110,14 +110,22 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         }
     }
 
+    private final RecentAlerts recentAlerts;
+
     public CameraAnalysisFunction(Map<String, CameraConfig> cameras, EvidenceConfig evidence) {
+        this(cameras, evidence, RecentAlerts.none());
+    }
+
+    public CameraAnalysisFunction(Map<String, CameraConfig> cameras, EvidenceConfig evidence, RecentAlerts recentAlerts) {
         this.cameras = Map.copyOf(cameras);
         this.evidence = evidence;
+        this.recentAlerts = recentAlerts;
     }
 
     @Override
-    public void open(OpenContext ctx) {
+    public void open(OpenContext ctx) throws java.io.IOException {
         org.nce.pipeline.NativeLibraries.ensureLoaded();
+        recentAlerts.open();
         detectorsByCamera = new HashMap<>();
         rebuiltAfterError = new java.util.HashSet<>();
         fpsByCamera = new HashMap<>();
@@ -190,6 +198,16 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             for (DetectorSpec spec : c.detectors()) {
                 Running r = new Running(spec, DetectorFactory.create(spec.type(), spec.params()));
                 Long last = lastAlertAt.get(spec.type());
+                if (last == null && !afterError) {
+                    // Not in state: the job may still have raised and written it after the checkpoint it
+                    // was restored from (or a previous deployment did). Ask the store, once per rebuild.
+                    var stored = recentAlerts.newest(f.cameraId(), spec.type(), f.timestampMs() - EPISODE_MEMORY_MS);
+                    if (stored.isPresent()) {
+                        last = stored.get().eventTimeMs();
+                        lastAlertAt.put(spec.type(), last);
+                        lastAlertId.put(spec.type(), stored.get().alertId());
+                    }
+                }
                 r.mayRefind = !afterError && last != null && f.timestampMs() - last <= EPISODE_MEMORY_MS;
                 ds.add(r);
             }
@@ -357,6 +375,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
 
     @Override
     public void close() throws Exception {
+        recentAlerts.close();
         if (detectorsByCamera != null) {
             detectorsByCamera.values().forEach(list -> list.forEach(r -> r.detector.close()));
         }

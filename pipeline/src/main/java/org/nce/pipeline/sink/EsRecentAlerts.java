@@ -1,0 +1,64 @@
+package org.nce.pipeline.sink;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.json.JsonData;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.nce.pipeline.camera.RecentAlerts;
+
+/** {@link RecentAlerts} over the {@code nce-alerts} alias, with the case look-up's retries. */
+public final class EsRecentAlerts implements RecentAlerts {
+    private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EsRecentAlerts.class);
+
+    private final String url;
+    private transient Es.Handle es;
+
+    public EsRecentAlerts(String url) {
+        this.url = url;
+    }
+
+    @Override
+    public void open() {
+        es = Es.connect(url);
+    }
+
+    @Override
+    public Optional<Stored> newest(String cameraId, String type, long notBefore) throws IOException {
+        return EsOpenCaseLookup.RETRY.call("Elasticsearch: newest " + type + " alert of " + cameraId,
+                () -> search(cameraId, type, notBefore), EsSink::classify, LOG);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private Optional<Stored> search(String cameraId, String type, long notBefore) throws IOException {
+        try {
+            SearchResponse<Map> r = es.client().search(s -> s.index(Es.ALERTS).size(1)
+                    .query(q -> q.bool(b -> b
+                            .filter(f -> f.term(t -> t.field("source_id").value(FieldValue.of(cameraId))))
+                            .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type))))
+                            .filter(f -> f.range(g -> g.untyped(u -> u.field("event_time_ms").gte(JsonData.of(notBefore)))))))
+                    .sort(o -> o.field(f -> f.field("event_time_ms").order(SortOrder.Desc))), Map.class);
+            if (r.hits().hits().isEmpty() || r.hits().hits().get(0).source() == null) {
+                return Optional.empty();
+            }
+            Map src = r.hits().hits().get(0).source();
+            return Optional.of(new Stored(String.valueOf(src.get("alert_id")), ((Number) src.get("event_time_ms")).longValue()));
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (es != null) {
+            es.close();
+        }
+    }
+}
