@@ -68,6 +68,8 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     static final long RESTORE_GRACE_MS = 120_000;
     /** An alert older than this (capture time) when the detector is rebuilt is a closed episode. */
     static final long EPISODE_MEMORY_MS = 30 * 60_000;
+    /** How far back (capture time) a frame arriving behind a newer one counts as reordered, not as a clock jump. */
+    static final long REORDER_HORIZON_MS = 5_000;
 
     /** An alert waiting for its post-event frames; {@code index} is the arrival index of its confirming frame. */
     public record PendingClip(Alert alert, long index) {
@@ -95,6 +97,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private transient Counter redelivered;
     private transient Counter detectorErrors;
     private transient Counter suppressed;
+    private transient Counter lateFrames;
+    private transient ValueState<String> currentBoot;
+    private transient ValueState<Long> newestAnalysedTs;
+
 
     /** A detector instance with what it knew when it was built. */
     private static final class Running {
@@ -148,6 +154,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         redelivered = getRuntimeContext().getMetricGroup().counter("framesRedelivered");
         detectorErrors = getRuntimeContext().getMetricGroup().counter("detectorErrors");
         suppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressedAfterRestore");
+        lateFrames = getRuntimeContext().getMetricGroup().counter("framesLate");
+        currentBoot = getRuntimeContext().getState(new ValueStateDescriptor<>("current-boot", Types.STRING));
+        newestAnalysedTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-analysed-ts", Types.LONG));
+
     }
 
     private int keep() {
@@ -181,12 +191,40 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             recentFrames.put(index, f);
             recentFrames.remove(index - keep());
             seenFrames.put(f.frameKey(), index);
+            if (late(f)) {
+                // Kept for the clip (sorted by capture time there), but the detectors only ever see a
+                // camera's frames in capture order: with shared subscriptions a frame can arrive behind a
+                // newer one, and an old fire frame in a new quiet stretch would keep an episode open.
+                lateFrames.inc();
+                emitCompleteClips(index, Long.MIN_VALUE, out);
+                return;
+            }
             fps(f.cameraId()).update(f.timestampMs());
             fpsState.update(fps(f.cameraId()).toState());
             analyse(running, bgr, f, index, ctx);
         }
         analysed.inc();
         emitCompleteClips(nextIndex.value() - 1, Long.MIN_VALUE, out);
+    }
+
+    /**
+     * Whether the frame arrived behind a newer one of the same gateway run, by less than
+     * {@link #REORDER_HORIZON_MS} of capture time: a reordering (shared subscriptions hand one
+     * camera's frames to two source subtasks). Anything further back is no reordering but a clock
+     * jump or a forged frame ahead of the stream: it is taken, and the camera's time follows it, so a
+     * frame stamped just inside the skew limit cannot make the real ones look late. A frame of another
+     * gateway run is always taken.
+     */
+    private boolean late(Frame f) throws Exception {
+        String boot = currentBoot.value();
+        Long newest = newestAnalysedTs.value();
+        boolean reordered = boot != null && boot.equals(f.bootId()) && newest != null
+                && f.timestampMs() < newest && f.timestampMs() >= newest - REORDER_HORIZON_MS;
+        if (!reordered) {
+            currentBoot.update(f.bootId());
+            newestAnalysedTs.update(f.timestampMs());
+        }
+        return reordered;
     }
 
     /** Builds the camera's detectors; each remembers whether an episode of its type was alerted before. */

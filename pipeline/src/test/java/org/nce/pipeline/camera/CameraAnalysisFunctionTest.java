@@ -313,4 +313,26 @@ class CameraAnalysisFunctionTest {
             assertEquals(1, h.extractOutputValues().size());
         }
     }
+
+    /**
+     * Review finding: shared subscriptions hand one camera's frames to two source subtasks, so they can
+     * arrive a frame or two out of order. The detectors see them in capture order (a late one is
+     * kept for the clip only), and the clip is in capture order.
+     */
+    @Test
+    void framesArrivingOutOfOrderStillMakeOneAlertAndAClipInCaptureOrder() throws Exception {
+        FireScene scene = new FireScene(7);
+        try (var h = harness(10, 5)) {
+            h.open();
+            for (int i = 0; i + 1 < 260 && h.extractOutputValues().isEmpty(); i += 2) {
+                h.processElement(new StreamRecord<>(frame(scene, i + 1))); // each pair swapped
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            assertEquals(1, h.extractOutputValues().size());
+            List<Frame> clip = h.extractOutputValues().get(0).frames();
+            for (int k = 1; k < clip.size(); k++) {
+                assertTrue(clip.get(k - 1).timestampMs() < clip.get(k).timestampMs(), "capture order at " + k);
+            }
+        }
+    }
 }
