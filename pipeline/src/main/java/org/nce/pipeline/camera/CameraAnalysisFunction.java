@@ -70,6 +70,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     static final long EPISODE_MEMORY_MS = 30 * 60_000;
     /** How far back (capture time) a frame arriving behind a newer one counts as reordered, not as a clock jump. */
     static final long REORDER_HORIZON_MS = 5_000;
+    /** How far ahead of the newest frame the next may be and still be the same line of time. */
+    static final long JUMP_MS = 10_000;
+    /** Frames in a row that must agree on a new line (a gateway restart, a clock jump) before the detectors follow it. */
+    static final int SWITCH_AFTER = 3;
 
     /** An alert waiting for its post-event frames; {@code index} is the arrival index of its confirming frame. */
     public record PendingClip(Alert alert, long index) {
@@ -100,6 +104,9 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private transient Counter lateFrames;
     private transient ValueState<String> currentBoot;
     private transient ValueState<Long> newestAnalysedTs;
+    private transient ValueState<String> candidateBoot;
+    private transient ValueState<Long> candidateTs;
+    private transient ValueState<Integer> candidateCount;
 
 
     /** A detector instance with what it knew when it was built. */
@@ -157,6 +164,9 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         lateFrames = getRuntimeContext().getMetricGroup().counter("framesLate");
         currentBoot = getRuntimeContext().getState(new ValueStateDescriptor<>("current-boot", Types.STRING));
         newestAnalysedTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-analysed-ts", Types.LONG));
+        candidateBoot = getRuntimeContext().getState(new ValueStateDescriptor<>("candidate-boot", Types.STRING));
+        candidateTs = getRuntimeContext().getState(new ValueStateDescriptor<>("candidate-ts", Types.LONG));
+        candidateCount = getRuntimeContext().getState(new ValueStateDescriptor<>("candidate-count", Types.INT));
 
     }
 
@@ -208,23 +218,52 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     }
 
     /**
-     * Whether the frame arrived behind a newer one of the same gateway run, by less than
-     * {@link #REORDER_HORIZON_MS} of capture time: a reordering (shared subscriptions hand one
-     * camera's frames to two source subtasks). Anything further back is no reordering but a clock
-     * jump or a forged frame ahead of the stream: it is taken, and the camera's time follows it, so a
-     * frame stamped just inside the skew limit cannot make the real ones look late. A frame of another
-     * gateway run is always taken.
+     * Whether the detectors should not see this frame (it is still kept for the clip). The detectors
+     * follow one line of time per camera: the current gateway run and its newest capture time.
+     * <ul>
+     * <li>A frame of that run at most {@link #REORDER_HORIZON_MS} behind the newest arrived out of
+     * order (shared subscriptions hand one camera's frames to two source subtasks): skipped.</li>
+     * <li>A frame off the line (another gateway run, or more than {@link #JUMP_MS} ahead or
+     * {@link #REORDER_HORIZON_MS} behind) is skipped unless {@link #SWITCH_AFTER} such frames in a row
+     * agree on a new line (a gateway restart, a clock jump, a camera back from silence): then the
+     * line moves to it. One forged frame (a new boot id, a huge counter, a timestamp just inside the
+     * skew limit) therefore changes nothing, and stragglers of a gateway run the camera has left do
+     * not reach the detectors.</li>
+     * </ul>
      */
     private boolean late(Frame f) throws Exception {
         String boot = currentBoot.value();
         Long newest = newestAnalysedTs.value();
-        boolean reordered = boot != null && boot.equals(f.bootId()) && newest != null
-                && f.timestampMs() < newest && f.timestampMs() >= newest - REORDER_HORIZON_MS;
-        if (!reordered) {
+        long ts = f.timestampMs();
+        if (boot == null || newest == null) {
             currentBoot.update(f.bootId());
-            newestAnalysedTs.update(f.timestampMs());
+            newestAnalysedTs.update(ts);
+            return false;
         }
-        return reordered;
+        boolean inLine = boot.equals(f.bootId()) && ts >= newest - REORDER_HORIZON_MS && ts <= newest + JUMP_MS;
+        if (inLine) {
+            candidateCount.update(0);
+            if (ts < newest) {
+                return true;
+            }
+            newestAnalysedTs.update(ts);
+            return false;
+        }
+        String cBoot = candidateBoot.value();
+        Long cTs = candidateTs.value();
+        int count = candidateCount.value() == null ? 0 : candidateCount.value();
+        boolean sameCandidate = count > 0 && f.bootId().equals(cBoot) && cTs != null && Math.abs(ts - cTs) <= JUMP_MS;
+        count = sameCandidate ? count + 1 : 1;
+        candidateBoot.update(f.bootId());
+        candidateTs.update(ts);
+        if (count >= SWITCH_AFTER) {
+            currentBoot.update(f.bootId());
+            newestAnalysedTs.update(ts);
+            candidateCount.update(0);
+            return false;
+        }
+        candidateCount.update(count);
+        return true;
     }
 
     /** Builds the camera's detectors; each remembers whether an episode of its type was alerted before. */
