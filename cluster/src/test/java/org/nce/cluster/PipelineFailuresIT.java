@@ -156,6 +156,10 @@ class PipelineFailuresIT {
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void nothingIsLostDoubledOrOverwrittenThroughFailures() throws Exception {
+        // About 20 min and not yet reliable on a loaded 2-core machine (see README): run by ./nce failures,
+        // not by every ./nce test, until it is.
+        Assumptions.assumeTrue(Boolean.getBoolean("nce.failureTests"),
+                "the failure scenarios run with ./nce failures (-Dnce.failureTests=true)");
         String missing = FlinkCluster.missingPrerequisite(ROOT);
         Assumptions.assumeTrue(missing == null, () -> "cluster cannot be built here: " + missing);
         Assumptions.assumeTrue(Files.isRegularFile(JOB_JAR), () -> "no job jar " + JOB_JAR + " (./nce build)");
