@@ -72,7 +72,10 @@ public final class DemoMain {
         PipelineConfig base = PipelineConfig.parse(resource("demo-pipeline.yaml"));
         PipelineConfig config = new PipelineConfig(
                 new PipelineConfig.MqttConfig(mqttUrl, base.mqtt().username(), base.mqtt().passwordEnv(), base.mqtt().clientId(),
-                        base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds()),
+                        base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds(), base.mqtt().receiveMaximum(),
+                        // The embedded HiveMQ CE subscribes $share filters but delivers nothing on them (seen);
+                        // with a configured broker (NCE_MQTT_URL) the source shares as everywhere else.
+                        broker == null && base.mqtt().sharedSubscriptions()),
                 new PipelineConfig.S3Config(s3Url, base.s3().bucket(), base.s3().accessKeyEnv(), base.s3().secretKeyEnv()),
                 new PipelineConfig.EsConfig(esUrl), clusterUrl == null ? base.job() : new PipelineConfig.JobConfig(
                         base.job().checkpointIntervalMs(), 2, base.job().maxClockSkewMs(), base.job().maxAgeMs(),

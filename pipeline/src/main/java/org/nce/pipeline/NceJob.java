@@ -120,6 +120,7 @@ public final class NceJob {
                 .qos(config.mqtt().qos())
                 .sessionExpirySeconds(config.mqtt().sessionExpirySeconds())
                 .receiveMaximum(config.mqtt().receiveMaximum())
+                .sharedSubscriptions(config.mqtt().sharedSubscriptions())
                 .build();
         DataStream<MqttRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").uid("mqtt-source");
 

@@ -36,7 +36,8 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
     }
 
     public record MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
-                             List<String> topics, Integer qos, long sessionExpirySeconds, Integer receiveMaximum)
+                             List<String> topics, Integer qos, long sessionExpirySeconds, Integer receiveMaximum,
+                             Boolean sharedSubscriptions)
             implements Serializable {
         public MqttConfig {
             serverUri = serverUri == null ? "tcp://127.0.0.1:1883" : serverUri;
@@ -48,12 +49,18 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
             qos = qos == null ? 1 : qos;
             sessionExpirySeconds = sessionExpirySeconds <= 0 ? 3600 : sessionExpirySeconds;
             receiveMaximum = receiveMaximum == null ? 1000 : receiveMaximum;
+            sharedSubscriptions = sharedSubscriptions == null ? Boolean.TRUE : sharedSubscriptions;
+        }
+
+        public MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
+                          List<String> topics, Integer qos, long sessionExpirySeconds, Integer receiveMaximum) {
+            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, receiveMaximum, null);
         }
 
         /** Without receive_maximum (its default), as written before the key existed. */
         public MqttConfig(String serverUri, String username, String passwordEnv, String clientId,
                           List<String> topics, Integer qos, long sessionExpirySeconds) {
-            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, null);
+            this(serverUri, username, passwordEnv, clientId, topics, qos, sessionExpirySeconds, null, null);
         }
 
         static MqttConfig defaults() {

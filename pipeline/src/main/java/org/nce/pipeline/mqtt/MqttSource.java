@@ -93,6 +93,7 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
         private String username;
         private String password;
         private String passwordEnv;
+        private boolean sharedSubscriptions = true;
         private String clientIdPrefix;
         private final List<String> topics = new ArrayList<>();
         private int qos = 1;
@@ -115,6 +116,16 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
             username = user;
             passwordEnv = envName;
             password = null;
+            return this;
+        }
+
+        /**
+         * Shared subscriptions (default): the subtasks share the load. Off: every reader subscribes to
+         * the filters plainly; for a broker that does not deliver {@code $share} subscriptions (the
+         * demo's embedded HiveMQ CE, seen: subscribed, nothing delivered) and a source of parallelism 1.
+         */
+        public Builder sharedSubscriptions(boolean v) {
+            sharedSubscriptions = v;
             return this;
         }
 
@@ -219,7 +230,8 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
                 throw new IllegalArgumentException("keepAliveSeconds must be 1..65535, got " + keepAliveSeconds);
             }
             return new MqttSource(new MqttSourceOptions(serverUri, username, password, passwordEnv, clientIdPrefix,
-                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, capacity, keepAliveSeconds, idleWarningMs));
+                    List.copyOf(topics), qos, sessionExpirySeconds, receiveMaximum, capacity, keepAliveSeconds, idleWarningMs,
+                    sharedSubscriptions));
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  */
 record MqttSourceOptions(String serverUri, String username, String password, String passwordEnv, String clientIdPrefix,
                          List<String> topicFilters, int qos, long sessionExpirySeconds, int receiveMaximum,
-                         int queueCapacity, int keepAliveSeconds, long idleWarningMs) implements Serializable {
+                         int queueCapacity, int keepAliveSeconds, long idleWarningMs, boolean sharedSubscriptions)
+        implements Serializable {
     String shareGroup() {
         return clientIdPrefix;
     }

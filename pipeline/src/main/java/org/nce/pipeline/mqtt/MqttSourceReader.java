@@ -228,7 +228,8 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
 
         Session(MqttSplit split) {
             this.split = split;
-            this.sharedFilters = options.topicFilters().stream().map(f -> TopicFilters.shared(options.shareGroup(), f))
+            this.sharedFilters = options.topicFilters().stream()
+                    .map(f -> options.sharedSubscriptions() ? TopicFilters.shared(options.shareGroup(), f) : f)
                     .toArray(String[]::new);
             this.qos = new int[sharedFilters.length];
             java.util.Arrays.fill(qos, options.qos());
