@@ -1,6 +1,5 @@
 package org.nce.pipeline.sink;
 
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.GetResponse;
@@ -13,37 +12,18 @@ import org.nce.model.CaseRecord;
 import org.nce.model.EventType;
 import org.nce.pipeline.cases.OpenCaseLookup;
 
-/**
- * {@link OpenCaseLookup} over the {@code nce-cases} alias. Each look-up rides out an Elasticsearch
- * restart ({@link #RETRY}, about 90 s) before it fails the task; a missing index is "no case".
- */
-public final class EsOpenCaseLookup implements OpenCaseLookup {
+/** {@link OpenCaseLookup} over the {@code nce-cases} alias (retries and "no index" as {@link EsLookup}). */
+public final class EsOpenCaseLookup extends EsLookup implements OpenCaseLookup {
     private static final long serialVersionUID = 1L;
 
-    static final org.nce.pipeline.io.RetryPolicy RETRY = new org.nce.pipeline.io.RetryPolicy(20, 200, 5_000);
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EsOpenCaseLookup.class);
-
-    private final String url;
-    private transient Es.Handle es;
-
     public EsOpenCaseLookup(String url) {
-        this.url = url;
+        super(url);
     }
 
     @Override
-    public void open() {
-        es = Es.connect(url);
-    }
-
-    @Override
-    public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
-        return RETRY.call("Elasticsearch: open draft of " + subject, () -> searchNewestDraft(subject, type, openedNotBefore),
-                EsSink::classify, LOG);
-    }
-
     @SuppressWarnings("rawtypes")
-    private Optional<CaseRecord> searchNewestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
-        try {
+    public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
+        return read("open draft of " + subject, () -> {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
                     .query(q -> q.bool(b -> b
                             .filter(f -> f.term(t -> t.field("subject").value(FieldValue.of(subject))))
@@ -52,44 +32,19 @@ public final class EsOpenCaseLookup implements OpenCaseLookup {
                             // An integer epoch-millis bound: valid for the date mapping, and for a long one.
                             .filter(f -> f.range(g -> g.untyped(u -> u.field("opened_at").gte(JsonData.of(openedNotBefore)))))))
                     .sort(o -> o.field(f -> f.field("opened_at").order(SortOrder.Desc))), Map.class);
-            if (r.hits().hits().isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));
-        } catch (ElasticsearchException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+            return r.hits().hits().isEmpty() ? Optional.empty()
+                    : Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));
+        });
     }
 
     @Override
-    public Optional<String> status(String caseId) throws IOException {
-        return RETRY.call("Elasticsearch: status of " + caseId, () -> readStatus(caseId), EsSink::classify, LOG);
-    }
-
     @SuppressWarnings("rawtypes")
-    private Optional<String> readStatus(String caseId) throws IOException {
-        try {
+    public Optional<String> status(String caseId) throws IOException {
+        return read("status of " + caseId, () -> {
             // A get is real-time in Elasticsearch: it sees the console's last write without a refresh.
             GetResponse<Map> r = es.client().get(g -> g.index(Es.CASES).id(caseId).sourceIncludes("status"), Map.class);
-            if (!r.found() || r.source() == null || r.source().get("status") == null) {
-                return Optional.empty();
-            }
-            return Optional.of(r.source().get("status").toString());
-        } catch (ElasticsearchException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (es != null) {
-            es.close();
-        }
+            return !r.found() || r.source() == null || r.source().get("status") == null ? Optional.empty()
+                    : Optional.of(r.source().get("status").toString());
+        });
     }
 }

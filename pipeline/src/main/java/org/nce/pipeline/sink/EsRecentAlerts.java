@@ -1,6 +1,5 @@
 package org.nce.pipeline.sink;
 
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
@@ -10,32 +9,18 @@ import java.util.Map;
 import java.util.Optional;
 import org.nce.pipeline.camera.RecentAlerts;
 
-/** {@link RecentAlerts} over the {@code nce-alerts} alias, with the case look-up's retries. */
-public final class EsRecentAlerts implements RecentAlerts {
+/** {@link RecentAlerts} over the {@code nce-alerts} alias (retries and "no index" as {@link EsLookup}). */
+public final class EsRecentAlerts extends EsLookup implements RecentAlerts {
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EsRecentAlerts.class);
-
-    private final String url;
-    private transient Es.Handle es;
 
     public EsRecentAlerts(String url) {
-        this.url = url;
+        super(url);
     }
 
     @Override
-    public void open() {
-        es = Es.connect(url);
-    }
-
-    @Override
-    public Optional<Stored> newest(String cameraId, String type, long notBefore) throws IOException {
-        return EsOpenCaseLookup.RETRY.call("Elasticsearch: newest " + type + " alert of " + cameraId,
-                () -> search(cameraId, type, notBefore), EsSink::classify, LOG);
-    }
-
     @SuppressWarnings("rawtypes")
-    private Optional<Stored> search(String cameraId, String type, long notBefore) throws IOException {
-        try {
+    public Optional<Stored> newest(String cameraId, String type, long notBefore) throws IOException {
+        return read("newest " + type + " alert of " + cameraId, () -> {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.ALERTS).size(1)
                     .query(q -> q.bool(b -> b
                             .filter(f -> f.term(t -> t.field("source_id").value(FieldValue.of(cameraId))))
@@ -47,18 +32,6 @@ public final class EsRecentAlerts implements RecentAlerts {
             }
             Map src = r.hits().hits().get(0).source();
             return Optional.of(new Stored(String.valueOf(src.get("alert_id")), ((Number) src.get("event_time_ms")).longValue()));
-        } catch (ElasticsearchException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (es != null) {
-            es.close();
-        }
+        });
     }
 }
