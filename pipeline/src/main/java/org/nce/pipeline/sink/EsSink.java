@@ -28,8 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An idempotent Elasticsearch sink: every document has a deterministic id, so a replay overwrites
- * instead of duplicating.
+ * An idempotent Elasticsearch sink: every document has a deterministic id, and the first write of
+ * an id stands. Alerts, evidence records and dead letters are facts: they are written with
+ * {@code op_type=create}, and a replay's second write (409, the document exists) counts as done
+ * ({@code documentsAlreadyWritten}), so a replay neither duplicates them nor rewrites their first
+ * record (its {@code stored_at}, its hash) nor clobbers what the console added to them (an
+ * operator's review). Cases, which officers edit, are read-modify-written ({@link EsDoc#officerOwned}).
  *
  * <p><b>A checkpoint never waits on Elasticsearch.</b> The task thread only queues documents; one
  * sender thread per writer writes them in bulk, in order, as they come. At a checkpoint the writer
@@ -82,7 +86,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
     public Writer<T> restoreWriter(WriterInitContext context, Collection<EsDoc> unconfirmed) {
         Writer<T> w = new Writer<>(Es.connect(url), documents, maxBatch, maxQueued,
                 context.metricGroup().counter("documentsIndexed"), context.metricGroup().counter("documentsRefused"),
-                "es-sender-" + context.getTaskInfo().getTaskNameWithSubtasks(), unconfirmed);
+                context.metricGroup().counter("documentsAlreadyWritten"), "es-sender-" + context.getTaskInfo().getTaskNameWithSubtasks(), unconfirmed);
         context.metricGroup().gauge("documentsPending", w::pending);
         return w;
     }
@@ -134,6 +138,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         private final int maxQueued;
         private final Counter indexed;
         private final Counter refused;
+        private final Counter alreadyWritten;
         private final Object lock = new Object();
         private final ArrayDeque<EsDoc> queue = new ArrayDeque<>();
         /** The batch the sender has taken and not yet confirmed: still owed to Elasticsearch. */
@@ -143,13 +148,14 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         private final Thread sender;
 
         Writer(Es.Handle es, Documents<T> documents, int maxBatch, int maxQueued, Counter indexed, Counter refused,
-               String threadName, Collection<EsDoc> unconfirmed) {
+               Counter alreadyWritten, String threadName, Collection<EsDoc> unconfirmed) {
             this.es = es;
             this.documents = documents;
             this.maxBatch = maxBatch;
             this.maxQueued = maxQueued;
             this.indexed = indexed;
             this.refused = refused;
+            this.alreadyWritten = alreadyWritten;
             queue.addAll(unconfirmed);
             sender = new Thread(this::sendLoop, threadName);
             sender.setDaemon(true);
@@ -327,7 +333,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
             for (int attempt = 1; !pending.isEmpty() && running; attempt++) {
                 List<BulkOperation> ops = new ArrayList<>();
                 for (EsDoc d : pending) {
-                    ops.add(BulkOperation.of(o -> o.index(i -> i.index(d.index()).id(d.id()).document(d.source()))));
+                    ops.add(BulkOperation.of(o -> o.create(c -> c.index(d.index()).id(d.id()).document(d.source()))));
                 }
                 List<EsDoc> retry = new ArrayList<>();
                 String lastError = null;
@@ -338,6 +344,11 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                         for (int i = 0; i < r.items().size(); i++) {
                             BulkResponseItem item = r.items().get(i);
                             if (item.error() == null) {
+                                continue;
+                            }
+                            if (item.status() == 409) {
+                                // The id was written before (a replay): the first write stands.
+                                alreadyWritten.inc();
                                 continue;
                             }
                             failed++;

@@ -113,7 +113,7 @@ class CaseSinkIT {
             String run = UUID.randomUUID().toString();
             var indexed = new org.apache.flink.metrics.SimpleCounter();
             var refused = new org.apache.flink.metrics.SimpleCounter();
-            EsSink.Writer<EsDoc> w = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, 1000, indexed, refused,
+            EsSink.Writer<EsDoc> w = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, 1000, indexed, refused, new org.apache.flink.metrics.SimpleCounter(),
                     "es-sender-test", List.of());
             w.write(new EsDoc(Es.ALERTS, "good-" + run, Map.of("alert_id", "good-" + run, "event_time_ms", OPENED), false), null);
             w.write(new EsDoc(Es.ALERTS, "bad-" + run, Map.of("alert_id", "bad-" + run, "event_time_ms", "not a time"), false), null);

@@ -95,7 +95,7 @@ class EsSinkCheckpointIT {
     }
 
     static EsSink.Writer<EsDoc> writer(String url, List<EsDoc> unconfirmed) {
-        return new EsSink.Writer<>(Es.connect(url), d -> List.of(d), 100, 1000, new SimpleCounter(), new SimpleCounter(),
+        return new EsSink.Writer<>(Es.connect(url), d -> List.of(d), 100, 1000, new SimpleCounter(), new SimpleCounter(), new SimpleCounter(),
                 "es-sender-it", unconfirmed);
     }
 
@@ -157,6 +157,37 @@ class EsSinkCheckpointIT {
                 assertTrue(found(es, run + "-" + i));
             }
             assertEquals("draft", es.client().get(g -> g.index(Es.CASES).id("case-" + run), Map.class).source().get("status"));
+        }
+    }
+
+    /**
+     * A replay writes an alert again (the job restored from a checkpoint taken before the sink
+     * confirmed it): its first record stands, with what the console added to it since. Before, the
+     * replay's index call replaced the document: the first {@code stored_at} and an operator's review
+     * were gone.
+     */
+    @Test
+    void aReplayedAlertKeepsItsFirstRecordAndTheReviewAddedToIt() throws Exception {
+        try (Es.Handle es = Es.connect(URL)) {
+            Es.ensureIndices(es.client());
+            String id = "replay-" + UUID.randomUUID();
+            SimpleCounter again = new SimpleCounter();
+            EsSink.Writer<EsDoc> first = writer(URL, List.of());
+            first.write(new EsDoc(Es.ALERTS, id, Map.of("alert_id", id, "stored_at", 1), false), null);
+            first.flush(true);
+            first.close();
+            // What the console does when an operator confirms the alert.
+            es.client().update(u -> u.index(Es.ALERTS).id(id).doc(Map.of("review", Map.of("decision", "confirm"))), Map.class);
+            EsSink.Writer<EsDoc> replay = new EsSink.Writer<>(Es.connect(URL), d -> List.of(d), 100, 1000, new SimpleCounter(),
+                    new SimpleCounter(), again, "es-sender-replay", List.of());
+            replay.write(new EsDoc(Es.ALERTS, id, Map.of("alert_id", id, "stored_at", 2), false), null);
+            replay.flush(true);
+            replay.close();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = es.client().get(g -> g.index(Es.ALERTS).id(id), Map.class).source();
+            assertEquals(1, doc.get("stored_at"), "the first record stands");
+            assertEquals(Map.of("decision", "confirm"), doc.get("review"), "the operator's review stands");
+            assertEquals(1, again.getCount(), "the replay's write is counted as already written");
         }
     }
 }
