@@ -278,7 +278,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                 if (last == null && !afterError) {
                     // Not in state: the job may still have raised and written it after the checkpoint it
                     // was restored from (or a previous deployment did). Ask the store, once per rebuild.
-                    var stored = recentAlerts.newest(f.cameraId(), spec.type(), f.timestampMs() - EPISODE_MEMORY_MS);
+                    var stored = recentAlerts.newest(f.siteId(), f.cameraId(), spec.type(), f.timestampMs() - EPISODE_MEMORY_MS);
                     if (stored.isPresent()) {
                         last = stored.get().eventTimeMs();
                         lastAlertAt.put(spec.type(), last);

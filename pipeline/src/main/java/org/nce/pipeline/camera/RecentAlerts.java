@@ -17,7 +17,7 @@ public interface RecentAlerts extends Serializable, AutoCloseable {
 
     void open() throws IOException;
 
-    Optional<Stored> newest(String cameraId, String type, long notBefore) throws IOException;
+    Optional<Stored> newest(String siteId, String cameraId, String type, long notBefore) throws IOException;
 
     @Override
     default void close() throws IOException {
@@ -33,7 +33,7 @@ public interface RecentAlerts extends Serializable, AutoCloseable {
             }
 
             @Override
-            public Optional<Stored> newest(String cameraId, String type, long notBefore) {
+            public Optional<Stored> newest(String siteId, String cameraId, String type, long notBefore) {
                 return Optional.empty();
             }
         };

@@ -19,10 +19,12 @@ public final class EsRecentAlerts extends EsLookup implements RecentAlerts {
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Optional<Stored> newest(String cameraId, String type, long notBefore) throws IOException {
-        return read("newest " + type + " alert of " + cameraId, () -> {
+    public Optional<Stored> newest(String siteId, String cameraId, String type, long notBefore) throws IOException {
+        return read("newest " + type + " alert of " + siteId + "/" + cameraId, () -> {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.ALERTS).size(1)
                     .query(q -> q.bool(b -> b
+                            // The site too: a camera id is unique within its site, not across every site.
+                            .filter(f -> f.term(t -> t.field("site_id").value(FieldValue.of(siteId))))
                             .filter(f -> f.term(t -> t.field("source_id").value(FieldValue.of(cameraId))))
                             .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type))))
                             .filter(f -> f.range(g -> g.untyped(u -> u.field("event_time_ms").gte(JsonData.of(notBefore)))))))

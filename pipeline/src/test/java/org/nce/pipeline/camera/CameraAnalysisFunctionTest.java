@@ -288,7 +288,7 @@ class CameraAnalysisFunctionTest {
             }
 
             @Override
-            public java.util.Optional<Stored> newest(String cameraId, String type, long notBefore) {
+            public java.util.Optional<Stored> newest(String siteId, String cameraId, String type, long notBefore) {
                 return "open_burning".equals(type) ? java.util.Optional.of(new Stored("cam-1:open_burning:boot-a-93", T0 + 9_300))
                         : java.util.Optional.empty();
             }
