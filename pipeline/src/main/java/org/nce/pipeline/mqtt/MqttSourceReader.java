@@ -250,12 +250,17 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
                         + ": check the ACL (it must let the user read the filter; Mosquitto checks it without $share/<group>/)");
             }
             if (sessionPresent) {
-                // A session from before shared subscriptions (split serializer version 1) subscribed to
-                // the plain filter; left in place it would deliver every message a second time.
+                // A resumed session may hold the other form of our filters from an earlier config (plain
+                // ones from before shared subscriptions, or shared ones from before they were switched
+                // off); left in place they would deliver every message a second time. Never our own:
+                // unsubscribing what was just subscribed left the reader deaf on every restart.
+                String[] stale = options.topicFilters().stream()
+                        .map(f -> options.sharedSubscriptions() ? f : TopicFilters.shared(options.shareGroup(), f))
+                        .toArray(String[]::new);
                 try {
-                    client.unsubscribe(options.topicFilters().toArray(String[]::new)).waitForCompletion(30_000);
+                    client.unsubscribe(stale).waitForCompletion(30_000);
                 } catch (MqttException e) {
-                    LOG.debug("MQTT {}: unsubscribing plain filters: {}", split.clientId(), e.getMessage());
+                    LOG.debug("MQTT {}: unsubscribing stale filters: {}", split.clientId(), e.getMessage());
                 }
             }
             LOG.info("MQTT {} subscribed to {} (qos {}, persistent session{}, receive maximum {})", split.clientId(),
