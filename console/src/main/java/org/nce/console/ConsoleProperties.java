@@ -1,0 +1,52 @@
+package org.nce.console;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The console's settings ({@code nce.*} in {@code application.yaml}, each overridable by an
+ * environment variable such as {@code NCE_ES_URL}). Store keys come from the environment only.
+ *
+ * @param esUrl            Elasticsearch
+ * @param s3Endpoint       the evidence store (S3 API)
+ * @param s3AccessKey      from {@code NCE_S3_ACCESS_KEY}
+ * @param s3SecretKey      from {@code NCE_S3_SECRET_KEY}
+ * @param bucket           the evidence bucket
+ * @param usersFile        the accounts (YAML: username, bcrypt password hash, roles); none when unset
+ * @param demoUser         seed {@code demo}/{@code demo} with every role (only {@code ./nce demo} sets it)
+ * @param allowedHosts     Host header values the console answers (DNS rebinding); {@code host} or {@code host:port}
+ * @param claimFor         how long an operator holds an alert they opened before another may take it
+ * @param dismissReasons   the reasons an operator can give for a dismissal, in the order of the number keys
+ * @param loginAttempts    failed-or-not login attempts allowed per user name and per address per minute
+ */
+@Validated
+@ConfigurationProperties("nce")
+public record ConsoleProperties(String esUrl, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
+                                Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
+                                List<String> dismissReasons, Integer loginAttempts) {
+    public ConsoleProperties {
+        esUrl = esUrl == null || esUrl.isBlank() ? "http://127.0.0.1:9200" : esUrl;
+        s3Endpoint = s3Endpoint == null || s3Endpoint.isBlank() ? "http://127.0.0.1:9000" : s3Endpoint;
+        bucket = bucket == null || bucket.isBlank() ? org.nce.model.StoreLayout.BUCKET : bucket;
+        allowedHosts = allowedHosts == null || allowedHosts.isEmpty() ? List.of("localhost", "127.0.0.1") : List.copyOf(allowedHosts);
+        claimFor = claimFor == null ? Duration.ofMinutes(5) : claimFor;
+        dismissReasons = dismissReasons == null || dismissReasons.isEmpty()
+                ? List.of("false_shadow", "false_steam", "false_lights", "false_animal", "false_other", "duplicate", "out_of_jurisdiction")
+                : List.copyOf(dismissReasons);
+        loginAttempts = loginAttempts == null ? 10 : loginAttempts;
+        if (claimFor.isNegative() || claimFor.isZero()) {
+            throw new IllegalArgumentException("nce.claim-for must be positive, got " + claimFor);
+        }
+        if (loginAttempts < 1) {
+            throw new IllegalArgumentException("nce.login-attempts must be >= 1, got " + loginAttempts);
+        }
+        for (String r : dismissReasons) {
+            if (!r.matches("[a-z0-9_]{1,64}")) {
+                throw new IllegalArgumentException("nce.dismiss-reasons: '" + r + "' is not a reason code (a-z, 0-9, _)");
+            }
+        }
+    }
+}

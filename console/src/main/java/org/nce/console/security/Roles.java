@@ -1,0 +1,19 @@
+package org.nce.console.security;
+
+import java.util.List;
+
+/** The four roles of the console and what each is for. */
+public final class Roles {
+    /** Reviews the alert queue: confirm or dismiss. */
+    public static final String OPERATOR = "OPERATOR";
+    /** Works cases: reviews drafts, serves documents. */
+    public static final String OFFICER = "OFFICER";
+    /** Decides cases, closes them, exports for hearings. */
+    public static final String LEGAL = "LEGAL";
+    /** Users and devices. */
+    public static final String ADMIN = "ADMIN";
+    public static final List<String> ALL = List.of(OPERATOR, OFFICER, LEGAL, ADMIN);
+
+    private Roles() {
+    }
+}

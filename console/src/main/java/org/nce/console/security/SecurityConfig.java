@@ -1,0 +1,162 @@
+package org.nce.console.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nce.console.ConsoleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+
+/**
+ * Who may do what. Sessions are Spring Security's (cookie {@code JSESSIONID}, id changed at login);
+ * passwords are checked against their stored hashes by Spring's delegating encoder; CSRF tokens
+ * travel in the {@code XSRF-TOKEN} cookie and come back in the {@code X-XSRF-TOKEN} header on every
+ * state-changing request (the cookie convention scripts and the page share). API calls without a
+ * session get 401, pages a redirect to the login page. Every endpoint names its roles here;
+ * finer rules (who may move a case where) are checked where the rule lives.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfig.class);
+    static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; "
+            + "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService users(ConsoleProperties props, PasswordEncoder encoder) throws IOException {
+        List<UserDetails> users = new ArrayList<>();
+        if (props.usersFile() != null) {
+            users.addAll(Users.load(props.usersFile()));
+        }
+        if (props.demoUser()) {
+            users.add(Users.demo(encoder));
+            LOG.warn("demo account: user 'demo', password 'demo', every role (nce.demo-user=true; never in production)");
+        }
+        if (users.isEmpty()) {
+            LOG.warn("no accounts: set nce.users-file (NCE_USERS_FILE) to a users file; nobody can log in");
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    @Bean
+    AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder) {
+        DaoAuthenticationProvider p = new DaoAuthenticationProvider(users);
+        p.setPasswordEncoder(encoder);
+        return new ProviderManager(p);
+    }
+
+    @Bean
+    CookieCsrfTokenRepository csrfTokens() {
+        CookieCsrfTokenRepository r = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        r.setCookieCustomizer(c -> c.sameSite("Strict").path("/"));
+        return r;
+    }
+
+    @Bean
+    SecurityContextRepository securityContextRepository() {
+        return new HttpSessionSecurityContextRepository();
+    }
+
+    /** What a login does besides checking the password: a new session id, a new CSRF token. */
+    @Bean
+    SessionAuthenticationStrategy loginSessionStrategy(CookieCsrfTokenRepository csrf) {
+        return new CompositeSessionAuthenticationStrategy(List.of(new ChangeSessionIdAuthenticationStrategy(),
+                new CsrfAuthenticationStrategy(csrf)));
+    }
+
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, ConsoleProperties props, CookieCsrfTokenRepository csrf,
+                                    SecurityContextRepository contexts, ObjectProvider<ClientRegistrationRepository> oidc) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
+        csrfHandler.setCsrfRequestAttributeName(null); // loaded when asked for (GET /api/csrf, /api/me), not on every request
+        var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+        http.addFilterBefore(new AllowedHostsFilter(props.allowedHosts()), SecurityContextHolderFilter.class)
+                .securityContext(s -> s.securityContextRepository(contexts))
+                // No saved-request sessions for strangers: a refused call creates no session.
+                .requestCache(c -> c.disable())
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/login.html", "/login.js", "/console.css", "/favicon.svg", "/i18n.js").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/login").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/csrf", "/api/i18n/*", "/actuator/health").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/alerts", "/api/alerts/*").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
+                        .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/status").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.GET, "/api/evidence").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.GET, "/api/devices").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/logout").authenticated()
+                        .requestMatchers("/api/docs", "/api/docs/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/actuator/metrics", "/actuator/metrics/**").hasRole(Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/console.js", "/webjars/**").authenticated()
+                        .anyRequest().denyAll())
+                .csrf(c -> c.csrfTokenRepository(csrf).csrfTokenRequestHandler(csrfHandler))
+                .formLogin(f -> f.disable())
+                .httpBasic(b -> b.disable())
+                .logout(l -> l.logoutUrl("/api/logout").logoutSuccessHandler(new HttpStatusReturningLogoutSuccessHandler(HttpStatus.NO_CONTENT)))
+                .exceptionHandling(e -> e
+                        .defaultAuthenticationEntryPointFor((req, res, ex) ->
+                                problem(res, json, 401, "login_required", "log in first (POST /api/login)"), api)
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login.html"),
+                                r -> !api.matches(r))
+                        .accessDeniedHandler((req, res, ex) -> {
+                            boolean csrfProblem = ex instanceof org.springframework.security.web.csrf.CsrfException;
+                            problem(res, json, 403, csrfProblem ? "csrf" : "role", csrfProblem
+                                    ? "the request lacks the CSRF token: send the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header"
+                                    : "your account does not have the role this needs");
+                        }))
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                        .frameOptions(f -> f.deny()));
+        if (oidc.getIfAvailable() != null) {
+            // OIDC where configured (spring.security.oauth2.client.registration.*): the provider's
+            // login page instead of a password, roles from the token's "roles" claim.
+            http.oauth2Login(o -> o.loginPage("/login.html").userInfoEndpoint(u -> u.userAuthoritiesMapper(OidcRoles::map)));
+            LOG.info("OIDC login enabled");
+        }
+        return http.build();
+    }
+
+    static void problem(HttpServletResponse res, ObjectMapper json, int status, String code, String message) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json;charset=UTF-8");
+        res.getWriter().write(json.writeValueAsString(Map.of("code", code, "message", message)));
+    }
+}

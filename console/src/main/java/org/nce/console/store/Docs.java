@@ -1,0 +1,50 @@
+package org.nce.console.store;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.nce.console.web.ApiException;
+
+/** A document with the sequence number and primary term it was read at, for a conditional write. */
+public record Docs(String id, Map<String, Object> source, long seqNo, long primaryTerm) {
+
+    /** The version a client sends back to say "change it only if nobody has since": {@code seq:term}. */
+    public String version() {
+        return seqNo + ":" + primaryTerm;
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static Optional<Docs> get(ElasticsearchClient es, String index, String id) {
+        try {
+            GetResponse<Map> r = es.get(g -> g.index(index).id(id).realtime(true), Map.class);
+            if (!r.found()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Docs(r.id(), new HashMap<>(r.source()), r.seqNo(), r.primaryTerm()));
+        } catch (ElasticsearchException e) {
+            if (missingIndex(e)) {
+                return Optional.empty();
+            }
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    static boolean missingIndex(ElasticsearchException e) {
+        return e.error() != null && "index_not_found_exception".equals(e.error().type());
+    }
+
+    static boolean versionConflict(ElasticsearchException e) {
+        return e.status() == 409;
+    }
+
+    static ApiException unavailable(Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Docs.class).warn("Elasticsearch: {}", e.toString());
+        return ApiException.unavailable("the case store (Elasticsearch) did not answer; try again in a moment");
+    }
+}

@@ -1,0 +1,103 @@
+package org.nce.console.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import org.nce.console.ConsoleProperties;
+import org.nce.console.store.AlertStore;
+import org.nce.console.store.AuditLog;
+import org.nce.console.store.CaseStore;
+import org.nce.console.store.Docs;
+import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The review queue: pending alerts newest first; an operator claims one, then confirms or dismisses it. */
+@RestController
+@Validated
+@Tag(name = "alerts", description = "the review queue")
+public class AlertController {
+    public record Review(@NotNull @Pattern(regexp = "confirm|dismiss") String decision, @Size(max = 64) String reason) {
+    }
+
+    private final AlertStore alerts;
+    private final CaseStore cases;
+    private final AuditLog audit;
+    private final ConsoleProperties props;
+
+    public AlertController(AlertStore alerts, CaseStore cases, AuditLog audit, ConsoleProperties props) {
+        this.alerts = alerts;
+        this.cases = cases;
+        this.audit = audit;
+        this.props = props;
+    }
+
+    @Operation(summary = "Alerts, newest first", description = "status pending (default; alerts another operator has open "
+            + "are left out), confirmed or dismissed; filter by type and site; 50 a page.")
+    @GetMapping("/api/alerts")
+    public AlertStore.Page list(@RequestParam(defaultValue = "pending") @Pattern(regexp = "pending|confirmed|dismissed") String status,
+                                @RequestParam(required = false) @Pattern(regexp = "[a-z_]{1,64}") String type,
+                                @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9._-]{1,128}") String site,
+                                @RequestParam(defaultValue = "0") @Min(0) @Max(200) int page,
+                                @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, Authentication me) {
+        return alerts.list(status, type, site, page, size, me.getName());
+    }
+
+    @Operation(summary = "One alert")
+    @GetMapping("/api/alerts/{id}")
+    public Map<String, Object> get(@PathVariable String id) {
+        return alerts.get(Ids.id(id, "alert id")).orElseThrow(() -> ApiException.notFound("no alert " + id));
+    }
+
+    @Operation(summary = "Hold an alert open while reviewing it", description = "Other operators' queues leave it out until "
+            + "the claim runs out (nce.claim-for, 5 min by default) or it is reviewed. 409 when another operator holds it.")
+    @PostMapping("/api/alerts/{id}/claim")
+    public Map<String, Object> claim(@PathVariable String id, Authentication me) {
+        Map<String, Object> a = alerts.claim(Ids.id(id, "alert id"), me.getName());
+        audit.record(me.getName(), "alert_claim", id, "ok", null, null);
+        return a;
+    }
+
+    @Operation(summary = "Confirm or dismiss an alert", description = "{\"decision\": \"confirm\" | \"dismiss\", \"reason\": "
+            + "one of GET /api/reasons (required to dismiss)}. Once per alert: 409 when it was reviewed already or another "
+            + "operator holds it. Dismissing the last undismissed alert of a draft case dismisses the case.")
+    @PostMapping("/api/alerts/{id}/review")
+    public Map<String, Object> review(@PathVariable String id, @Valid @RequestBody Review r, Authentication me) {
+        Ids.id(id, "alert id");
+        if (r.decision().equals("dismiss") && (r.reason() == null || !props.dismissReasons().contains(r.reason()))) {
+            throw ApiException.badRequest("reason", "a dismissal needs one of the reasons " + props.dismissReasons());
+        }
+        String reason = r.decision().equals("dismiss") ? r.reason() : null;
+        Map<String, Object> a = alerts.review(id, me.getName(), r.decision(), reason);
+        List<Docs> of = cases.casesOf(id);
+        for (Docs c : of) {
+            if (r.decision().equals("confirm")) {
+                cases.markConfirmed(c, id);
+            } else if ("draft".equals(c.source().get("status")) && allDismissed(c)) {
+                cases.systemTransition(c, "dismissed", "every alert in the case was dismissed in review", me.getName());
+                audit.record(me.getName(), "case_status", c.id(), "ok", "draft -> dismissed (every alert dismissed)", c.id());
+            }
+        }
+        audit.record(me.getName(), "alert_review", id, "ok", r.decision() + (reason == null ? "" : " " + reason),
+                of.isEmpty() ? null : of.get(0).id());
+        return a;
+    }
+
+    private boolean allDismissed(Docs c) {
+        List<String> ids = CaseIds.of(c.source());
+        List<Map<String, Object>> found = alerts.getAll(ids);
+        return found.size() == ids.size() && found.stream().allMatch(a -> "dismissed".equals(a.get("status")));
+    }
+}

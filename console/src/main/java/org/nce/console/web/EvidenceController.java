@@ -1,0 +1,79 @@
+package org.nce.console.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import org.nce.console.store.AuditLog;
+import org.nce.console.store.EvidenceStore;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Evidence bytes, for the page and for downloads. Only objects an alert cites; only as the type of
+ * their kind (never the stored content type), with {@code nosniff}, the console's CSP and a
+ * {@code Content-Disposition}; only when the bytes match the hash first recorded for them (else 409
+ * and an integrity incident in the audit log). Range requests work, so a clip can be sought; a view
+ * (a request from the first byte) and every download are audited before a byte leaves.
+ */
+@RestController
+@Tag(name = "evidence", description = "clips, key frames, charts and readings, verified on every read")
+public class EvidenceController {
+    private final EvidenceStore evidence;
+    private final AuditLog audit;
+
+    public EvidenceController(EvidenceStore evidence, AuditLog audit) {
+        this.evidence = evidence;
+        this.audit = audit;
+    }
+
+    @Operation(summary = "An evidence object's bytes", description = "key: as cited by an alert or case. download=true "
+            + "sends it as an attachment. 404 when no alert cites the key, 409 when its bytes no longer match their first "
+            + "recorded hash. Headers: X-NCE-SHA256 (the hash the bytes were checked against).")
+    @GetMapping("/api/evidence")
+    public ResponseEntity<Resource> get(@RequestParam String key, @RequestParam(defaultValue = "false") boolean download,
+                                        HttpServletRequest req, Authentication me) {
+        Ids.key(key);
+        EvidenceStore.Cited cited = evidence.cited(key).orElseThrow(() -> ApiException.notFound("no alert cites evidence " + key));
+        EvidenceStore.Verified v;
+        try {
+            v = evidence.read(cited);
+        } catch (ApiException e) {
+            if (e.code().equals("evidence_missing")) {
+                audit.record(me.getName(), "integrity_failure", key, "missing", "recorded but not in the store", null);
+            }
+            throw e;
+        }
+        if (!v.matches()) {
+            audit.record(me.getName(), "integrity_failure", key, "mismatch",
+                    "recorded " + cited.recordedSha256() + ", read " + v.sha256(), null);
+            throw ApiException.conflict("integrity", "evidence " + key + " does not match the hash recorded when it was written "
+                    + "(recorded " + cited.recordedSha256().substring(0, 12) + "…, now " + v.sha256().substring(0, 12)
+                    + "…); it is not served as evidence and the failure was recorded");
+        }
+        String range = req.getHeader(HttpHeaders.RANGE);
+        if (download) {
+            audit.record(me.getName(), "evidence_download", key, "ok", v.sha256(), null);
+        } else if (range == null || range.startsWith("bytes=0-")) {
+            audit.record(me.getName(), "evidence_view", key, "ok", v.sha256(), null);
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        ContentDisposition cd = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
+                .filename(name, StandardCharsets.UTF_8).build();
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(cited.contentType()))
+                .header(HttpHeaders.CONTENT_DISPOSITION, cd.toString())
+                .header("X-NCE-SHA256", v.sha256())
+                .cacheControl(CacheControl.noStore().cachePrivate())
+                .body(new ByteArrayResource(v.bytes()));
+    }
+}

@@ -1,0 +1,182 @@
+package org.nce.console.web;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.CalendarInterval;
+import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nce.model.StoreLayout;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The dashboard's figures and the device list, aggregated by Elasticsearch from what the pipeline
+ * and the console stored. Devices are known here from what they sent (alerts, refused inputs): the
+ * gateway's status and heartbeat topics (edge-gateway issue) are not in the stores yet, so "online"
+ * is not claimed; the last alert and the last refused input are.
+ */
+@RestController
+@Tag(name = "overview", description = "dashboard figures and devices")
+public class OverviewController {
+    private final ElasticsearchClient es;
+
+    public OverviewController(ElasticsearchClient es) {
+        this.es = es;
+    }
+
+    @Operation(summary = "The dashboard's figures", description = "alerts per day by type (last 30 days), dismissals per "
+            + "camera and detector with their reasons, open cases by status, sensor exceedances per site, dead letters per stage.")
+    @GetMapping("/api/stats")
+    public Map<String, Object> stats() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("alerts_per_day", perDay());
+        out.put("dismissals", dismissals());
+        out.put("cases_by_status", terms(StoreLayout.CASES, "status", null));
+        out.put("exceedances_per_site", termsOfTypes(java.util.Arrays.stream(org.nce.model.EventType.values())
+                .filter(t -> t.source() == org.nce.model.EventType.Source.SENSOR).map(org.nce.model.EventType::wireName).toList()));
+        out.put("dead_letters_per_stage", terms(StoreLayout.DEADLETTER, "stage", null));
+        return out;
+    }
+
+    @Operation(summary = "Cameras and sensors", description = "each source id seen in the stores with its site, its last alert "
+            + "time and its alert and dismissal counts.")
+    @GetMapping("/api/devices")
+    @SuppressWarnings("rawtypes")
+    public List<Map<String, Object>> devices() {
+        try {
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
+                    .aggregations("device", a -> a.terms(t -> t.field("source_id").size(1000))
+                            .aggregations("site", b -> b.terms(t -> t.field("site_id").size(1)))
+                            .aggregations("type", b -> b.terms(t -> t.field("type").size(5)))
+                            .aggregations("last", b -> b.max(m -> m.field("event_time_ms")))
+                            .aggregations("dismissed", b -> b.filter(f -> f.term(t -> t.field("review_status").value("dismissed"))))),
+                    Map.class);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (StringTermsBucket b : r.aggregations().get("device").sterms().buckets().array()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("id", b.key().stringValue());
+                var sites = b.aggregations().get("site").sterms().buckets().array();
+                d.put("site_id", sites.isEmpty() ? null : sites.get(0).key().stringValue());
+                d.put("types", b.aggregations().get("type").sterms().buckets().array().stream().map(x -> x.key().stringValue()).toList());
+                d.put("last_alert_at", (long) b.aggregations().get("last").max().value());
+                d.put("alerts", b.docCount());
+                d.put("dismissed", b.aggregations().get("dismissed").filter().docCount());
+                out.add(d);
+            }
+            return out;
+        } catch (ElasticsearchException e) {
+            if (e.error() != null && "index_not_found_exception".equals(e.error().type())) {
+                return List.of();
+            }
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @SuppressWarnings("rawtypes")
+    private List<Map<String, Object>> perDay() {
+        return query(() -> {
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
+                    .query(q -> q.range(g -> g.untyped(u -> u.field("event_time_ms")
+                            .gte(co.elastic.clients.json.JsonData.of(System.currentTimeMillis() - 30L * 86_400_000)))))
+                    .aggregations("day", a -> a.dateHistogram(h -> h.field("event_time_ms").calendarInterval(CalendarInterval.Day))
+                            .aggregations("type", b -> b.terms(t -> t.field("type").size(10)))), Map.class);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (var b : r.aggregations().get("day").dateHistogram().buckets().array()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("day", b.key());
+                Map<String, Long> types = new LinkedHashMap<>();
+                for (StringTermsBucket t : b.aggregations().get("type").sterms().buckets().array()) {
+                    types.put(t.key().stringValue(), t.docCount());
+                }
+                d.put("by_type", types);
+                out.add(d);
+            }
+            return out;
+        });
+    }
+
+    @SuppressWarnings("rawtypes")
+    private List<Map<String, Object>> dismissals() {
+        return query(() -> {
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
+                    .query(q -> q.exists(e -> e.field("review_status")))
+                    .aggregations("device", a -> a.terms(t -> t.field("source_id").size(200))
+                            .aggregations("type", b -> b.terms(t -> t.field("type").size(5))
+                                    .aggregations("dismissed", c -> c.filter(f -> f.term(t -> t.field("review_status").value("dismissed")))
+                                            .aggregations("reason", d -> d.terms(t -> t.field("review.reason").size(20)))))), Map.class);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (StringTermsBucket dev : r.aggregations().get("device").sterms().buckets().array()) {
+                for (StringTermsBucket type : dev.aggregations().get("type").sterms().buckets().array()) {
+                    Aggregate dismissed = type.aggregations().get("dismissed");
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("source_id", dev.key().stringValue());
+                    row.put("type", type.key().stringValue());
+                    row.put("reviewed", type.docCount());
+                    row.put("dismissed", dismissed.filter().docCount());
+                    Map<String, Long> reasons = new LinkedHashMap<>();
+                    for (StringTermsBucket x : dismissed.filter().aggregations().get("reason").sterms().buckets().array()) {
+                        reasons.put(x.key().stringValue(), x.docCount());
+                    }
+                    row.put("reasons", reasons);
+                    out.add(row);
+                }
+            }
+            return out;
+        });
+    }
+
+    @SuppressWarnings("rawtypes")
+    private Map<String, Long> terms(String index, String field, List<String> types) {
+        return query(() -> {
+            SearchResponse<Map> r = es.search(s -> {
+                s.index(index).size(0).aggregations("t", a -> a.terms(t -> t.field(field).size(50)));
+                if (types != null) {
+                    s.query(q -> q.terms(t -> t.field("type").terms(v -> v.value(types.stream()
+                            .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList()))));
+                }
+                return s;
+            }, Map.class);
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (StringTermsBucket b : r.aggregations().get("t").sterms().buckets().array()) {
+                out.put(b.key().stringValue(), b.docCount());
+            }
+            return out;
+        });
+    }
+
+    private Map<String, Long> termsOfTypes(List<String> types) {
+        return terms(StoreLayout.ALERTS, "site_id", types);
+    }
+
+    private interface Read<T> {
+        T get() throws IOException;
+    }
+
+    private <T> T query(Read<T> read) {
+        try {
+            return read.get();
+        } catch (ElasticsearchException e) {
+            if (e.error() != null && "index_not_found_exception".equals(e.error().type())) {
+                return null;
+            }
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static ApiException unavailable(Exception e) {
+        org.slf4j.LoggerFactory.getLogger(OverviewController.class).warn("Elasticsearch: {}", e.toString());
+        return ApiException.unavailable("the stores did not answer; try again in a moment");
+    }
+}

@@ -1,0 +1,238 @@
+'use strict';
+// The console's page: review queue (keyboard first), cases, devices, dashboard. Everything shown comes
+// from the JSON API; nothing from it is ever inserted as HTML.
+const el = (...a) => NCE.el(...a);
+const TYPES = ['open_burning', 'unleashed_dog', 'muck_dumping', 'noise_exceedance', 'lampblack_exceedance', 'purifier_not_running'];
+const CASE_STATUSES = ['draft', 'reviewed', 'decided', 'served', 'closed', 'dismissed'];
+const state = { me: null, reasons: [], queue: [], sel: 0, casePage: 0, caseTotal: 0 };
+
+function toast(msg, bad) {
+  const t = document.getElementById('toast');
+  t.textContent = msg;
+  t.className = bad ? 'show bad' : 'show';
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.className = ''; }, 3000);
+}
+
+function evidenceUrl(key, download) {
+  return '/api/evidence?key=' + encodeURIComponent(key) + (download ? '&download=true' : '');
+}
+
+function picture(alert) {
+  const ev = alert.evidence || [];
+  const pick = ev.find(e => e.kind === 'keyframe-annotated') || ev.find(e => e.kind === 'keyframe') || ev.find(e => e.kind === 'chart');
+  return pick ? pick.key : null;
+}
+
+// ------------------------------------------------------------------ review queue
+
+async function loadQueue() {
+  const page = await NCE.get('/api/alerts?status=pending&size=50');
+  state.queue = page.items;
+  state.sel = Math.min(state.sel, Math.max(0, state.queue.length - 1));
+  document.getElementById('queue-count').textContent = NCE.t('queue.count', page.total);
+  renderQueue();
+}
+
+function renderQueue() {
+  const list = document.getElementById('queue-list');
+  list.replaceChildren(...state.queue.map((a, i) => el('li', { class: i === state.sel ? 'sel' : null, 'data-id': a.alert_id,
+      onclick: () => { state.sel = i; renderQueue(); } },
+    el('b', {}, NCE.t('type.' + a.type)), ' ', el('span', {}, a.source_id), ' ', el('small', {}, NCE.time(a.event_time_ms)))));
+  const sel = list.querySelector('.sel');
+  if (sel) sel.scrollIntoView({ block: 'nearest' });
+  renderDetail();
+}
+
+function renderDetail() {
+  const d = document.getElementById('queue-detail');
+  const a = state.queue[state.sel];
+  if (!a) { d.replaceChildren(el('p', { class: 'empty', id: 'queue-empty' }, NCE.t('queue.empty'))); return; }
+  const pic = picture(a);
+  const clip = (a.evidence || []).find(e => e.kind === 'clip');
+  const reasonSel = el('select', { id: 'dismiss-reason' }, state.reasons.map((r, i) => el('option', { value: r }, (i + 1) + ' ' + NCE.t('reason.' + r))));
+  d.replaceChildren(
+    el('h2', { id: 'alert-title', 'data-id': a.alert_id }, NCE.t('type.' + a.type)),
+    el('dl', {},
+      el('dt', {}, NCE.t('alert.site')), el('dd', {}, a.site_id),
+      el('dt', {}, NCE.t('alert.source')), el('dd', {}, a.source_id),
+      el('dt', {}, NCE.t('alert.time')), el('dd', {}, NCE.time(a.event_time_ms)),
+      el('dt', {}, NCE.t('alert.reason')), el('dd', {}, a.reason || ''),
+      el('dt', {}, NCE.t('alert.score')), el('dd', {}, a.score !== undefined ? Number(a.score).toFixed(2) : '')),
+    pic ? el('img', { class: 'evidence', alt: a.type, src: evidenceUrl(pic) }) : null,
+    clip ? el('video', { class: 'evidence', controls: true, preload: 'none', src: evidenceUrl(clip.key) }) : null,
+    el('div', { class: 'actions' },
+      el('button', { id: 'btn-confirm', class: 'primary', onclick: () => review('confirm') }, NCE.t('queue.confirm')),
+      reasonSel,
+      el('button', { id: 'btn-dismiss', onclick: () => review('dismiss', reasonSel.value) }, NCE.t('queue.dismiss'))));
+  claim(a);
+}
+
+async function claim(a) {
+  try {
+    await NCE.post('/api/alerts/' + encodeURIComponent(a.alert_id) + '/claim');
+  } catch (e) {
+    if (e.status === 409) { toast(NCE.t('queue.claimed'), true); drop(a.alert_id); }
+  }
+}
+
+function drop(id) {
+  const i = state.queue.findIndex(x => x.alert_id === id);
+  if (i >= 0) state.queue.splice(i, 1);
+  if (state.sel >= state.queue.length) state.sel = Math.max(0, state.queue.length - 1);
+  renderQueue();
+}
+
+// The next alert is shown at once; the decision is sent behind it, and a refusal is shown as it comes.
+function review(decision, reason) {
+  const a = state.queue[state.sel];
+  if (!a) return;
+  drop(a.alert_id);
+  NCE.post('/api/alerts/' + encodeURIComponent(a.alert_id) + '/review', decision === 'dismiss' ? { decision, reason } : { decision })
+    .then(() => toast(NCE.t('queue.done.' + decision) + ' · ' + a.source_id))
+    .catch(e => toast(e.message, true))
+    .finally(() => { if (state.queue.length < 10) loadQueue(); });
+}
+
+document.addEventListener('keydown', ev => {
+  if (location.hash && location.hash !== '#queue') return;
+  if (ev.target.matches('input, textarea') || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.key === 'j') { state.sel = Math.min(state.sel + 1, state.queue.length - 1); renderQueue(); }
+  else if (ev.key === 'k') { state.sel = Math.max(state.sel - 1, 0); renderQueue(); }
+  else if (ev.key === 'c') review('confirm');
+  else if (ev.key === 'd') review('dismiss', document.getElementById('dismiss-reason')?.value || state.reasons[0]);
+  else if (/^[1-9]$/.test(ev.key) && state.reasons[Number(ev.key) - 1]) review('dismiss', state.reasons[Number(ev.key) - 1]);
+  else return;
+  ev.preventDefault();
+});
+
+// ------------------------------------------------------------------ cases
+
+function dayMs(input, end) {
+  if (!input.value) return null;
+  return new Date(input.value + 'T00:00:00').getTime() + (end ? 86400000 : 0);
+}
+
+async function searchCases(page) {
+  state.casePage = page;
+  const p = new URLSearchParams({ page, size: 50 });
+  const v = id => document.getElementById(id).value.trim();
+  if (v('case-q')) p.set('q', v('case-q'));
+  if (v('case-status')) p.set('status', v('case-status'));
+  if (v('case-type')) p.set('type', v('case-type'));
+  if (v('case-site')) p.set('site', v('case-site'));
+  const from = dayMs(document.getElementById('case-from')), to = dayMs(document.getElementById('case-to'), true);
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  const r = await NCE.get('/api/cases?' + p);
+  state.caseTotal = r.total;
+  document.getElementById('case-rows').replaceChildren(...(r.items.length ? r.items.map(c => el('tr', { 'data-id': c.id, onclick: () => openCase(c.id) },
+    el('td', {}, c.id), el('td', {}, NCE.t('type.' + c.type)), el('td', {}, NCE.t('status.' + c.status)),
+    el('td', {}, c.subject || ''), el('td', {}, NCE.time(c.opened_at)), el('td', {}, c.confirmed_alerts + '/' + c.alerts)))
+    : [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, NCE.t('cases.none')))]));
+  document.getElementById('case-page').textContent = (page + 1) + ' / ' + Math.max(1, Math.ceil(r.total / 50));
+}
+
+async function openCase(id) {
+  const c = await NCE.get('/api/cases/' + encodeURIComponent(id));
+  const d = document.getElementById('case-detail');
+  const clip = (c.evidence || []).find(e => e.kind === 'clip');
+  const note = el('input', { id: 'case-note', 'data-i18n-placeholder': 'case.note', placeholder: NCE.t('case.note') });
+  d.replaceChildren(
+    el('h2', { id: 'case-title', 'data-status': c.status }, c.id, ' · ', NCE.t('status.' + c.status)),
+    el('p', {}, el('b', {}, NCE.t('case.summary') + ': '), c.summary || ''),
+    el('p', {}, el('b', {}, NCE.t('case.legal') + ': '), c.legal_basis || ''),
+    clip ? el('video', { id: 'case-clip', class: 'evidence', controls: true, preload: 'metadata', src: evidenceUrl(clip.key) }) : null,
+    el('h3', {}, NCE.t('case.timeline')),
+    el('ol', { class: 'timeline' }, (c.alerts || []).map(a => el('li', {}, NCE.time(a.event_time_ms), ' · ', a.source_id, ' · ',
+      NCE.t('status.' + a.status), a.review && a.review.reason ? ' (' + NCE.t('reason.' + a.review.reason) + ')' : ''))),
+    el('h3', {}, NCE.t('case.evidence')),
+    el('table', { class: 'grid' }, el('tbody', {}, (c.evidence || []).map(e => el('tr', { class: e.verified === 'ok' ? null : 'bad' },
+      el('td', {}, e.kind), el('td', { class: 'hash' }, e.sha256), el('td', { class: 'verified' }, NCE.t('case.verified.' + e.verified)),
+      el('td', {}, el('a', { href: evidenceUrl(e.key, true) }, NCE.t('case.download'))))))),
+    el('h3', {}, NCE.t('case.history')),
+    el('ol', { class: 'timeline' }, (c.status_history || []).map(h => el('li', {}, NCE.time(h.at), ' · ', h.by, ' · ',
+      NCE.t('status.' + h.from), ' → ', NCE.t('status.' + h.to), h.note ? ' · ' + h.note : ''))),
+    el('div', { class: 'actions' }, (c.next || []).length ? [el('b', {}, NCE.t('case.move') + ': '), note] : null,
+      (c.next || []).map(s => el('button', { class: 'move', 'data-to': s, onclick: () => move(c, s, note.value) }, NCE.t('status.' + s)))),
+    el('p', {}, el('button', { class: 'link', onclick: () => d.replaceChildren() }, NCE.t('case.back'))));
+  d.scrollIntoView({ block: 'start' });
+}
+
+async function move(c, status, note) {
+  try {
+    await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/status', { status, note: note || null, version: c.version });
+    toast(NCE.t('status.' + status));
+    await openCase(c.id);
+    searchCases(state.casePage);
+  } catch (e) {
+    toast(e.code === 'case_changed' ? NCE.t('case.changed') : e.message, true);
+  }
+}
+
+// ------------------------------------------------------------------ devices, dashboard
+
+async function loadDevices() {
+  const ds = await NCE.get('/api/devices');
+  document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', {}, el('td', {}, d.id), el('td', {}, d.site_id),
+    el('td', {}, d.types.map(t => NCE.t('type.' + t)).join('、')), el('td', {}, NCE.time(d.last_alert_at)),
+    el('td', {}, d.alerts), el('td', {}, d.dismissed))));
+}
+
+function chart(id, option) {
+  const node = document.getElementById(id);
+  const c = echarts.getInstanceByDom(node) || echarts.init(node);
+  c.setOption(option, true);
+}
+
+async function loadDashboard() {
+  const s = await NCE.get('/api/stats');
+  const days = s.alerts_per_day || [];
+  const types = [...new Set(days.flatMap(d => Object.keys(d.by_type)))];
+  chart('chart-days', { tooltip: { trigger: 'axis' }, legend: { data: types.map(t => NCE.t('type.' + t)) },
+    xAxis: { type: 'category', data: days.map(d => new Date(d.day).toLocaleDateString()) }, yAxis: { type: 'value' },
+    series: types.map(t => ({ name: NCE.t('type.' + t), type: 'bar', stack: 'a', data: days.map(d => d.by_type[t] || 0) })) });
+  const dis = (s.dismissals || []).slice(0, 20);
+  chart('chart-dismissals', { tooltip: {}, xAxis: { type: 'value', max: 1 }, yAxis: { type: 'category', data: dis.map(r => r.source_id + ' · ' + NCE.t('type.' + r.type)) },
+    series: [{ type: 'bar', data: dis.map(r => r.reviewed ? +(r.dismissed / r.reviewed).toFixed(2) : 0) }] });
+  const pie = (id, m, label) => chart(id, { tooltip: {}, series: [{ type: 'pie', radius: '65%',
+    data: Object.entries(m || {}).map(([k, v]) => ({ name: label(k), value: v })) }] });
+  pie('chart-cases', s.cases_by_status, k => NCE.t('status.' + k));
+  const ex = s.exceedances_per_site || {};
+  chart('chart-exceedances', { tooltip: {}, xAxis: { type: 'category', data: Object.keys(ex) }, yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: Object.values(ex) }] });
+  pie('chart-dead', s.dead_letters_per_stage, k => k);
+}
+
+// ------------------------------------------------------------------ shell
+
+async function show() {
+  const view = (location.hash || '#queue').substring(1);
+  document.querySelectorAll('.view').forEach(v => { v.hidden = v.id !== view; });
+  document.querySelectorAll('nav a').forEach(a => a.classList.toggle('on', a.id === 'nav-' + view));
+  try {
+    if (view === 'queue') await loadQueue();
+    else if (view === 'cases') await searchCases(0);
+    else if (view === 'devices') await loadDevices();
+    else if (view === 'dashboard') await loadDashboard();
+  } catch (e) {
+    if (e.message !== 'login') toast(e.status === 403 ? NCE.t('error.forbidden') : e.message, true);
+  }
+}
+
+document.addEventListener('DOMContentLoaded', async () => {
+  await NCE.load();
+  state.me = await NCE.get('/api/me');
+  state.reasons = await NCE.get('/api/reasons');
+  document.getElementById('me').textContent = state.me.username + ' (' + state.me.roles.join(', ') + ')';
+  document.getElementById('lang').addEventListener('click', () => NCE.switchLang());
+  document.getElementById('logout').addEventListener('click', async () => { await NCE.post('/api/logout'); location.href = '/login.html'; });
+  const st = document.getElementById('case-status'), ty = document.getElementById('case-type');
+  CASE_STATUSES.forEach(s => st.append(el('option', { value: s }, NCE.t('status.' + s))));
+  TYPES.forEach(t => ty.append(el('option', { value: t }, NCE.t('type.' + t))));
+  document.getElementById('case-search').addEventListener('submit', ev => { ev.preventDefault(); searchCases(0); });
+  document.getElementById('case-prev').addEventListener('click', () => { if (state.casePage > 0) searchCases(state.casePage - 1); });
+  document.getElementById('case-next').addEventListener('click', () => { if ((state.casePage + 1) * 50 < state.caseTotal) searchCases(state.casePage + 1); });
+  window.addEventListener('hashchange', show);
+  show();
+});

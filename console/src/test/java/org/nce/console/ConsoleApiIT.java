@@ -1,0 +1,408 @@
+package org.nce.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nce.model.StoreLayout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The console's API against the loopback Elasticsearch and S3 server, with one account per role:
+ * every endpoint with and without its role, sessions and CSRF, the review and case workflows, and
+ * what a hostile reviewer tried (planted objects, tampered bytes, traversal, injection, odd Host
+ * headers, oversized and unknown input).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleApiIT {
+    static final String PW = "correct horse battery";
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String SITE = "site-c" + RUN;
+    static final String CAM = "cam-" + RUN;
+    static final String A1 = CAM + ":open_burning:b-1";
+    static final String A2 = CAM + ":open_burning:b-2";
+    static final String A3 = "noise-" + RUN + ":noise_exceedance:100";
+    static final String A4 = CAM + ":open_burning:b-4";
+    static final String A5 = CAM + ":open_burning:b-5";
+    static final String C1 = "case-fire-" + RUN;
+    static final String C2 = "case-noise-" + RUN;
+    static final String C3 = "case-tampered-" + RUN;
+    static final String CLIP = "clips/" + SITE + "/" + CAM + "/a1.mp4";
+    static final String KEY1 = "keyframes/" + SITE + "/" + CAM + "/a1.jpg";
+    static final String PLANTED_CITED = "keyframes/" + SITE + "/" + CAM + "/a2.jpg";
+    static final String PLANTED = "keyframes/" + SITE + "/" + CAM + "/planted.html";
+    static final String TAMPERED = "keyframes/" + SITE + "/" + CAM + "/a4.jpg";
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        var enc = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        StringBuilder y = new StringBuilder("users:\n");
+        for (String role : List.of("operator", "officer", "legal", "admin")) {
+            y.append("  - {username: ").append(role).append(", password: \"").append(enc.encode(PW)).append("\", roles: [")
+                    .append(role).append("]}\n");
+        }
+        y.append("  - {username: operator2, password: \"").append(enc.encode(PW)).append("\", roles: [operator]}\n");
+        y.append("  - {username: guarded, password: \"").append(enc.encode(PW)).append("\", roles: [legal]}\n");
+        Path users = Files.createTempFile("nce-users", ".yaml");
+        Files.writeString(users, y);
+        r.add("nce.users-file", users::toString);
+        r.add("nce.es-url", () -> Stores.ES);
+        r.add("nce.s3-endpoint", () -> Stores.S3);
+        r.add("nce.s3-access-key", () -> Stores.S3_KEY);
+        r.add("nce.s3-secret-key", () -> Stores.S3_SECRET);
+        r.add("nce.login-attempts", () -> "5");
+    }
+
+    @BeforeAll
+    void seed() throws Exception {
+        Stores.ensureIndices();
+        long t = System.currentTimeMillis() - 60_000;
+        var clip = Stores.evidence(A1, CLIP, "clip", Stores.bytes("mp4 " + RUN, 50_000), "video/mp4");
+        var key1 = Stores.evidence(A1, KEY1, "keyframe", Stores.bytes("jpeg1 " + RUN, 4_000), "image/jpeg");
+        Stores.alert(A1, "open_burning", SITE, CAM, t, List.of(clip, key1));
+        // A cited key whose stored object claims text/html: a planted page.
+        var html = Stores.evidence(A2, PLANTED_CITED, "keyframe", "<script>alert(document.cookie)</script>".getBytes(StandardCharsets.UTF_8),
+                "text/html");
+        Stores.alert(A2, "open_burning", SITE, CAM, t + 1000, List.of(html));
+        Stores.caseDoc(C1, "open_burning", SITE, t, List.of(A1, A2), List.of(clip, key1, html));
+        var chart = Stores.evidence(A3, "charts/" + SITE + "/noise-" + RUN + "/a3.png", "chart", Stores.bytes("png " + RUN, 3000), "image/png");
+        Stores.alert(A3, "noise_exceedance", SITE, "noise-" + RUN, t + 2000, List.of(chart));
+        Stores.caseDoc(C2, "noise_exceedance", SITE, t + 2000, List.of(A3), List.of(chart));
+        // Evidence whose bytes were changed after the first record of their hash.
+        var tampered = Stores.evidence(A4, TAMPERED, "keyframe", Stores.bytes("original " + RUN, 2000), "image/jpeg");
+        Stores.putObject(TAMPERED, Stores.bytes("changed! " + RUN, 2000), "image/jpeg");
+        Stores.alert(A4, "open_burning", SITE, CAM, t + 3000, List.of(tampered));
+        Stores.caseDoc(C3, "open_burning", SITE, t + 3000, List.of(A4), List.of(tampered));
+        Stores.alert(A5, "open_burning", SITE, CAM, t + 4000, List.of());
+        Stores.putObject(PLANTED, "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8), "text/html");
+    }
+
+    Client as(String role) throws Exception {
+        return Client.loggedIn(port, role, PW);
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ sessions, roles, CSRF
+
+    @Test
+    void nothingWithoutASession() throws Exception {
+        Client anon = new Client(port);
+        for (String path : List.of("/api/alerts", "/api/alerts/" + q(A1), "/api/cases", "/api/cases/" + C1, "/api/devices", "/api/stats",
+                "/api/evidence?key=" + q(KEY1), "/api/me", "/api/docs/openapi.json")) {
+            Client.Reply r = anon.get(path);
+            assertEquals(401, r.status(), path);
+            assertFalse(r.body().contains(RUN), "no data without a session: " + path);
+        }
+        assertEquals(302, anon.get("/").status(), "the page sends a stranger to the login page");
+        assertTrue(anon.get("/login.html").status() == 200);
+    }
+
+    @Test
+    void loginChecksThePasswordHashAndIsRateLimited() throws Exception {
+        Client c = new Client(port);
+        Client.Reply bad = c.login("officer", "wrong password");
+        assertEquals(401, bad.status());
+        assertEquals("bad_credentials", bad.json().path("code").asText());
+        Client.Reply ok = c.login("officer", PW);
+        assertEquals(200, ok.status());
+        assertEquals(List.of("officer"), Stores.JSON.convertValue(ok.json().path("roles"), List.class));
+        // Five failed attempts a minute per user name (nce.login-attempts in this test): then even the right
+        // password waits, and other users are not locked out.
+        Client guesser = new Client(port);
+        int refused = 0;
+        for (int i = 0; i < 7; i++) {
+            if (guesser.login("guarded", "guess " + i).status() == 429) {
+                refused++;
+            }
+        }
+        assertEquals(2, refused);
+        assertEquals(429, guesser.login("guarded", PW).status());
+        assertEquals(200, new Client(port).login("legal", PW).status());
+    }
+
+    @Test
+    void logoutEndsTheSession() throws Exception {
+        Client c = as("operator");
+        assertEquals(200, c.get("/api/me").status());
+        assertEquals(204, c.post("/api/logout", Map.of()).status());
+        assertEquals(401, c.get("/api/me").status());
+    }
+
+    @Test
+    void stateChangingCallsNeedTheCsrfToken() throws Exception {
+        Client op = as("operator");
+        Client.Reply r = op.postRaw("/api/alerts/" + q(A5) + "/claim", "{}", false);
+        assertEquals(403, r.status());
+        assertEquals("csrf", r.json().path("code").asText());
+        Client anon = new Client(port);
+        assertEquals(403, anon.postRaw("/api/login", "{\"username\":\"operator\",\"password\":\"" + PW + "\"}", false).status(),
+                "login too (login CSRF)");
+    }
+
+    @Test
+    void everyEndpointChecksItsRole() throws Exception {
+        Client op = as("operator");
+        Client officer = as("officer");
+        Client legal = as("legal");
+        Client admin = as("admin");
+        assertEquals(200, op.get("/api/alerts").status());
+        assertEquals(403, op.get("/api/cases").status());
+        assertEquals(403, op.get("/api/cases/" + C1).status());
+        assertEquals(200, officer.get("/api/cases").status());
+        assertEquals(403, officer.post("/api/alerts/" + q(A5) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(403, legal.post("/api/alerts/" + q(A5) + "/claim", Map.of()).status());
+        assertEquals(403, admin.get("/api/alerts").status());
+        assertEquals(403, admin.get("/api/evidence?key=" + q(KEY1)).status());
+        assertEquals(200, admin.get("/api/devices").status());
+        assertEquals(403, legal.get("/api/devices").status());
+        assertEquals(200, legal.get("/api/stats").status());
+        Client.Reply denied = op.get("/api/cases");
+        assertEquals("role", denied.json().path("code").asText());
+        assertEquals(200, officer.get("/api/docs/openapi.json").status());
+        assertTrue(officer.get("/api/docs/openapi.json").body().contains("/api/alerts/{id}/review"));
+    }
+
+    // ------------------------------------------------------------------ review queue
+
+    @Test
+    void anOperatorConfirmsOnceAndNobodyReviewsItTwice() throws Exception {
+        Client op = as("operator");
+        Client op2 = as("operator2");
+        String a = CAM + ":open_burning:q-" + UUID.randomUUID();
+        Stores.alert(a, "open_burning", SITE, CAM, System.currentTimeMillis(), List.of());
+        assertEquals(200, op.post("/api/alerts/" + q(a) + "/claim", Map.of()).status());
+        // Held by the first operator: the second neither sees it in the queue nor can review it.
+        JsonNode queue2 = op2.get("/api/alerts?site=" + SITE + "&size=200").json();
+        queue2.path("items").forEach(i -> assertFalse(i.path("alert_id").asText().equals(a), "held alert shown to another operator"));
+        Client.Reply taken = op2.post("/api/alerts/" + q(a) + "/review", Map.of("decision", "confirm"));
+        assertEquals(409, taken.status());
+        assertEquals("claimed", taken.json().path("code").asText());
+        assertEquals(200, op.post("/api/alerts/" + q(a) + "/review", Map.of("decision", "confirm")).status());
+        Client.Reply again = op.post("/api/alerts/" + q(a) + "/review", Map.of("decision", "dismiss", "reason", "duplicate"));
+        assertEquals(409, again.status());
+        assertEquals("already_reviewed", again.json().path("code").asText());
+        JsonNode stored = Stores.get(StoreLayout.ALERTS, a);
+        assertEquals("confirmed", stored.path("review_status").asText());
+        assertEquals("operator", stored.path("review").path("by").asText());
+        assertTrue(Stores.audit(a).stream().anyMatch(e -> e.path("action").asText().equals("alert_review")
+                && e.path("actor").asText().equals("operator")), "the review is in the audit log");
+    }
+
+    @Test
+    void dismissingTheLastAlertOfADraftDismissesTheCase() throws Exception {
+        Client op = as("operator");
+        Client.Reply noReason = op.post("/api/alerts/" + q(A3) + "/review", Map.of("decision", "dismiss"));
+        assertEquals(400, noReason.status());
+        assertEquals(400, op.post("/api/alerts/" + q(A3) + "/review", Map.of("decision", "dismiss", "reason", "made_up")).status());
+        assertEquals(200, op.post("/api/alerts/" + q(A3) + "/review", Map.of("decision", "dismiss", "reason", "false_other")).status());
+        assertEquals("dismissed", Stores.get(StoreLayout.CASES, C2).path("status").asText());
+        assertEquals("operator", Stores.get(StoreLayout.CASES, C2).path("status_history").get(0).path("by").asText());
+    }
+
+    @Test
+    void badReviewInputIsRefusedWithWhatWasWrong() throws Exception {
+        Client op = as("operator");
+        Client.Reply unknownField = op.post("/api/alerts/" + q(A5) + "/review", Map.of("decision", "confirm", "admin", true));
+        assertEquals(400, unknownField.status());
+        assertEquals("bad_json", unknownField.json().path("code").asText());
+        Client.Reply badDecision = op.post("/api/alerts/" + q(A5) + "/review", Map.of("decision", "approve"));
+        assertEquals(400, badDecision.status());
+        assertTrue(badDecision.json().path("message").asText().contains("decision"));
+        Client.Reply notJson = op.post("/api/alerts/" + q(A5) + "/review", "{\"decision\":");
+        assertEquals(400, notJson.status());
+        assertFalse(notJson.body().contains("Exception"), "no internals: " + notJson.body());
+        Client.Reply huge = op.post("/api/alerts/" + q(A5) + "/review", Map.of("decision", "dismiss", "reason", "x".repeat(200_000)));
+        assertTrue(huge.status() == 400 || huge.status() == 413, "oversized: " + huge.status());
+        assertEquals(404, op.post("/api/alerts/" + q("no-such-" + RUN) + "/claim", Map.of()).status());
+        assertEquals(400, op.get("/api/alerts/" + q("../../_cluster/settings")).status());
+    }
+
+    // ------------------------------------------------------------------ cases
+
+    @Test
+    void aCaseMovesThroughItsStatusesEachByItsRole() throws Exception {
+        Client officer = as("officer");
+        Client legal = as("legal");
+        JsonNode c = officer.get("/api/cases/" + C1).json();
+        assertEquals("draft", c.path("status").asText());
+        assertEquals(List.of("reviewed", "dismissed"), Stores.JSON.convertValue(c.path("next"), List.class));
+        assertEquals(2, c.path("alerts").size(), "the timeline of its alerts");
+        String version = c.path("version").asText();
+        Client.Reply wrongRole = legal.post("/api/cases/" + C1 + "/status", Map.of("status", "reviewed"));
+        assertEquals(403, wrongRole.status());
+        Client.Reply notYet = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "dismissed"));
+        assertEquals(409, notYet.status(), "not every alert was dismissed");
+        Client.Reply skip = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "served"));
+        assertEquals(409, skip.status());
+        assertEquals("bad_transition", skip.json().path("code").asText());
+        Client.Reply reviewed = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "reviewed", "note", "seen on the clip", "version", version));
+        assertEquals(200, reviewed.status(), reviewed.body());
+        // A second officer still holding the old version is told, not silently overwritten.
+        Client.Reply stale = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "dismissed", "version", version));
+        assertEquals(409, stale.status());
+        assertEquals("case_changed", stale.json().path("code").asText());
+        assertEquals(403, officer.post("/api/cases/" + C1 + "/status", Map.of("status", "decided")).status());
+        assertEquals(200, legal.post("/api/cases/" + C1 + "/status", Map.of("status", "decided", "note", "罚款 500 元")).status());
+        assertEquals(200, officer.post("/api/cases/" + C1 + "/status", Map.of("status", "served")).status());
+        assertEquals(200, legal.post("/api/cases/" + C1 + "/status", Map.of("status", "closed")).status());
+        JsonNode stored = Stores.get(StoreLayout.CASES, C1);
+        assertEquals("closed", stored.path("status").asText());
+        assertEquals(4, stored.path("status_history").size());
+        assertEquals("legal", stored.path("status_history").get(1).path("by").asText());
+        assertEquals(5, Stores.audit(C1).stream().filter(e -> e.path("action").asText().equals("case_status")).count() + 1,
+                "each move audited (4)");
+    }
+
+    @Test
+    void searchTakesWordsNotQuerySyntax() throws Exception {
+        Client officer = as("officer");
+        JsonNode bySite = officer.get("/api/cases?site=" + SITE).json();
+        assertTrue(bySite.path("total").asInt() >= 3);
+        for (String hostile : List.of("*) OR status:closed", "\" } ] }", "{\"match_all\":{}}", "site_id:*", "\\", "(((")) {
+            Client.Reply r = officer.get("/api/cases?site=" + SITE + "&q=" + q(hostile));
+            assertEquals(200, r.status(), hostile + ": " + r.body());
+        }
+        assertEquals(400, officer.get("/api/cases?status=" + q("draft OR closed")).status());
+        assertEquals(400, officer.get("/api/cases?site=" + q("a\"b")).status());
+        JsonNode words = officer.get("/api/cases?site=" + SITE + "&q=" + q(C2)).json();
+        assertEquals(C2, words.path("items").get(0).path("id").asText());
+        assertEquals(400, officer.get("/api/cases?page=-1").status());
+        assertEquals(400, officer.get("/api/cases/" + q("a/../../b")).status());
+    }
+
+    // ------------------------------------------------------------------ evidence
+
+    @Test
+    void evidenceIsServedVerifiedWithAFixedTypeAndAudited() throws Exception {
+        Client officer = as("officer");
+        Client.Reply r = officer.get("/api/evidence?key=" + q(KEY1));
+        assertEquals(200, r.status());
+        assertEquals("image/jpeg", r.raw().headers().firstValue("Content-Type").orElse(""));
+        assertEquals("nosniff", r.raw().headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertTrue(r.raw().headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
+        assertTrue(r.raw().headers().firstValue("Content-Disposition").orElse("").startsWith("inline"));
+        Client.Reply dl = officer.get("/api/evidence?key=" + q(KEY1) + "&download=true");
+        assertTrue(dl.raw().headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        List<JsonNode> audit = Stores.audit(KEY1);
+        assertTrue(audit.stream().anyMatch(e -> e.path("action").asText().equals("evidence_view") && e.path("actor").asText().equals("officer")));
+        assertTrue(audit.stream().anyMatch(e -> e.path("action").asText().equals("evidence_download")));
+    }
+
+    @Test
+    void aClipCanBeSoughtWithRangeRequests() throws Exception {
+        Client op = as("operator");
+        Client.Reply part = op.get("/api/evidence?key=" + q(CLIP), "Range", "bytes=1000-1999");
+        assertEquals(206, part.status());
+        assertEquals("video/mp4", part.raw().headers().firstValue("Content-Type").orElse(""));
+        assertEquals(1000, part.raw().body().length);
+        assertEquals("bytes 1000-1999/50000", part.raw().headers().firstValue("Content-Range").orElse(""));
+    }
+
+    @Test
+    void aPlantedObjectNeverRunsAsAPage() throws Exception {
+        Client op = as("operator");
+        assertEquals(404, op.get("/api/evidence?key=" + q(PLANTED)).status(), "an object no alert cites is not served");
+        Client.Reply cited = op.get("/api/evidence?key=" + q(PLANTED_CITED));
+        assertEquals(200, cited.status());
+        assertEquals("image/jpeg", cited.raw().headers().firstValue("Content-Type").orElse(""),
+                "the kind's type, never the stored text/html");
+        assertEquals("nosniff", cited.raw().headers().firstValue("X-Content-Type-Options").orElse(""));
+    }
+
+    @Test
+    void tamperedEvidenceIsRefusedAndRecordedAsAnIncident() throws Exception {
+        Client officer = as("officer");
+        Client.Reply r = officer.get("/api/evidence?key=" + q(TAMPERED));
+        assertEquals(409, r.status());
+        assertEquals("integrity", r.json().path("code").asText());
+        assertTrue(Stores.audit(TAMPERED).stream().anyMatch(e -> e.path("action").asText().equals("integrity_failure")
+                && e.path("result").asText().equals("mismatch")));
+        JsonNode c = officer.get("/api/cases/" + C3).json();
+        assertEquals("mismatch", c.path("evidence").get(0).path("verified").asText(), "the case page shows the failure");
+        assertEquals("ok", officer.get("/api/cases/" + C1).json().path("evidence").get(0).path("verified").asText());
+    }
+
+    @Test
+    void keysWithTraversalAreRefused() throws Exception {
+        Client op = as("operator");
+        for (String key : List.of("../etc/passwd", "clips/../../x", "/abs", "a//b", "a\u0000b", "")) {
+            Client.Reply r = op.get("/api/evidence?key=" + q(key));
+            assertEquals(400, r.status(), key);
+        }
+    }
+
+    // ------------------------------------------------------------------ the server itself
+
+    @Test
+    void anUnknownHostHeaderIsRefused() throws Exception {
+        // java.net.http will not send a Host header of one's choosing: a raw request, as a rebinding page's would be.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET /login.html HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 421"), reply);
+            assertTrue(reply.contains("unknown_host"));
+        }
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET /login.html HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).startsWith("HTTP/1.1 200"));
+        }
+    }
+
+    @Test
+    void errorsSayWhatWasWrongWithoutInternals() throws Exception {
+        Client officer = as("officer");
+        Client.Reply missing = officer.get("/api/cases/no-such-case-" + RUN);
+        assertEquals(404, missing.status());
+        assertTrue(missing.json().path("message").asText().contains("no case"));
+        Client.Reply wrongMethod = officer.send(HttpRequest.newBuilder(URI.create(officer.base + "/api/cases")).header("X-XSRF-TOKEN", officer.csrf())
+                .DELETE().build());
+        assertTrue(wrongMethod.status() == 403 || wrongMethod.status() == 405, "DELETE: " + wrongMethod.status());
+        for (Client.Reply r : List.of(missing, wrongMethod)) {
+            assertFalse(r.body().contains("at org."), r.body());
+            assertFalse(r.body().isEmpty());
+        }
+    }
+
+    @Test
+    void dashboardAndDevicesAnswer() throws Exception {
+        Client officer = as("officer");
+        JsonNode stats = officer.get("/api/stats").json();
+        assertTrue(stats.has("alerts_per_day") && stats.has("cases_by_status") && stats.has("dismissals"));
+        JsonNode devices = officer.get("/api/devices").json();
+        boolean found = false;
+        for (JsonNode d : devices) {
+            found |= d.path("id").asText().equals(CAM) && d.path("site_id").asText().equals(SITE);
+        }
+        assertTrue(found, "the test camera is listed");
+        JsonNode en = officer.get("/api/i18n/en").json();
+        JsonNode zh = officer.get("/api/i18n/zh").json();
+        assertEquals("Review queue", en.path("nav.queue").asText());
+        assertEquals("审核队列", zh.path("nav.queue").asText());
+    }
+}
