@@ -13,9 +13,6 @@ import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.nce.console.CaseRepository;
-import org.nce.console.ConsoleConfig;
-import org.nce.console.ConsoleServer;
 import org.nce.gateway.Gateway;
 import org.nce.gateway.GatewayConfig;
 import org.nce.gateway.mqtt.MqttPublisher;
@@ -84,8 +81,10 @@ public final class DemoMain {
         NceJob.prepareStores(config);
 
         int consolePort = Integer.parseInt(env("NCE_CONSOLE_PORT", "8080"));
-        ConsoleServer console = new ConsoleServer(ConsoleConfig.fromArgs(new String[] {"--port", Integer.toString(consolePort),
-                "--es", esUrl, "--s3", s3Url, "--bucket", config.s3().bucket()})).start();
+        say("starting the console (its own process) on 127.0.0.1:" + consolePort);
+        ConsoleProcess console = ConsoleProcess.start(System.getProperty("nce.console.classpath"), consolePort,
+                java.util.Map.of("NCE_ES_URL", esUrl, "NCE_S3_ENDPOINT", s3Url, "NCE_S3_BUCKET", config.s3().bucket()),
+                Path.of(env("NCE_HOME", ".nce"), "logs", "console.log"));
 
         Configuration flinkConf = new Configuration();
         flinkConf.setString("taskmanager.memory.managed.size", "32m");
@@ -117,11 +116,11 @@ public final class DemoMain {
                 new GatewayConfig.Mqtt(mqttUrl, gwBase.mqtt().username(), gwBase.mqtt().passwordEnv()),
                 gwBase.cameras(), gwBase.sensors());
         Gateway gateway = new Gateway(gwConfig, System.getenv(gwConfig.mqtt().passwordEnv())).start();
-        sendBadInput(mqttUrl, gwConfig);
 
         long ready = Duration.between(started, Instant.now()).toSeconds();
-        System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/   API: http://localhost:%d/api/cases%n"
-                + "%s   Press Ctrl-C to stop.%n%n", ready, consolePort, consolePort, clusterUrl == null
+        System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/  (log in as demo / demo: the demo's "
+                + "only account, every role)%nAPI docs: http://localhost:%d/api/docs   %s   Press Ctrl-C to stop.%n%n",
+                ready, consolePort, consolePort, clusterUrl == null
                         ? "Job metrics (Prometheus): http://localhost:" + metricsPort + "/metrics" : "Flink web UI: " + clusterUrl);
 
         EmbeddedBroker brokerRef = broker;
@@ -153,9 +152,19 @@ public final class DemoMain {
         };
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
 
-        try (CaseRepository repo = new CaseRepository(esUrl)) {
+        {
+            StoreCounts repo = new StoreCounts(esUrl);
             long deadline = durationS > 0 ? started.toEpochMilli() + durationS * 1000 : Long.MAX_VALUE;
+            // A faulty device speaks up once the job is reading (its first alert is in): its messages land
+            // in the dead letters (before the job has subscribed, the broker would have nobody to give them to).
+            boolean badInputSent = false;
+            long badInputBy = System.currentTimeMillis() + 30_000;
+            long alertsBefore = count(repo, StoreLayout.ALERTS);
             while (System.currentTimeMillis() < deadline) {
+                if (!badInputSent && (count(repo, StoreLayout.ALERTS) > alertsBefore || System.currentTimeMillis() > badInputBy)) {
+                    sendBadInput(mqttUrl, gwConfig);
+                    badInputSent = true;
+                }
                 Thread.sleep(Math.min(5_000, Math.max(1, deadline - System.currentTimeMillis())));
                 System.out.printf(Locale.ROOT, "[%4ds] frames %d | readings %d | alerts %d | cases %d | evidence objects %d | dead letters %d | job %s%n",
                         Duration.between(started, Instant.now()).toSeconds(), gateway.framesPublished(), gateway.readingsPublished(),
@@ -167,7 +176,7 @@ public final class DemoMain {
         System.exit(0);
     }
 
-    private static long count(CaseRepository repo, String index) {
+    private static long count(StoreCounts repo, String index) {
         try {
             return repo.count(index);
         } catch (Exception e) {
