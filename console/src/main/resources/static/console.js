@@ -59,12 +59,12 @@ function renderDetail() {
       el('dt', {}, NCE.t('alert.time')), el('dd', {}, NCE.time(a.event_time_ms)),
       el('dt', {}, NCE.t('alert.reason')), el('dd', {}, a.reason || ''),
       el('dt', {}, NCE.t('alert.score')), el('dd', {}, a.score !== undefined ? Number(a.score).toFixed(2) : '')),
-    pic ? el('img', { class: 'evidence', alt: a.type, src: evidenceUrl(pic) }) : null,
-    clip ? el('video', { class: 'evidence', controls: true, preload: 'none', src: evidenceUrl(clip.key) }) : null,
     el('div', { class: 'actions' },
       el('button', { id: 'btn-confirm', class: 'primary', onclick: () => review('confirm') }, NCE.t('queue.confirm')),
       reasonSel,
-      el('button', { id: 'btn-dismiss', onclick: () => review('dismiss', reasonSel.value) }, NCE.t('queue.dismiss'))));
+      el('button', { id: 'btn-dismiss', onclick: () => review('dismiss', reasonSel.value) }, NCE.t('queue.dismiss'))),
+    pic ? el('img', { class: 'evidence', alt: a.type, src: evidenceUrl(pic) }) : null,
+    clip ? el('video', { class: 'evidence', controls: true, preload: 'none', src: evidenceUrl(clip.key) }) : null);
   claim(a);
 }
 
@@ -182,7 +182,8 @@ async function loadDevices() {
 function chart(id, option) {
   const node = document.getElementById(id);
   const c = echarts.getInstanceByDom(node) || echarts.init(node);
-  c.setOption(option, true);
+  // No animation: the figures are there at once (and a screenshot shows them, not a frame of a tween).
+  c.setOption(Object.assign({ animation: false }, option), true);
 }
 
 async function loadDashboard() {

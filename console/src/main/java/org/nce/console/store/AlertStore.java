@@ -169,6 +169,9 @@ public class AlertStore {
             }
             throw Docs.unavailable(e);
         } catch (IOException e) {
+            if (Docs.versionConflict(e)) {
+                throw ApiException.conflict("alert_changed", "alert " + id + " was changed by someone else just now; it is no longer yours to review");
+            }
             throw Docs.unavailable(e);
         }
         Map<String, Object> merged = new LinkedHashMap<>(doc.source());

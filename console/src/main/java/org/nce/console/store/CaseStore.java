@@ -154,13 +154,29 @@ public class CaseStore {
         return write(doc, String.valueOf(doc.source().getOrDefault("status", "draft")), to, note, user);
     }
 
-    /** Adds an alert to the case's confirmed list (the alert stands; the case is ready for an officer). */
+    /**
+     * Adds an alert to the case's confirmed list (the alert stands; the case is ready for an officer).
+     * The review it follows is already stored, so a concurrent change of the case (another review,
+     * the pipeline adding an alert) is met by reading the case again, a few times, not by failing.
+     */
     public void markConfirmed(Docs doc, String alertId) {
-        List<String> confirmed = new ArrayList<>(strings(doc.source().get("confirmed_alert_ids")));
-        if (!confirmed.contains(alertId)) {
+        Docs current = doc;
+        for (int attempt = 1; ; attempt++) {
+            List<String> confirmed = new ArrayList<>(strings(current.source().get("confirmed_alert_ids")));
+            if (confirmed.contains(alertId)) {
+                return;
+            }
             confirmed.add(alertId);
+            try {
+                conditional(current, Map.of("confirmed_alert_ids", confirmed, "updated_at", clock.millis()));
+                return;
+            } catch (ApiException e) {
+                if (!e.code().equals("case_changed") || attempt == 5) {
+                    throw e;
+                }
+                current = get(doc.id()).orElseThrow(() -> ApiException.notFound("no case " + doc.id()));
+            }
         }
-        conditional(doc, Map.of("confirmed_alert_ids", confirmed, "updated_at", clock.millis()));
     }
 
     @SuppressWarnings("unchecked")
@@ -199,6 +215,10 @@ public class CaseStore {
             }
             throw Docs.unavailable(e);
         } catch (IOException e) {
+            if (Docs.versionConflict(e)) {
+                throw ApiException.conflict("case_changed", "case " + doc.id() + " was changed at the same moment (by another user "
+                        + "or by the pipeline adding an alert); reload it and try again");
+            }
             throw Docs.unavailable(e);
         }
     }

@@ -39,8 +39,24 @@ public record Docs(String id, Map<String, Object> source, long seqNo, long prima
         return e.error() != null && "index_not_found_exception".equals(e.error().type());
     }
 
-    static boolean versionConflict(ElasticsearchException e) {
-        return e.status() == 409;
+    /**
+     * Whether Elasticsearch refused a conditional write because the document changed (409). The
+     * client reports it as an ElasticsearchException or, for some calls, as a transport error
+     * wrapping the REST client's ResponseException.
+     */
+    static boolean versionConflict(Exception e) {
+        if (e instanceof ElasticsearchException ee) {
+            return ee.status() == 409;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.elasticsearch.client.ResponseException r && r.getResponse().getStatusLine().getStatusCode() == 409) {
+                return true;
+            }
+            if (t instanceof co.elastic.clients.transport.TransportException te && te.statusCode() == 409) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ApiException unavailable(Exception e) {

@@ -85,14 +85,30 @@ public class AlertController {
         for (Docs c : of) {
             if (r.decision().equals("confirm")) {
                 cases.markConfirmed(c, id);
-            } else if ("draft".equals(c.source().get("status")) && allDismissed(c)) {
-                cases.systemTransition(c, "dismissed", "every alert in the case was dismissed in review", me.getName());
-                audit.record(me.getName(), "case_status", c.id(), "ok", "draft -> dismissed (every alert dismissed)", c.id());
+            } else {
+                dismissIfEveryAlertWas(c, me.getName());
             }
         }
         audit.record(me.getName(), "alert_review", id, "ok", r.decision() + (reason == null ? "" : " " + reason),
                 of.isEmpty() ? null : of.get(0).id());
         return a;
+    }
+
+    /** A draft whose every alert was dismissed is dismissed; a concurrent change of the case is met by reading it again. */
+    private void dismissIfEveryAlertWas(Docs c, String user) {
+        Docs current = c;
+        for (int attempt = 1; "draft".equals(current.source().get("status")) && allDismissed(current); attempt++) {
+            try {
+                cases.systemTransition(current, "dismissed", "every alert in the case was dismissed in review", user);
+                audit.record(user, "case_status", c.id(), "ok", "draft -> dismissed (every alert dismissed)", c.id());
+                return;
+            } catch (ApiException e) {
+                if (!e.code().equals("case_changed") || attempt == 5) {
+                    throw e;
+                }
+                current = cases.get(c.id()).orElseThrow(() -> ApiException.notFound("no case " + c.id()));
+            }
+        }
     }
 
     private boolean allDismissed(Docs c) {

@@ -1,0 +1,240 @@
+package org.nce.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nce.model.StoreLayout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The console in a real headless Chromium (Debian's chromium and chromium-driver, driven by
+ * Selenium), against the loopback stores: log in, review alerts by keyboard (confirm; dismiss with a
+ * reason by its number key), open the case, play its clip, move it through its statuses, search,
+ * switch language; and a user without the role is refused. Screenshots of the main pages go to
+ * docs/screenshots/. Skipped when no Chromium is installed (./nce test installs it on Debian).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserIT {
+    static final String PW = "correct horse battery";
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String SITE = "site-b" + RUN;
+    static final String CAM = "cam-b" + RUN;
+    static final Path CHROMIUM = Path.of(System.getProperty("nce.chromium", "/usr/bin/chromium"));
+    static final Path DRIVER = Path.of(System.getProperty("nce.chromedriver", "/usr/bin/chromedriver"));
+    static final Path SHOTS = Path.of(System.getProperty("nce.root", "..")).resolve("docs/screenshots");
+    /** Real footage for the clip, when the shared test data is here (the page must play it). */
+    static final Path CLIP = Path.of(System.getProperty("nce.testdata", "../../shared/testdata"), "fire/backyard_fire_pit_wood_mohdomama.mp4");
+
+    @LocalServerPort
+    int port;
+    WebDriver browser;
+    String caseId;
+    final String[] alerts = new String[4];
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        var enc = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        Path users = Files.createTempFile("nce-users", ".yaml");
+        Files.writeString(users, "users:\n"
+                + "  - {username: chief, password: \"" + enc.encode(PW) + "\", roles: [operator, officer, legal]}\n"
+                + "  - {username: watch, password: \"" + enc.encode(PW) + "\", roles: [operator]}\n");
+        r.add("nce.users-file", users::toString);
+        r.add("nce.es-url", () -> Stores.ES);
+        r.add("nce.s3-endpoint", () -> Stores.S3);
+        r.add("nce.s3-access-key", () -> Stores.S3_KEY);
+        r.add("nce.s3-secret-key", () -> Stores.S3_SECRET);
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "no Chromium here (" + CHROMIUM + ", " + DRIVER + "): apt-get install chromium chromium-driver");
+        Stores.ensureIndices();
+        // Newest first in the queue: these are an hour ahead of anything else in the shared test stores.
+        long t = System.currentTimeMillis() + 3_600_000;
+        caseId = "case-b" + RUN;
+        List<java.util.Map<String, Object>> caseEvidence = new java.util.ArrayList<>();
+        for (int i = 0; i < alerts.length; i++) {
+            alerts[i] = CAM + ":open_burning:b-" + i;
+            var key = Stores.evidence(alerts[i], "keyframes/" + SITE + "/" + CAM + "/" + i + "-annotated.jpg", "keyframe-annotated",
+                    jpeg("#" + i), "image/jpeg");
+            List<java.util.Map<String, Object>> ev = new java.util.ArrayList<>(List.of(key));
+            if (i == 0 && Files.isRegularFile(CLIP)) {
+                ev.add(Stores.evidence(alerts[i], "clips/" + SITE + "/" + CAM + "/0.mp4", "clip", Files.readAllBytes(CLIP), "video/mp4"));
+            }
+            caseEvidence.addAll(ev);
+            Stores.alert(alerts[i], "open_burning", SITE, CAM, t - i * 1000L, ev);
+        }
+        Stores.caseDoc(caseId, "open_burning", SITE, t, List.of(alerts), caseEvidence);
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1440,960", "--lang=zh-CN", "--autoplay-policy=no-user-gesture-required");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, o);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    static byte[] jpeg(String label) throws Exception {
+        BufferedImage img = new BufferedImage(640, 360, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(70, 80, 90));
+        g.fillRect(0, 0, 640, 360);
+        g.setColor(new Color(255, 120, 20));
+        g.fillOval(280, 160, 80, 120);
+        g.setColor(Color.RED);
+        g.drawRect(270, 150, 100, 140);
+        g.setColor(Color.WHITE);
+        g.drawString("NCE test frame " + label, 20, 30);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", out);
+        return out.toByteArray();
+    }
+
+    WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    void login(String user) {
+        browser.manage().deleteAllCookies();
+        browser.get("http://127.0.0.1:" + port + "/login.html");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("submit"), "登录"));
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(PW);
+        browser.findElement(By.id("submit")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#me:not(:empty)")));
+    }
+
+    void shot(String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    String selectedAlert() {
+        return browser.findElement(By.id("alert-title")).getAttribute("data-id");
+    }
+
+    @Test
+    void anOperatorReviewsByKeyboardAndAnOfficerWalksTheCase() throws Exception {
+        login("chief");
+        waiting().until(d -> alerts[0].equals(selectedAlert()));
+        assertTrue(browser.findElement(By.id("queue-count")).getText().contains("待审核"), "Chinese first");
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#queue-detail img'); return i && i.complete && i.naturalWidth > 0;"));
+        shot("review-queue");
+
+        WebElement body = browser.findElement(By.tagName("body"));
+        body.sendKeys("c"); // confirm the first
+        waiting().until(d -> alerts[1].equals(selectedAlert()));
+        body.sendKeys("j"); // move to the third
+        waiting().until(d -> alerts[2].equals(selectedAlert()));
+        body.sendKeys("k"); // and back
+        waiting().until(d -> alerts[1].equals(selectedAlert()));
+        body.sendKeys("2"); // dismiss with the second reason (steam)
+        waiting().until(d -> alerts[2].equals(selectedAlert()));
+        browser.findElement(By.id("btn-dismiss")).click(); // dismiss with the reason in the list (the first)
+        waiting().until(d -> alerts[3].equals(selectedAlert()));
+        browser.findElement(By.id("btn-confirm")).click();
+        waiting().until(d -> { try { return reviewed(alerts[3]); } catch (Exception e) { return false; } });
+        assertEquals("confirmed", Stores.get(StoreLayout.ALERTS, alerts[0]).path("review_status").asText());
+        assertEquals("false_steam", Stores.get(StoreLayout.ALERTS, alerts[1]).path("review").path("reason").asText());
+        assertEquals("false_shadow", Stores.get(StoreLayout.ALERTS, alerts[2]).path("review").path("reason").asText());
+        assertEquals("chief", Stores.get(StoreLayout.ALERTS, alerts[3]).path("review").path("by").asText());
+
+        // The case: search, open, play the clip, walk the statuses.
+        browser.get("http://127.0.0.1:" + port + "/#cases");
+        WebElement site = waiting().until(ExpectedConditions.elementToBeClickable(By.id("case-site")));
+        site.sendKeys(SITE);
+        browser.findElement(By.cssSelector("#case-search button[type=submit]")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#case-rows tr[data-id='" + caseId + "']"))).click();
+        waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", "draft"));
+        assertTrue(browser.findElements(By.cssSelector("#case-detail td.verified")).stream().allMatch(e -> e.getText().equals("一致")),
+                "every evidence object verified on this read");
+        if (Files.isRegularFile(CLIP)) {
+            Object played = ((JavascriptExecutor) browser).executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const v = document.getElementById('case-clip');
+                    v.muted = true;
+                    v.addEventListener('error', () => done('error ' + (v.error && v.error.code)));
+                    v.play().then(() => setTimeout(() => { v.currentTime = 2; setTimeout(() => done(v.readyState + ':' + v.duration), 800); }, 500),
+                                  e => done('play refused ' + e));
+                    """);
+            assertTrue(String.valueOf(played).matches("[1-4]:\\d+(\\.\\d+)?"), "the clip plays and seeks: " + played);
+        }
+        shot("case");
+        for (String next : List.of("reviewed", "decided", "served", "closed")) {
+            waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.move[data-to='" + next + "']"))).click();
+            waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", next));
+        }
+        assertEquals("closed", Stores.get(StoreLayout.CASES, caseId).path("status").asText());
+        assertEquals(4, Stores.get(StoreLayout.CASES, caseId).path("status_history").size());
+
+        browser.get("http://127.0.0.1:" + port + "/#dashboard");
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return !!document.querySelector('#chart-days canvas');"));
+        shot("dashboard");
+
+        browser.findElement(By.id("lang")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("nav-queue"), "Review queue"));
+        browser.findElement(By.id("lang")).click();
+        waiting().until(ExpectedConditions.textToBe(By.id("nav-queue"), "审核队列"));
+    }
+
+    boolean reviewed(String id) throws Exception {
+        return !Stores.get(StoreLayout.ALERTS, id).path("review_status").isMissingNode();
+    }
+
+    @Test
+    void aUserWithoutTheRoleIsRefused() throws Exception {
+        login("watch");
+        browser.get("http://127.0.0.1:" + port + "/#cases");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "没有此权限"));
+        assertEquals(0, browser.findElements(By.cssSelector("#case-rows tr[data-id]")).size());
+    }
+
+    @Test
+    void aStrangerIsSentToTheLoginPage() {
+        browser.manage().deleteAllCookies();
+        browser.get("http://127.0.0.1:" + port + "/");
+        waiting().until(ExpectedConditions.urlContains("/login.html"));
+    }
+}
