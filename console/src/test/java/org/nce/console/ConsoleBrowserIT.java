@@ -41,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Selenium), against the loopback stores: log in, review alerts by keyboard (confirm; dismiss with a
  * reason by its number key), open the case, play its clip, move it through its statuses, search,
  * switch language; and a user without the role is refused. Screenshots of the main pages go to
- * docs/screenshots/. Skipped when no Chromium is installed (./nce test installs it on Debian).
+ * target/screenshots (docs/screenshots with -Dnce.screenshots=../docs/screenshots). Skipped when no Chromium is installed (./nce test installs it on Debian).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,7 +52,8 @@ class ConsoleBrowserIT {
     static final String CAM = "cam-b" + RUN;
     static final Path CHROMIUM = Path.of(System.getProperty("nce.chromium", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(System.getProperty("nce.chromedriver", "/usr/bin/chromedriver"));
-    static final Path SHOTS = Path.of(System.getProperty("nce.root", "..")).resolve("docs/screenshots");
+    /** target/screenshots; -Dnce.screenshots=../docs/screenshots refreshes the README's (a test run leaves the tree clean). */
+    static final Path SHOTS = Path.of(System.getProperty("nce.screenshots", "target/screenshots"));
     /** Real footage for the clip, when the shared test data is here (the page must play it). */
     static final Path CLIP = Path.of(System.getProperty("nce.testdata", "../../shared/testdata"), "fire/backyard_fire_pit_wood_mohdomama.mp4");
 
