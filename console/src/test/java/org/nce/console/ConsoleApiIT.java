@@ -374,6 +374,29 @@ class ConsoleApiIT {
         }
     }
 
+    /** Twenty clients that open a connection and dribble half a request line froze the old server with six. */
+    @Test
+    void slowClientsDoNotFreezeTheServer() throws Exception {
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream().write("GET /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            long t0 = System.nanoTime();
+            Client.Reply r = as("officer").get("/api/cases?size=1");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(200, r.status());
+            assertTrue(ms < 5_000, "a normal user waited " + ms + " ms behind slow clients");
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void errorsSayWhatWasWrongWithoutInternals() throws Exception {
         Client officer = as("officer");

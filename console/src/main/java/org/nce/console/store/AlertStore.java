@@ -45,7 +45,7 @@ public class AlertStore {
     }
 
     /** Alerts newest first; pending ones that another operator holds open are left out. */
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({"rawtypes", "unchecked"})
     public Page list(String status, String type, String site, int page, int size, String me) {
         long now = clock.millis();
         List<Query> filters = new ArrayList<>();
@@ -65,7 +65,7 @@ public class AlertStore {
         if (site != null) {
             filters.add(Query.of(q -> q.term(t -> t.field("site_id").value(site))));
         }
-        try {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).from(page * size).size(size)
                     .trackTotalHits(t -> t.enabled(true))
                     .query(q -> q.bool(b -> b.filter(filters).mustNot(mustNot)))
@@ -76,14 +76,7 @@ public class AlertStore {
                 items.add(toApi(h.source()));
             }
             return new Page(r.hits().total() == null ? items.size() : r.hits().total().value(), items);
-        } catch (ElasticsearchException e) {
-            if (Docs.missingIndex(e)) {
-                return new Page(0, List.of());
-            }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
-            throw Docs.unavailable(e);
-        }
+        }, new Page(0, List.of()));
     }
 
     public Optional<Map<String, Object>> get(String id) {
@@ -91,12 +84,12 @@ public class AlertStore {
     }
 
     /** Several alerts by id (missing ones left out), in the order asked. */
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({"rawtypes", "unchecked"})
     public List<Map<String, Object>> getAll(List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        try {
+        return Docs.read(() -> {
             var r = es.mget(m -> m.index(StoreLayout.ALERTS).ids(ids), Map.class);
             List<Map<String, Object>> out = new ArrayList<>();
             for (var d : r.docs()) {
@@ -105,14 +98,7 @@ public class AlertStore {
                 }
             }
             return out;
-        } catch (ElasticsearchException e) {
-            if (Docs.missingIndex(e)) {
-                return List.of();
-            }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
-            throw Docs.unavailable(e);
-        }
+        }, List.of());
     }
 
     /** Holds the alert open for {@code me} for {@code nce.claim-for}; refused while another holds it. */

@@ -47,7 +47,7 @@ public class CaseStore {
         this.clock = clock;
     }
 
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({"rawtypes", "unchecked"})
     public Page search(Search q, int page, int size) {
         List<co.elastic.clients.elasticsearch._types.query_dsl.Query> filters = new ArrayList<>();
         term(filters, "type", q.type());
@@ -66,7 +66,7 @@ public class CaseStore {
                 return u;
             }))));
         }
-        try {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> {
                 s.index(StoreLayout.CASES).from(page * size).size(size).trackTotalHits(t -> t.enabled(true));
                 s.query(x -> x.bool(b -> {
@@ -85,14 +85,7 @@ public class CaseStore {
                 items.add(summary(h.source()));
             }
             return new Page(r.hits().total() == null ? items.size() : r.hits().total().value(), items);
-        } catch (ElasticsearchException e) {
-            if (Docs.missingIndex(e)) {
-                return new Page(0, List.of());
-            }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
-            throw Docs.unavailable(e);
-        }
+        }, new Page(0, List.of()));
     }
 
     public Optional<Docs> get(String id) {
@@ -100,9 +93,9 @@ public class CaseStore {
     }
 
     /** The cases that list an alert (normally one). */
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({"rawtypes", "unchecked"})
     public List<Docs> casesOf(String alertId) {
-        try {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(10).seqNoPrimaryTerm(true)
                     .query(x -> x.term(t -> t.field("alert_ids").value(alertId))), Map.class);
             List<Docs> out = new ArrayList<>();
@@ -110,14 +103,7 @@ public class CaseStore {
                 out.add(new Docs(h.id(), new LinkedHashMap<>(h.source()), h.seqNo(), h.primaryTerm()));
             }
             return out;
-        } catch (ElasticsearchException e) {
-            if (Docs.missingIndex(e)) {
-                return List.of();
-            }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
-            throw Docs.unavailable(e);
-        }
+        }, List.of());
     }
 
     /**

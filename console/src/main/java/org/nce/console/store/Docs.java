@@ -35,6 +35,28 @@ public record Docs(String id, Map<String, Object> source, long seqNo, long prima
         }
     }
 
+    /** A read from Elasticsearch. */
+    public interface Read<T> {
+        T get() throws IOException;
+    }
+
+    /**
+     * Runs a read: an index that does not exist yet (the pipeline has not run) reads as
+     * {@code whenNoIndex}; any other failure is a 503 with a plain message, the details in the log.
+     */
+    public static <T> T read(Read<T> read, T whenNoIndex) {
+        try {
+            return read.get();
+        } catch (ElasticsearchException e) {
+            if (missingIndex(e)) {
+                return whenNoIndex;
+            }
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
     static boolean missingIndex(ElasticsearchException e) {
         return e.error() != null && "index_not_found_exception".equals(e.error().type());
     }

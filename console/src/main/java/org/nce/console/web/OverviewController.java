@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nce.console.store.Docs;
 import org.nce.model.StoreLayout;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -51,7 +52,7 @@ public class OverviewController {
     @GetMapping("/api/devices")
     @SuppressWarnings("rawtypes")
     public List<Map<String, Object>> devices() {
-        try {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
                     .aggregations("device", a -> a.terms(t -> t.field("source_id").size(1000))
                             .aggregations("site", b -> b.terms(t -> t.field("site_id").size(1)))
@@ -72,19 +73,12 @@ public class OverviewController {
                 out.add(d);
             }
             return out;
-        } catch (ElasticsearchException e) {
-            if (e.error() != null && "index_not_found_exception".equals(e.error().type())) {
-                return List.of();
-            }
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw unavailable(e);
-        }
+        }, List.of());
     }
 
     @SuppressWarnings("rawtypes")
     private List<Map<String, Object>> perDay() {
-        return query(() -> {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
                     .query(q -> q.range(g -> g.untyped(u -> u.field("event_time_ms")
                             .gte(co.elastic.clients.json.JsonData.of(System.currentTimeMillis() - 30L * 86_400_000)))))
@@ -102,12 +96,12 @@ public class OverviewController {
                 out.add(d);
             }
             return out;
-        });
+        }, List.of());
     }
 
     @SuppressWarnings("rawtypes")
     private List<Map<String, Object>> dismissals() {
-        return query(() -> {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
                     .query(q -> q.exists(e -> e.field("review_status")))
                     .aggregations("device", a -> a.terms(t -> t.field("source_id").size(200))
@@ -132,12 +126,12 @@ public class OverviewController {
                 }
             }
             return out;
-        });
+        }, List.of());
     }
 
     @SuppressWarnings("rawtypes")
     private Map<String, Long> terms(String index, String field, List<String> types) {
-        return query(() -> {
+        return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> {
                 s.index(index).size(0).aggregations("t", a -> a.terms(t -> t.field(field).size(50)));
                 if (types != null) {
@@ -151,28 +145,11 @@ public class OverviewController {
                 out.put(b.key().stringValue(), b.docCount());
             }
             return out;
-        });
+        }, Map.of());
     }
 
     private Map<String, Long> termsOfTypes(List<String> types) {
         return terms(StoreLayout.ALERTS, "site_id", types);
-    }
-
-    private interface Read<T> {
-        T get() throws IOException;
-    }
-
-    private <T> T query(Read<T> read) {
-        try {
-            return read.get();
-        } catch (ElasticsearchException e) {
-            if (e.error() != null && "index_not_found_exception".equals(e.error().type())) {
-                return null;
-            }
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw unavailable(e);
-        }
     }
 
     private static ApiException unavailable(Exception e) {

@@ -167,6 +167,7 @@ class EsSinkCheckpointIT {
      * were gone.
      */
     @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void aReplayedAlertKeepsItsFirstRecordAndTheReviewAddedToIt() throws Exception {
         try (Es.Handle es = Es.connect(URL)) {
             Es.ensureIndices(es.client());
@@ -183,7 +184,6 @@ class EsSinkCheckpointIT {
             replay.write(new EsDoc(Es.ALERTS, id, Map.of("alert_id", id, "stored_at", 2), false), null);
             replay.flush(true);
             replay.close();
-            @SuppressWarnings("unchecked")
             Map<String, Object> doc = es.client().get(g -> g.index(Es.ALERTS).id(id), Map.class).source();
             assertEquals(1, doc.get("stored_at"), "the first record stands");
             assertEquals(Map.of("decision", "confirm"), doc.get("review"), "the operator's review stands");
