@@ -4,7 +4,9 @@
 const el = (...a) => NCE.el(...a);
 const TYPES = ['open_burning', 'unleashed_dog', 'muck_dumping', 'noise_exceedance', 'lampblack_exceedance', 'purifier_not_running'];
 const CASE_STATUSES = ['draft', 'reviewed', 'decided', 'served', 'closed', 'dismissed'];
-const state = { me: null, reasons: [], queue: [], sel: 0, casePage: 0, caseTotal: 0 };
+// The selection is kept by alert id, so a reload that brings in newer alerts never moves a keypress onto
+// another alert; ids whose review is on its way are left out of reloads.
+const state = { me: null, reasons: [], queue: [], sel: 0, selId: null, sent: new Set(), casePage: 0, caseTotal: 0 };
 
 function toast(msg, bad) {
   const t = document.getElementById('toast');
@@ -28,8 +30,9 @@ function picture(alert) {
 
 async function loadQueue() {
   const page = await NCE.get('/api/alerts?status=pending&size=50');
-  state.queue = page.items;
-  state.sel = Math.min(state.sel, Math.max(0, state.queue.length - 1));
+  state.queue = page.items.filter(a => !state.sent.has(a.alert_id));
+  const kept = state.queue.findIndex(a => a.alert_id === state.selId);
+  state.sel = kept >= 0 ? kept : Math.min(state.sel, Math.max(0, state.queue.length - 1));
   document.getElementById('queue-count').textContent = NCE.t('queue.count', page.total);
   renderQueue();
 }
@@ -47,6 +50,8 @@ function renderQueue() {
 function renderDetail() {
   const d = document.getElementById('queue-detail');
   const a = state.queue[state.sel];
+  state.selId = a ? a.alert_id : null;
+  clearTimeout(state.claimTimer);
   if (!a) { d.replaceChildren(el('p', { class: 'empty', id: 'queue-empty' }, NCE.t('queue.empty'))); return; }
   const pic = picture(a);
   const clip = (a.evidence || []).find(e => e.kind === 'clip');
@@ -67,7 +72,8 @@ function renderDetail() {
     clip ? el('video', { class: 'evidence', controls: true, preload: 'none', src: evidenceUrl(clip.key) }) : null);
   // When the first alert was on screen after a page load (./nce bench console reads it).
   if (!performance.getEntriesByName('nce:queue-shown').length) performance.mark('nce:queue-shown');
-  claim(a);
+  // Claimed once the operator stays on it: skimming with j/k holds nothing back from the others.
+  state.claimTimer = setTimeout(() => { if (state.selId === a.alert_id) claim(a); }, 700);
 }
 
 async function claim(a) {
@@ -88,17 +94,19 @@ function drop(id) {
 // The next alert is shown at once; the decision is sent behind it, and a refusal is shown as it comes.
 function review(decision, reason) {
   const a = state.queue[state.sel];
-  if (!a) return;
+  if (!a || a.alert_id !== state.selId) return;
+  state.sent.add(a.alert_id);
   drop(a.alert_id);
   NCE.post('/api/alerts/' + encodeURIComponent(a.alert_id) + '/review', decision === 'dismiss' ? { decision, reason } : { decision })
     .then(() => toast(NCE.t('queue.done.' + decision) + ' · ' + a.source_id))
     .catch(e => toast(e.message, true))
-    .finally(() => { if (state.queue.length < 10) loadQueue(); });
+    .finally(() => { state.sent.delete(a.alert_id); if (state.queue.length < 10) loadQueue(); });
 }
 
 document.addEventListener('keydown', ev => {
   if (location.hash && location.hash !== '#queue') return;
-  if (ev.target.matches('input, textarea') || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  // Held keys repeat: one alert per press, each one seen. Typing in a field or a list is not a command.
+  if (ev.repeat || (ev.target instanceof Element && ev.target.matches('input, textarea, select')) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   if (ev.key === 'j') { state.sel = Math.min(state.sel + 1, state.queue.length - 1); renderQueue(); }
   else if (ev.key === 'k') { state.sel = Math.max(state.sel - 1, 0); renderQueue(); }
   else if (ev.key === 'c') review('confirm');

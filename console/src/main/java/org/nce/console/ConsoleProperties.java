@@ -11,6 +11,8 @@ import org.springframework.validation.annotation.Validated;
  * environment variable such as {@code NCE_ES_URL}). Store keys come from the environment only.
  *
  * @param esUrl            Elasticsearch
+ * @param esUsername       Elasticsearch user where its security is on ({@code NCE_ES_USERNAME}); none otherwise
+ * @param esPassword       its password, from {@code NCE_ES_PASSWORD} only
  * @param s3Endpoint       the evidence store (S3 API)
  * @param s3AccessKey      from {@code NCE_S3_ACCESS_KEY}
  * @param s3SecretKey      from {@code NCE_S3_SECRET_KEY}
@@ -24,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("nce")
-public record ConsoleProperties(String esUrl, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
+public record ConsoleProperties(String esUrl, String esUsername, String esPassword, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
                                 Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
                                 List<String> dismissReasons, Integer loginAttempts) {
     public ConsoleProperties {
@@ -48,5 +50,13 @@ public record ConsoleProperties(String esUrl, String s3Endpoint, String s3Access
                 throw new IllegalArgumentException("nce.dismiss-reasons: '" + r + "' is not a reason code (a-z, 0-9, _)");
             }
         }
+    }
+
+    /** Never the secrets: a record's own toString would print them into any log that shows the settings. */
+    @Override
+    public String toString() {
+        return "ConsoleProperties[esUrl=" + esUrl + ", esUsername=" + esUsername + ", s3Endpoint=" + s3Endpoint + ", bucket=" + bucket
+                + ", usersFile=" + usersFile + ", demoUser=" + demoUser + ", allowedHosts=" + allowedHosts + ", claimFor=" + claimFor
+                + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + "]";
     }
 }

@@ -140,6 +140,7 @@ class ConsoleApiIT {
             }
         }
         assertEquals(2, refused);
+        assertEquals(429, guesser.login("GUARDED", PW).status(), "the name in other letters is the same name");
         assertEquals(429, guesser.login("guarded", PW).status());
         assertEquals(200, new Client(port).login("legal", PW).status());
     }
@@ -252,10 +253,20 @@ class ConsoleApiIT {
         assertEquals(List.of("reviewed", "dismissed"), Stores.JSON.convertValue(c.path("next"), List.class));
         assertEquals(2, c.path("alerts").size(), "the timeline of its alerts");
         String version = c.path("version").asText();
+        assertFalse(version.isEmpty());
         Client.Reply wrongRole = legal.post("/api/cases/" + C1 + "/status", Map.of("status", "reviewed"));
         assertEquals(403, wrongRole.status());
         Client.Reply notYet = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "dismissed"));
         assertEquals(409, notYet.status(), "not every alert was dismissed");
+        Client.Reply unreviewed = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "reviewed"));
+        assertEquals(409, unreviewed.status(), "its alerts are still pending");
+        assertEquals("alerts_not_reviewed", unreviewed.json().path("code").asText());
+        Client op = as("operator");
+        assertEquals(200, op.post("/api/alerts/" + q(A1) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(200, op.post("/api/alerts/" + q(A2) + "/review", Map.of("decision", "dismiss", "reason", "false_lights")).status());
+        // The same review sent again (a retry after a lost answer) gets the same answer, not a refusal.
+        assertEquals(200, op.post("/api/alerts/" + q(A1) + "/review", Map.of("decision", "confirm")).status());
+        version = officer.get("/api/cases/" + C1).json().path("version").asText();
         Client.Reply skip = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "served"));
         assertEquals(409, skip.status());
         assertEquals("bad_transition", skip.json().path("code").asText());
@@ -291,6 +302,9 @@ class ConsoleApiIT {
         JsonNode words = officer.get("/api/cases?site=" + SITE + "&q=" + q(C2)).json();
         assertEquals(C2, words.path("items").get(0).path("id").asText());
         assertEquals(400, officer.get("/api/cases?page=-1").status());
+        Client.Reply deep = officer.get("/api/cases?page=199&size=200");
+        assertEquals(400, deep.status());
+        assertEquals("page_too_deep", deep.json().path("code").asText());
         assertEquals(400, officer.get("/api/cases/" + q("a/../../b")).status());
     }
 
@@ -317,6 +331,8 @@ class ConsoleApiIT {
         Client op = as("operator");
         Client.Reply part = op.get("/api/evidence?key=" + q(CLIP), "Range", "bytes=1000-1999");
         assertEquals(206, part.status());
+        assertTrue(Stores.audit(CLIP).stream().anyMatch(e -> e.path("detail").asText().endsWith("bytes=1000-1999")),
+                "a part is audited with its range: no way to read evidence around the log");
         assertEquals("video/mp4", part.raw().headers().firstValue("Content-Type").orElse(""));
         assertEquals(1000, part.raw().body().length);
         assertEquals("bytes 1000-1999/50000", part.raw().headers().firstValue("Content-Range").orElse(""));

@@ -40,7 +40,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /**
- * Who may do what. Sessions are Spring Security's (cookie {@code JSESSIONID}, id changed at login);
+ * Who may do what. Sessions are Spring Security's (cookie {@code NCE_SESSION}, id changed at login);
  * passwords are checked against their stored hashes by Spring's delegating encoder; CSRF tokens
  * travel in the {@code XSRF-TOKEN} cookie and come back in the {@code X-XSRF-TOKEN} header on every
  * state-changing request (the cookie convention scripts and the page share). API calls without a
@@ -105,7 +105,9 @@ public class SecurityConfig {
                                     SecurityContextRepository contexts, ObjectProvider<ClientRegistrationRepository> oidc) throws Exception {
         ObjectMapper json = new ObjectMapper();
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
-        csrfHandler.setCsrfRequestAttributeName(null); // loaded when asked for (GET /api/csrf, /api/me), not on every request
+        // null: the token is loaded on every request, so the XSRF-TOKEN cookie is always there for the page's
+        // next POST (a deferred token would only be rendered where something asks for it).
+        csrfHandler.setCsrfRequestAttributeName(null);
         var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
         http.addFilterBefore(new AllowedHostsFilter(props.allowedHosts()), SecurityContextHolderFilter.class)
                 .securityContext(s -> s.securityContextRepository(contexts))

@@ -115,6 +115,10 @@ public class AlertStore {
 
     /** The operator's decision: once, by whoever holds the alert (or anyone, when nobody does). */
     public Map<String, Object> review(String id, String me, String decision, String reason) {
+        Optional<Docs> stored = Docs.get(es, StoreLayout.ALERTS, id);
+        if (stored.isPresent() && sameReview(stored.get().source(), me, decision, reason)) {
+            return toApi(stored.get().source()); // a retry of a review that was stored: the same answer again
+        }
         return update(id, doc -> {
             refuseIfReviewed(doc);
             refuseIfHeldByAnother(doc, me);
@@ -163,6 +167,12 @@ public class AlertStore {
         Map<String, Object> merged = new LinkedHashMap<>(doc.source());
         merged.putAll(partial);
         return toApi(merged);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean sameReview(Map<String, Object> doc, String me, String decision, String reason) {
+        return doc.get("review") instanceof Map<?, ?> r && me.equals(r.get("by")) && decision.equals(r.get("decision"))
+                && java.util.Objects.equals(reason, r.get("reason"));
     }
 
     @SuppressWarnings("unchecked")

@@ -108,12 +108,13 @@ public class CaseStore {
 
     /**
      * Moves a case to {@code to}, if the workflow allows it from where it is, to one of {@code roles},
-     * and (when given) only if it is still at {@code expectedVersion}. Returns the case as written.
+     * on what its alerts' reviews show, and (when given) only if it is still at {@code expectedVersion}.
+     * Returns the case as written.
      *
-     * @param allDismissed whether every alert in the case was dismissed (the condition of {@code dismissed})
+     * @param reviewStatuses the review status (pending, confirmed, dismissed) of each alert id given
      */
     public Docs transition(String id, String to, String note, String user, Set<String> roles, String expectedVersion,
-                           java.util.function.Predicate<List<String>> allDismissed) {
+                           java.util.function.Function<List<String>, List<String>> reviewStatuses) {
         Docs doc = get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
         if (expectedVersion != null && !expectedVersion.equals(doc.version())) {
             throw ApiException.conflict("case_changed", "case " + id + " was changed since you opened it (by another user or by "
@@ -129,8 +130,9 @@ public class CaseStore {
             throw ApiException.forbidden("role", "moving a case from " + from + " to " + to + " needs the role "
                     + String.join(" or ", step.roles().stream().map(String::toLowerCase).sorted().toList()));
         }
-        if (to.equals("dismissed") && !allDismissed.test(strings(doc.source().get("alert_ids")))) {
-            throw ApiException.conflict("alerts_not_dismissed", "a case is dismissed only when every alert in it was dismissed in review");
+        String refused = CaseWorkflow.refusal(to, reviewStatuses.apply(strings(doc.source().get("alert_ids"))));
+        if (refused != null) {
+            throw ApiException.conflict("alerts_not_reviewed", refused);
         }
         return write(doc, from, to, note, user);
     }

@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The statuses a case moves through and who may move it: {@code draft → reviewed → decided →
- * served → closed}, and {@code dismissed} from draft or reviewed once every alert in it was
- * dismissed. The pipeline opens cases in {@code draft} and adds alerts only while they are there.
+ * The statuses a case moves through, who may move it and on what its alerts' reviews must show:
+ * {@code draft → reviewed} once every alert in it was reviewed and one at least confirmed,
+ * {@code reviewed → decided} with one confirmed alert at least, {@code decided → served → closed},
+ * and {@code dismissed} from draft or reviewed once every alert in it was dismissed. The pipeline
+ * opens cases in {@code draft} and adds alerts only while they are there.
  */
 public final class CaseWorkflow {
     public record Step(String from, String to, Set<String> roles) {
@@ -32,6 +34,23 @@ public final class CaseWorkflow {
             }
         }
         return null;
+    }
+
+    /**
+     * Why the case's alerts do not allow the move (their review statuses: pending, confirmed,
+     * dismissed), or null when they do.
+     */
+    public static String refusal(String to, List<String> alertStatuses) {
+        boolean anyConfirmed = alertStatuses.contains("confirmed");
+        boolean allReviewed = !alertStatuses.isEmpty() && !alertStatuses.contains("pending");
+        return switch (to) {
+            case "reviewed" -> allReviewed && anyConfirmed ? null
+                    : "a case is reviewed once every alert in it was reviewed and one at least confirmed";
+            case "decided" -> anyConfirmed ? null : "a case is decided only on a confirmed alert";
+            case "dismissed" -> !alertStatuses.isEmpty() && alertStatuses.stream().allMatch("dismissed"::equals) ? null
+                    : "a case is dismissed only when every alert in it was dismissed in review";
+            default -> null;
+        };
     }
 
     /** The statuses reachable from {@code from} by someone with {@code roles}. */

@@ -73,7 +73,7 @@ public class ConsoleFields {
             }
             LOG.error("the console's fields {} cannot be mapped on {}: {}", fields, alias, e.getMessage());
             throw new org.nce.console.web.ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "mapping",
-                    "index " + alias + " maps the console's fields otherwise (" + e.getMessage() + "); an administrator must reindex it");
+                    "index " + alias + " maps the console's fields otherwise; an administrator must reindex it (details in the log)");
         } catch (java.io.IOException e) {
             throw Docs.unavailable(e);
         }

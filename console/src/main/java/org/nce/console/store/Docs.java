@@ -51,6 +51,10 @@ public record Docs(String id, Map<String, Object> source, long seqNo, long prima
             if (missingIndex(e)) {
                 return whenNoIndex;
             }
+            if (e.status() == 400) {
+                org.slf4j.LoggerFactory.getLogger(Docs.class).info("Elasticsearch refused a search: {}", e.getMessage());
+                throw ApiException.badRequest("query_refused", "the search was refused as asked (a page too deep?); narrow it");
+            }
             throw unavailable(e);
         } catch (IOException e) {
             throw unavailable(e);

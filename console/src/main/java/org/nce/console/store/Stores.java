@@ -17,8 +17,16 @@ import org.springframework.context.annotation.Configuration;
 public class Stores {
     @Bean(destroyMethod = "close")
     RestClient elasticsearchRest(ConsoleProperties p) {
-        return RestClient.builder(HttpHost.create(p.esUrl()))
-                .setRequestConfigCallback(c -> c.setConnectTimeout(3_000).setSocketTimeout(15_000)).build();
+        var b = RestClient.builder(HttpHost.create(p.esUrl()))
+                .setRequestConfigCallback(c -> c.setConnectTimeout(3_000).setSocketTimeout(15_000));
+        if (p.esUsername() != null && !p.esUsername().isBlank()) {
+            // Where Elasticsearch security is on: the console's own user (create_doc only on nce-audit, docs/console.md).
+            var credentials = new org.apache.http.impl.client.BasicCredentialsProvider();
+            credentials.setCredentials(org.apache.http.auth.AuthScope.ANY,
+                    new org.apache.http.auth.UsernamePasswordCredentials(p.esUsername(), p.esPassword() == null ? "" : p.esPassword()));
+            b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(credentials));
+        }
+        return b.build();
     }
 
     @Bean

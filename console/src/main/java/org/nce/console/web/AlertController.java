@@ -14,6 +14,7 @@ import org.nce.console.ConsoleProperties;
 import org.nce.console.store.AlertStore;
 import org.nce.console.store.AuditLog;
 import org.nce.console.store.CaseStore;
+import org.nce.console.store.CaseWorkflow;
 import org.nce.console.store.Docs;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @Tag(name = "alerts", description = "the review queue")
 public class AlertController {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertController.class);
     public record Review(@NotNull @Pattern(regexp = "confirm|dismiss") String decision, @Size(max = 64) String reason) {
     }
 
@@ -50,8 +52,9 @@ public class AlertController {
     public AlertStore.Page list(@RequestParam(defaultValue = "pending") @Pattern(regexp = "pending|confirmed|dismissed") String status,
                                 @RequestParam(required = false) @Pattern(regexp = "[a-z_]{1,64}") String type,
                                 @RequestParam(required = false) @Pattern(regexp = "[A-Za-z0-9._-]{1,128}") String site,
-                                @RequestParam(defaultValue = "0") @Min(0) @Max(200) int page,
+                                @RequestParam(defaultValue = "0") @Min(0) @Max(199) int page,
                                 @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, Authentication me) {
+        Paging.check(page, size);
         return alerts.list(status, type, site, page, size, me.getName());
     }
 
@@ -82,15 +85,22 @@ public class AlertController {
         String reason = r.decision().equals("dismiss") ? r.reason() : null;
         Map<String, Object> a = alerts.review(id, me.getName(), r.decision(), reason);
         List<Docs> of = cases.casesOf(id);
-        for (Docs c : of) {
-            if (r.decision().equals("confirm")) {
-                cases.markConfirmed(c, id);
-            } else {
-                dismissIfEveryAlertWas(c, me.getName());
-            }
-        }
+        // The review is stored: it is recorded before anything else can fail.
         audit.record(me.getName(), "alert_review", id, "ok", r.decision() + (reason == null ? "" : " " + reason),
                 of.isEmpty() ? null : of.get(0).id());
+        // What follows on the case is a convenience (the case page works out its alerts' reviews on every
+        // read, and the workflow checks them): a failure here is logged, never reported as a lost review.
+        for (Docs c : of) {
+            try {
+                if (r.decision().equals("confirm")) {
+                    cases.markConfirmed(c, id);
+                } else {
+                    dismissIfEveryAlertWas(c, me.getName());
+                }
+            } catch (ApiException e) {
+                LOG.warn("review of {} stored; updating case {} after it failed: {}", id, c.id(), e.getMessage());
+            }
+        }
         return a;
     }
 
@@ -114,6 +124,7 @@ public class AlertController {
     private boolean allDismissed(Docs c) {
         List<String> ids = CaseIds.of(c.source());
         List<Map<String, Object>> found = alerts.getAll(ids);
-        return found.size() == ids.size() && found.stream().allMatch(a -> "dismissed".equals(a.get("status")));
+        return found.size() == ids.size()
+                && CaseWorkflow.refusal("dismissed", found.stream().map(a -> String.valueOf(a.get("status"))).toList()) == null;
     }
 }

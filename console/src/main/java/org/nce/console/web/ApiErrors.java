@@ -85,6 +85,12 @@ public class ApiErrors {
         return body(HttpStatus.NOT_FOUND, "not_found", "nothing here");
     }
 
+    /** The client went away mid-answer (a browser seeking in a clip cancels its range request): nothing to tell it. */
+    @ExceptionHandler(org.springframework.web.context.request.async.AsyncRequestNotUsableException.class)
+    void clientGone(Exception e, HttpServletRequest req) {
+        LOG.debug("client left during {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e, HttpServletRequest req) {
         String ref = Long.toHexString(System.nanoTime());

@@ -61,8 +61,9 @@ public class CaseController {
                                  @RequestParam(required = false) @Size(max = 256) String subject,
                                  @RequestParam(required = false) @Pattern(regexp = "draft|reviewed|decided|served|closed|dismissed") String status,
                                  @RequestParam(required = false) @Min(0) Long from, @RequestParam(required = false) @Min(0) Long to,
-                                 @RequestParam(defaultValue = "0") @Min(0) @Max(500) int page,
+                                 @RequestParam(defaultValue = "0") @Min(0) @Max(199) int page,
                                  @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size) {
+        Paging.check(page, size);
         String text = q == null || q.isBlank() ? null : q.strip();
         return cases.search(new CaseStore.Search(text, type, site, blank(subject), status, from, to), page, size);
     }
@@ -102,8 +103,9 @@ public class CaseController {
         Ids.id(id, "case id");
         Docs done = cases.transition(id, change.status(), change.note(), me.getName(), roles(me), change.version(),
                 ids -> {
-                    List<Map<String, Object>> found = alerts.getAll(ids);
-                    return found.size() == ids.size() && found.stream().allMatch(a -> "dismissed".equals(a.get("status")));
+                    Map<String, String> byId = new java.util.HashMap<>();
+                    alerts.getAll(ids).forEach(a -> byId.put(String.valueOf(a.get("alert_id")), String.valueOf(a.get("status"))));
+                    return ids.stream().map(a -> byId.getOrDefault(a, "pending")).toList();
                 });
         audit.record(me.getName(), "case_status", id, "ok", "-> " + change.status() + (change.note() == null ? "" : ": " + change.note()), id);
         Map<String, Object> out = new LinkedHashMap<>(done.source());
@@ -114,20 +116,26 @@ public class CaseController {
 
     /** Whether the object's bytes match its first recorded hash; a mismatch is recorded as an integrity incident. */
     private String verified(String key, String user, String caseId) {
+        EvidenceStore.Verified v;
         try {
             var cited = evidence.cited(key);
             if (cited.isEmpty()) {
                 return "not_cited";
             }
-            EvidenceStore.Verified v = evidence.read(cited.get());
-            if (!v.matches()) {
-                audit.record(user, "integrity_failure", key, "mismatch", "recorded " + v.cited().recordedSha256() + ", read " + v.sha256(), caseId);
-                return "mismatch";
-            }
-            return "ok";
+            v = evidence.read(cited.get());
         } catch (ApiException e) {
-            return e.code().equals("evidence_missing") ? "missing" : "unavailable";
+            if (!e.code().equals("evidence_missing")) {
+                return "unavailable";
+            }
+            audit.record(user, "integrity_failure", key, "missing", "recorded but not in the store", caseId);
+            return "missing";
         }
+        if (!v.matches()) {
+            // Outside the catch: an integrity failure that cannot be recorded fails the request, not the record.
+            audit.record(user, "integrity_failure", key, "mismatch", "recorded " + v.cited().recordedSha256() + ", read " + v.sha256(), caseId);
+            return "mismatch";
+        }
+        return "ok";
     }
 
     static Set<String> roles(Authentication a) {

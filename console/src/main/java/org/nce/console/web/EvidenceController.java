@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Evidence bytes, for the page and for downloads. Only objects an alert cites; only as the type of
  * their kind (never the stored content type), with {@code nosniff}, the console's CSP and a
  * {@code Content-Disposition}; only when the bytes match the hash first recorded for them (else 409
- * and an integrity incident in the audit log). Range requests work, so a clip can be sought; a view
- * (a request from the first byte) and every download are audited before a byte leaves.
+ * and an integrity incident in the audit log). Range requests work, so a clip can be sought; every
+ * request is audited (a part with its range) before a byte leaves.
  */
 @RestController
 @Tag(name = "evidence", description = "clips, key frames, charts and readings, verified on every read")
@@ -60,12 +60,11 @@ public class EvidenceController {
                     + "(recorded " + cited.recordedSha256().substring(0, 12) + "…, now " + v.sha256().substring(0, 12)
                     + "…); it is not served as evidence and the failure was recorded");
         }
+        // Every request that sends bytes is recorded, a part of a clip (a Range request) with its range:
+        // no way to read evidence around the log.
         String range = req.getHeader(HttpHeaders.RANGE);
-        if (download) {
-            audit.record(me.getName(), "evidence_download", key, "ok", v.sha256(), null);
-        } else if (range == null || range.startsWith("bytes=0-")) {
-            audit.record(me.getName(), "evidence_view", key, "ok", v.sha256(), null);
-        }
+        String detail = v.sha256() + (range == null ? "" : " " + range.substring(0, Math.min(range.length(), 200)));
+        audit.record(me.getName(), download ? "evidence_download" : "evidence_view", key, "ok", detail, null);
         String name = key.substring(key.lastIndexOf('/') + 1);
         ContentDisposition cd = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name, StandardCharsets.UTF_8).build();

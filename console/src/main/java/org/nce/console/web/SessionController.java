@@ -58,20 +58,20 @@ public class SessionController {
         this.props = props;
     }
 
-    @Operation(summary = "Log in", description = "Sets the session cookie (JSESSIONID). Needs the CSRF token like every POST: "
+    @Operation(summary = "Log in", description = "Sets the session cookie (NCE_SESSION). Needs the CSRF token like every POST: "
             + "GET /api/csrf first, then send the XSRF-TOKEN cookie's value in X-XSRF-TOKEN. 401 on a wrong name or password, "
             + "429 after too many attempts.")
     @PostMapping("/api/login")
     public Map<String, Object> login(@Valid @RequestBody LoginRequest req, HttpServletRequest request, HttpServletResponse response) {
-        limiter.check(req.username(), request.getRemoteAddr());
+        limiter.acquire(req.username(), request.getRemoteAddr());
         Authentication a;
         try {
             a = auth.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(req.username(), req.password()));
         } catch (AuthenticationException e) {
-            limiter.failed(req.username(), request.getRemoteAddr());
             audit.record(req.username(), "login", req.username(), "refused", request.getRemoteAddr(), null);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "bad_credentials", "wrong user name or password");
         }
+        limiter.succeeded(req.username(), request.getRemoteAddr());
         sessionStrategy.onAuthentication(a, request, response);
         SecurityContext ctx = holder.createEmptyContext();
         ctx.setAuthentication(a);

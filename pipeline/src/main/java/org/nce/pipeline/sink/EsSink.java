@@ -340,6 +340,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                 try {
                     BulkResponse r = es.client().bulk(b -> b.operations(ops));
                     int failed = 0;
+                    int again = 0;
                     if (r.errors()) {
                         for (int i = 0; i < r.items().size(); i++) {
                             BulkResponseItem item = r.items().get(i);
@@ -349,6 +350,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                             if (item.status() == 409) {
                                 // The id was written before (a replay): the first write stands.
                                 alreadyWritten.inc();
+                                again++;
                                 continue;
                             }
                             failed++;
@@ -362,7 +364,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                         }
                     }
                     if (asDeadLetters) {
-                        indexed.inc(pending.size() - failed);
+                        indexed.inc(pending.size() - failed - again);
                     }
                 } catch (IOException | ElasticsearchException e) {
                     lastError = e.toString();
