@@ -5,8 +5,8 @@ const el = (...a) => NCE.el(...a);
 const TYPES = ['open_burning', 'unleashed_dog', 'muck_dumping', 'noise_exceedance', 'lampblack_exceedance', 'purifier_not_running'];
 const CASE_STATUSES = ['draft', 'reviewed', 'decided', 'served', 'closed', 'dismissed'];
 // The selection is kept by alert id, so a reload that brings in newer alerts never moves a keypress onto
-// another alert; ids whose review is on its way are left out of reloads.
-const state = { me: null, reasons: [], queue: [], sel: 0, selId: null, sent: new Set(), casePage: 0, caseTotal: 0 };
+// another alert; what this page has reviewed is left out of reloads (the search may lag a second).
+const state = { me: null, reasons: [], queue: [], sel: 0, selId: null, done: new Set(), loading: null, casePage: 0, caseTotal: 0 };
 
 function toast(msg, bad) {
   const t = document.getElementById('toast');
@@ -28,22 +28,37 @@ function picture(alert) {
 
 // ------------------------------------------------------------------ review queue
 
-async function loadQueue() {
-  const page = await NCE.get('/api/alerts?status=pending&size=50');
-  state.queue = page.items.filter(a => !state.sent.has(a.alert_id));
+function loadQueue() {
+  // One reload at a time; the queue refills well before it runs dry, so the next alert is always there.
+  if (!state.loading) state.loading = fetchQueue().finally(() => { state.loading = null; });
+  return state.loading;
+}
+
+async function fetchQueue() {
+  const page = await (state.prefetched || NCE.get('/api/alerts?status=pending&size=50'));
+  state.prefetched = null;
+  state.queue = page.items.filter(a => !state.done.has(a.alert_id));
   const kept = state.queue.findIndex(a => a.alert_id === state.selId);
   state.sel = kept >= 0 ? kept : Math.min(state.sel, Math.max(0, state.queue.length - 1));
   document.getElementById('queue-count').textContent = NCE.t('queue.count', page.total);
   renderQueue();
 }
 
+// The list is built when its content changes; moving the selection only moves a class, so a keypress
+// costs one detail render, not a hundred list items.
 function renderQueue() {
   const list = document.getElementById('queue-list');
-  list.replaceChildren(...state.queue.map((a, i) => el('li', { class: i === state.sel ? 'sel' : null, 'data-id': a.alert_id,
-      onclick: () => { state.sel = i; renderQueue(); } },
-    el('b', {}, NCE.t('type.' + a.type)), ' ', el('span', {}, a.source_id), ' ', el('small', {}, NCE.time(a.event_time_ms)))));
-  const sel = list.querySelector('.sel');
-  if (sel) sel.scrollIntoView({ block: 'nearest' });
+  const ids = state.queue.map(a => a.alert_id).join('\n');
+  if (list.dataset.ids !== ids) {
+    list.replaceChildren(...state.queue.map(a => el('li', { 'data-id': a.alert_id,
+        onclick: () => { state.sel = state.queue.findIndex(x => x.alert_id === a.alert_id); renderQueue(); } },
+      el('b', {}, NCE.t('type.' + a.type)), ' ', el('span', {}, a.source_id), ' ', el('small', {}, NCE.time(a.event_time_ms)))));
+    list.dataset.ids = ids;
+  }
+  const selected = state.queue[state.sel];
+  list.querySelector('li.sel')?.classList.remove('sel');
+  const li = selected ? list.querySelector('li[data-id="' + CSS.escape(selected.alert_id) + '"]') : null;
+  if (li) { li.classList.add('sel'); li.scrollIntoView({ block: 'nearest' }); }
   renderDetail();
 }
 
@@ -86,7 +101,12 @@ async function claim(a) {
 
 function drop(id) {
   const i = state.queue.findIndex(x => x.alert_id === id);
-  if (i >= 0) state.queue.splice(i, 1);
+  if (i >= 0) {
+    state.queue.splice(i, 1);
+    const list = document.getElementById('queue-list');
+    list.querySelector('li[data-id="' + CSS.escape(id) + '"]')?.remove();
+    list.dataset.ids = state.queue.map(a => a.alert_id).join('\n');
+  }
   if (state.sel >= state.queue.length) state.sel = Math.max(0, state.queue.length - 1);
   renderQueue();
 }
@@ -95,12 +115,12 @@ function drop(id) {
 function review(decision, reason) {
   const a = state.queue[state.sel];
   if (!a || a.alert_id !== state.selId) return;
-  state.sent.add(a.alert_id);
+  state.done.add(a.alert_id);
   drop(a.alert_id);
+  if (state.queue.length < 20) loadQueue();
   NCE.post('/api/alerts/' + encodeURIComponent(a.alert_id) + '/review', decision === 'dismiss' ? { decision, reason } : { decision })
     .then(() => toast(NCE.t('queue.done.' + decision) + ' · ' + a.source_id))
-    .catch(e => toast(e.message, true))
-    .finally(() => { state.sent.delete(a.alert_id); if (state.queue.length < 10) loadQueue(); });
+    .catch(e => toast(e.message, true));
 }
 
 document.addEventListener('keydown', ev => {
@@ -196,8 +216,15 @@ function chart(id, option) {
   c.setOption(Object.assign({ animation: false }, option), true);
 }
 
+// ECharts (1 MB) is loaded the first time the dashboard is opened, not with every page.
+function echartsReady() {
+  if (window.echarts) return Promise.resolve();
+  return new Promise((ok, fail) => document.head.append(el('script', { src: '/webjars/echarts/5.3.1/dist/echarts.min.js',
+    onload: ok, onerror: fail })));
+}
+
 async function loadDashboard() {
-  const s = await NCE.get('/api/stats');
+  const [s] = await Promise.all([NCE.get('/api/stats'), echartsReady()]);
   const days = s.alerts_per_day || [];
   const types = [...new Set(days.flatMap(d => Object.keys(d.by_type)))];
   chart('chart-days', { tooltip: { trigger: 'axis' }, legend: { data: types.map(t => NCE.t('type.' + t)) },
@@ -232,9 +259,9 @@ async function show() {
 }
 
 document.addEventListener('DOMContentLoaded', async () => {
-  await NCE.load();
-  state.me = await NCE.get('/api/me');
-  state.reasons = await NCE.get('/api/reasons');
+  // Labels, the user, the reasons and (on the queue) the first page of alerts, all at once.
+  if ((location.hash || '#queue') === '#queue') state.prefetched = NCE.get('/api/alerts?status=pending&size=50');
+  [, state.me, state.reasons] = await Promise.all([NCE.load(), NCE.get('/api/me'), NCE.get('/api/reasons')]);
   document.getElementById('me').textContent = state.me.username + ' (' + state.me.roles.join(', ') + ')';
   document.getElementById('lang').addEventListener('click', () => NCE.switchLang());
   document.getElementById('logout').addEventListener('click', async () => { await NCE.post('/api/logout'); location.href = '/login.html'; });

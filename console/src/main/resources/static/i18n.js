@@ -49,8 +49,11 @@ const NCE = {
     children.flat().forEach(c => { if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c)); });
     return e;
   },
+  // One formatter for the page: building one per call (toLocaleString) cost about a millisecond a row.
   time(ms) {
     if (!ms) return '';
-    return new Date(Number(ms)).toLocaleString(this.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+    this.fmt = this.fmt || new Intl.DateTimeFormat(this.lang === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false,
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    return this.fmt.format(new Date(Number(ms)));
   },
 };

@@ -81,6 +81,7 @@ public final class ConsoleBench {
             browser.findElement(By.id("password")).sendKeys("bench-password");
             browser.findElement(By.id("submit")).click();
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#me:not(:empty)")));
             JavascriptExecutor js = (JavascriptExecutor) browser;
             for (int i = 0; i < (quick ? 5 : 20); i++) {
                 browser.get(base + "/?r=" + i + "#queue");
@@ -88,6 +89,13 @@ public final class ConsoleBench {
                 queueLoad.add(((Number) js.executeScript(
                         "return performance.getEntriesByName('nce:queue-shown')[0].startTime;")).doubleValue());
             }
+            // Where a page load's time goes (the last one): each request's start and end after navigation start.
+            System.out.println("queue page load, the last one: " + js.executeScript("""
+                    const n = performance.getEntriesByType('navigation')[0];
+                    return 'html ' + n.responseEnd.toFixed(0) + ' ms, DOM ready ' + n.domContentLoadedEventEnd.toFixed(0) + ' ms; '
+                      + performance.getEntriesByType('resource').map(r => r.name.replace(/^https?:\\/\\/[^/]+/, '')
+                          + ' ' + r.startTime.toFixed(0) + '-' + r.responseEnd.toFixed(0)).join(', ');
+                    """));
             // Keypresses: confirm, and dismiss by reason number keys, as an operator does.
             String[] keys = {"c", "1", "c", "2", "c", "5", "d"};
             for (int i = 0; i < (quick ? 50 : 300); i++) {
