@@ -148,6 +148,7 @@ public final class ConsoleBench {
         row("keypress → next alert shown", nextAlert, "p99 ≤ 100 ms");
         row("queue page load, " + String.format(Locale.ROOT, "%,d", pending) + " pending", queueLoad, "p99 ≤ 300 ms");
         row("case search over " + String.format(Locale.ROOT, "%,d", cases) + " cases", search, "p99 ≤ 300 ms");
+        System.out.println("\nqueue page loads in order (ms): " + queueLoad.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         System.out.println("\nmachine: " + machine + "; " + Instant.now() + "; commit " + System.getenv().getOrDefault("NCE_BENCH_COMMIT", "unknown"));
         if (json != null) {
             ObjectNode root = Stores.JSON.createObjectNode();
