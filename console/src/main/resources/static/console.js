@@ -231,7 +231,7 @@ async function loadDashboard() {
     xAxis: { type: 'category', data: days.map(d => new Date(d.day).toLocaleDateString()) }, yAxis: { type: 'value' },
     series: types.map(t => ({ name: NCE.t('type.' + t), type: 'bar', stack: 'a', data: days.map(d => d.by_type[t] || 0) })) });
   const dis = (s.dismissals || []).slice(0, 20);
-  chart('chart-dismissals', { tooltip: {}, xAxis: { type: 'value', max: 1 }, yAxis: { type: 'category', data: dis.map(r => r.source_id + ' · ' + NCE.t('type.' + r.type)) },
+  chart('chart-dismissals', { tooltip: {}, grid: { containLabel: true, left: 8, right: 16 }, xAxis: { type: 'value', max: 1 }, yAxis: { type: 'category', data: dis.map(r => r.source_id + ' · ' + NCE.t('type.' + r.type)) },
     series: [{ type: 'bar', data: dis.map(r => r.reviewed ? +(r.dismissed / r.reviewed).toFixed(2) : 0) }] });
   const pie = (id, m, label) => chart(id, { tooltip: {}, series: [{ type: 'pie', radius: '65%',
     data: Object.entries(m || {}).map(([k, v]) => ({ name: label(k), value: v })) }] });

@@ -102,14 +102,15 @@ public class AlertStore {
     }
 
     /*
-     * Claims and reviews are not waited for by a refresh (which costs up to a second each): the checks
-     * read the document in real time, so nobody reviews an alert twice; a queue searched within that
-     * second may still list it, and the page leaves out what it has reviewed itself.
+     * A claim waits for the index refresh (up to a second, in the page's background): from its answer
+     * on, no other operator's queue lists the alert. A review does not wait: its checks read the
+     * document in real time, so nobody reviews an alert twice; a queue searched within that second
+     * may still list it (the page leaves out what it reviewed itself; another's review is refused).
      */
 
     /** Holds the alert open for {@code me} for {@code nce.claim-for}; refused while another holds it. */
     public Map<String, Object> claim(String id, String me) {
-        return update(id, doc -> {
+        return update(id, true, doc -> {
             refuseIfReviewed(doc);
             refuseIfHeldByAnother(doc, me);
             Map<String, Object> claim = new LinkedHashMap<>();
@@ -125,7 +126,7 @@ public class AlertStore {
         if (stored.isPresent() && sameReview(stored.get().source(), me, decision, reason)) {
             return toApi(stored.get().source()); // a retry of a review that was stored: the same answer again
         }
-        return update(id, doc -> {
+        return update(id, false, doc -> {
             refuseIfReviewed(doc);
             refuseIfHeldByAnother(doc, me);
             Map<String, Object> review = new LinkedHashMap<>();
@@ -151,13 +152,14 @@ public class AlertStore {
     }
 
     @SuppressWarnings("rawtypes")
-    private Map<String, Object> update(String id, Change change) {
+    private Map<String, Object> update(String id, boolean waitForRefresh, Change change) {
         Docs doc = Docs.get(es, StoreLayout.ALERTS, id).orElseThrow(() -> ApiException.notFound("no alert " + id));
         fields.ensureAlerts();
         Map<String, Object> partial = change.of(doc.source());
         try {
             es.update(u -> u.index(StoreLayout.ALERTS).id(id)
-                    .ifSeqNo(doc.seqNo()).ifPrimaryTerm(doc.primaryTerm()).doc(partial),
+                    .ifSeqNo(doc.seqNo()).ifPrimaryTerm(doc.primaryTerm()).doc(partial)
+                    .refresh(waitForRefresh ? co.elastic.clients.elasticsearch._types.Refresh.WaitFor : co.elastic.clients.elasticsearch._types.Refresh.False),
                     Map.class);
         } catch (ElasticsearchException e) {
             if (Docs.versionConflict(e)) {
