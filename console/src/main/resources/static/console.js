@@ -2,6 +2,8 @@
 // The console's page: review queue (keyboard first), cases, devices, dashboard. Everything shown comes
 // from the JSON API; nothing from it is ever inserted as HTML.
 const el = (...a) => NCE.el(...a);
+// replaceChildren writes a null child as the text "null": the optional parts of a page are left out instead.
+const fill = (node, ...kids) => node.replaceChildren(...kids.flat().filter(k => k !== null && k !== undefined && k !== false));
 const TYPES = ['open_burning', 'unleashed_dog', 'muck_dumping', 'noise_exceedance', 'lampblack_exceedance', 'purifier_not_running'];
 const CASE_STATUSES = ['draft', 'reviewed', 'decided', 'served', 'closed', 'dismissed'];
 // The selection is kept by alert id, so a reload that brings in newer alerts never moves a keypress onto
@@ -52,7 +54,8 @@ function renderQueue() {
   if (list.dataset.ids !== ids) {
     list.replaceChildren(...state.queue.map(a => el('li', { 'data-id': a.alert_id,
         onclick: () => { state.sel = state.queue.findIndex(x => x.alert_id === a.alert_id); renderQueue(); } },
-      el('b', {}, NCE.t('type.' + a.type)), ' ', el('span', {}, a.source_id), ' ', el('small', {}, NCE.time(a.event_time_ms)))));
+      el('b', {}, a.type ? NCE.t('type.' + a.type) : a.alert_id), ' ', el('span', {}, a.source_id || ''), ' ',
+      el('small', {}, NCE.time(a.event_time_ms)))));
     list.dataset.ids = ids;
   }
   const selected = state.queue[state.sel];
@@ -68,11 +71,14 @@ function renderDetail() {
   state.selId = a ? a.alert_id : null;
   clearTimeout(state.claimTimer);
   if (!a) { d.replaceChildren(el('p', { class: 'empty', id: 'queue-empty' }, NCE.t('queue.empty'))); return; }
-  const pic = picture(a);
+  const readings = (a.evidence || []).find(e => e.kind === 'readings');
+  // A sensor alert: its readings drawn in the page with the limit as a line; the pipeline's chart image
+  // stays as the picture when the readings cannot be drawn.
+  const pic = readings && a.threshold ? null : picture(a);
   const clip = (a.evidence || []).find(e => e.kind === 'clip');
   const reasonSel = el('select', { id: 'dismiss-reason' }, state.reasons.map((r, i) => el('option', { value: r }, (i + 1) + ' ' + NCE.t('reason.' + r))));
-  d.replaceChildren(
-    el('h2', { id: 'alert-title', 'data-id': a.alert_id }, NCE.t('type.' + a.type)),
+  fill(d,
+    el('h2', { id: 'alert-title', 'data-id': a.alert_id }, a.type ? NCE.t('type.' + a.type) : a.alert_id),
     el('dl', {},
       el('dt', {}, NCE.t('alert.site')), el('dd', {}, a.site_id),
       el('dt', {}, NCE.t('alert.source')), el('dd', {}, a.source_id),
@@ -84,11 +90,33 @@ function renderDetail() {
       reasonSel,
       el('button', { id: 'btn-dismiss', onclick: () => review('dismiss', reasonSel.value) }, NCE.t('queue.dismiss'))),
     pic ? el('img', { class: 'evidence', alt: a.type, src: evidenceUrl(pic) }) : null,
+    readings && a.threshold ? el('div', { id: 'sensor-chart', class: 'chart' }) : null,
     clip ? el('video', { class: 'evidence', controls: true, preload: 'none', src: evidenceUrl(clip.key) }) : null);
+  if (readings && a.threshold) sensorChart(a, readings.key);
   // When the first alert was on screen after a page load (./nce bench console reads it).
   if (!performance.getEntriesByName('nce:queue-shown').length) performance.mark('nce:queue-shown');
   // Claimed once the operator stays on it: skimming with j/k holds nothing back from the others.
   state.claimTimer = setTimeout(() => { if (state.selId === a.alert_id) claim(a); }, 700);
+}
+
+async function sensorChart(a, key) {
+  try {
+    const [rs] = await Promise.all([fetch(evidenceUrl(key)).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); }),
+      echartsReady()]);
+    if (state.selId !== a.alert_id || !document.getElementById('sensor-chart')) return; // moved on meanwhile
+    const unit = a.threshold.unit;
+    chart('sensor-chart', { tooltip: { trigger: 'axis' }, grid: { containLabel: true, left: 8, right: 24 },
+      xAxis: { type: 'time' }, yAxis: { type: 'value', name: unit, scale: true },
+      series: [{ type: 'line', showSymbol: false, name: NCE.t('type.' + a.type),
+        data: rs.map(r => [r.timestamp_ms, r.value]),
+        markLine: { symbol: 'none', lineStyle: { color: '#b3261e', type: 'dashed' },
+          label: { position: 'insideEndTop', formatter: a.threshold.value + ' ' + unit + ' · ' + a.threshold.basis },
+          data: [{ yAxis: a.threshold.value }] } }] });
+  } catch (e) {
+    const pic = picture(a);
+    const box = document.getElementById('sensor-chart');
+    if (box && pic) box.replaceWith(el('img', { class: 'evidence', alt: a.type, src: evidenceUrl(pic) }));
+  }
 }
 
 async function claim(a) {
@@ -168,7 +196,7 @@ async function openCase(id) {
   const d = document.getElementById('case-detail');
   const clip = (c.evidence || []).find(e => e.kind === 'clip');
   const note = el('input', { id: 'case-note', 'data-i18n-placeholder': 'case.note', placeholder: NCE.t('case.note') });
-  d.replaceChildren(
+  fill(d,
     el('h2', { id: 'case-title', 'data-status': c.status }, c.id, ' · ', NCE.t('status.' + c.status)),
     el('p', {}, el('b', {}, NCE.t('case.summary') + ': '), c.summary || ''),
     el('p', {}, el('b', {}, NCE.t('case.legal') + ': '), c.legal_basis || ''),

@@ -1,6 +1,7 @@
 package org.nce.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -62,6 +63,7 @@ class ConsoleBrowserIT {
     WebDriver browser;
     String caseId;
     final String[] alerts = new String[4];
+    final String sensorAlert = "noise-b" + RUN + ":noise_exceedance:1";
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
@@ -98,6 +100,19 @@ class ConsoleBrowserIT {
             Stores.alert(alerts[i], "open_burning", SITE, CAM, t - i * 1000L, ev);
         }
         Stores.caseDoc(caseId, "open_burning", SITE, t, List.of(alerts), caseEvidence);
+        // A noise alert after them in the queue: its readings are drawn in the page with the limit.
+        StringBuilder readings = new StringBuilder("[");
+        for (int i = 0; i < 60; i++) {
+            readings.append(i == 0 ? "" : ",").append("{\"site_id\":\"").append(SITE).append("\",\"sensor_id\":\"noise-b").append(RUN)
+                    .append("\",\"kind\":\"noise\",\"timestamp_ms\":").append(t - 120_000 + i * 1000L).append(",\"value\":")
+                    .append(i < 20 ? 48.0 : 63.5).append('}');
+        }
+        var rs = Stores.evidence(sensorAlert, "readings/" + SITE + "/noise-b" + RUN + "/a.json", "readings",
+                readings.append(']').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        Stores.alert(sensorAlert, "noise_exceedance", SITE, "noise-b" + RUN, t - 10_000, List.of(rs));
+        Stores.send("POST", "/" + StoreLayout.ALERTS + "/_update/" + java.net.URLEncoder.encode(sensorAlert, java.nio.charset.StandardCharsets.UTF_8)
+                + "?refresh=true", java.util.Map.of("doc", java.util.Map.of("threshold",
+                java.util.Map.of("value", 60.0, "unit", "dB(A)", "basis", "GB 3096-2008 class 2, day"))));
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -176,6 +191,10 @@ class ConsoleBrowserIT {
         waiting().until(d -> alerts[3].equals(selectedAlert()));
         browser.findElement(By.id("btn-confirm")).click();
         waiting().until(d -> { try { return reviewed(alerts[3]); } catch (Exception e) { return false; } });
+        waiting().until(d -> sensorAlert.equals(selectedAlert()));
+        waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("return !!document.querySelector('#sensor-chart canvas');"));
+        assertFalse(browser.findElement(By.id("queue-detail")).getText().contains("null"), "no optional part shows as \"null\"");
+        shot("review-sensor");
         assertEquals("confirmed", Stores.get(StoreLayout.ALERTS, alerts[0]).path("review_status").asText());
         assertEquals("false_steam", Stores.get(StoreLayout.ALERTS, alerts[1]).path("review").path("reason").asText());
         assertEquals("false_shadow", Stores.get(StoreLayout.ALERTS, alerts[2]).path("review").path("reason").asText());
@@ -201,9 +220,14 @@ class ConsoleBrowserIT {
                     """);
             assertTrue(String.valueOf(played).matches("[1-4]:\\d+(\\.\\d+)?"), "the clip plays and seeks: " + played);
         }
+        assertFalse(browser.findElement(By.id("case-detail")).getText().contains("null"));
         shot("case");
         for (String next : List.of("reviewed", "decided", "served", "closed")) {
-            waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.move[data-to='" + next + "']"))).click();
+            // The case page is rebuilt after each move: find the button afresh if it was replaced under us.
+            waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                d.findElement(By.cssSelector("button.move[data-to='" + next + "']")).click();
+                return true;
+            });
             waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", next));
         }
         assertEquals("closed", Stores.get(StoreLayout.CASES, caseId).path("status").asText());
