@@ -69,7 +69,11 @@ function renderDetail() {
   const d = document.getElementById('queue-detail');
   const a = state.queue[state.sel];
   state.selId = a ? a.alert_id : null;
+  // The same alert still on screen (a reload of the list): leave it as it is, so a click on its buttons
+  // or a clip that plays is never pulled from under the operator.
+  if (a && d.dataset.shown === a.alert_id) return;
   clearTimeout(state.claimTimer);
+  d.dataset.shown = a ? a.alert_id : '';
   if (!a) { d.replaceChildren(el('p', { class: 'empty', id: 'queue-empty' }, NCE.t('queue.empty'))); return; }
   const readings = (a.evidence || []).find(e => e.kind === 'readings');
   // A sensor alert: its readings drawn in the page with the limit as a line; the pipeline's chart image
@@ -208,6 +212,11 @@ async function openCase(id) {
     el('table', { class: 'grid' }, el('tbody', {}, (c.evidence || []).map(e => el('tr', { class: e.verified === 'ok' ? null : 'bad' },
       el('td', {}, e.kind), el('td', { class: 'hash' }, e.sha256), el('td', { class: 'verified' }, NCE.t('case.verified.' + e.verified)),
       el('td', {}, el('a', { href: evidenceUrl(e.key, true) }, NCE.t('case.download'))))))),
+    el('h3', {}, NCE.t('case.notes')),
+    el('ol', { class: 'timeline', id: 'case-notes' }, (c.notes || []).map(n => el('li', {}, NCE.time(n.at), ' · ', n.by, ' · ', n.text))),
+    el('form', { class: 'actions', id: 'note-form', onsubmit: ev => { ev.preventDefault(); addNote(c, ev.target.elements.text.value); } },
+      el('input', { name: 'text', id: 'note-text', maxlength: 4000, placeholder: NCE.t('case.note'), required: true }),
+      el('button', { type: 'submit' }, NCE.t('case.addNote'))),
     el('h3', {}, NCE.t('case.history')),
     el('ol', { class: 'timeline' }, (c.status_history || []).map(h => el('li', {}, NCE.time(h.at), ' · ', h.by, ' · ',
       NCE.t('status.' + h.from), ' → ', NCE.t('status.' + h.to), h.note ? ' · ' + h.note : ''))),
@@ -215,6 +224,15 @@ async function openCase(id) {
       (c.next || []).map(s => el('button', { class: 'move', 'data-to': s, onclick: () => move(c, s, note.value) }, NCE.t('status.' + s)))),
     el('p', {}, el('button', { class: 'link', onclick: () => d.replaceChildren() }, NCE.t('case.back'))));
   d.scrollIntoView({ block: 'start' });
+}
+
+async function addNote(c, text) {
+  try {
+    await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/notes', { text });
+    await openCase(c.id);
+  } catch (e) {
+    toast(e.message, true);
+  }
 }
 
 async function move(c, status, note) {

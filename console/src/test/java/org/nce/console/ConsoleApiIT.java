@@ -289,6 +289,21 @@ class ConsoleApiIT {
     }
 
     @Test
+    void notesAreKeptWithWhoAndWhenAndFoundBySearch() throws Exception {
+        Client officer = as("officer");
+        String word = "kiln" + RUN;
+        Client.Reply r = officer.post("/api/cases/" + C3 + "/notes", Map.of("text", "owner says the " + word + " was lit by a tenant"));
+        assertEquals(200, r.status(), r.body());
+        assertEquals(403, as("operator").post("/api/cases/" + C3 + "/notes", Map.of("text", "x")).status());
+        assertEquals(400, officer.post("/api/cases/" + C3 + "/notes", Map.of("text", " ")).status());
+        JsonNode stored = Stores.get(StoreLayout.CASES, C3).path("notes");
+        assertEquals("officer", stored.get(stored.size() - 1).path("by").asText());
+        JsonNode found = officer.get("/api/cases?q=" + q(word)).json();
+        assertEquals(C3, found.path("items").get(0).path("id").asText(), "a note's words find its case");
+        assertTrue(Stores.audit(C3).stream().anyMatch(e -> e.path("action").asText().equals("case_note")));
+    }
+
+    @Test
     void searchTakesWordsNotQuerySyntax() throws Exception {
         Client officer = as("officer");
         JsonNode bySite = officer.get("/api/cases?site=" + SITE).json();

@@ -146,8 +146,11 @@ class ConsoleBrowserIT {
         return out.toByteArray();
     }
 
+    /** Waits that look again when the page rebuilt an element under them (it re-renders on every review). */
     WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(20));
+        WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(20));
+        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return w;
     }
 
     void login(String user) {
@@ -165,8 +168,16 @@ class ConsoleBrowserIT {
         Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
+    void click(By what) {
+        waiting().until(d -> {
+            d.findElement(what).click();
+            return true;
+        });
+    }
+
+    /** The alert on screen, read in one step in the page (the title is rebuilt at each keypress). */
     String selectedAlert() {
-        return browser.findElement(By.id("alert-title")).getAttribute("data-id");
+        return (String) ((JavascriptExecutor) browser).executeScript("return document.getElementById('alert-title')?.dataset.id || null;");
     }
 
     @Test
@@ -187,9 +198,9 @@ class ConsoleBrowserIT {
         waiting().until(d -> alerts[1].equals(selectedAlert()));
         body.sendKeys("2"); // dismiss with the second reason (steam)
         waiting().until(d -> alerts[2].equals(selectedAlert()));
-        browser.findElement(By.id("btn-dismiss")).click(); // dismiss with the reason in the list (the first)
+        click(By.id("btn-dismiss")); // dismiss with the reason in the list (the first)
         waiting().until(d -> alerts[3].equals(selectedAlert()));
-        browser.findElement(By.id("btn-confirm")).click();
+        click(By.id("btn-confirm"));
         waiting().until(d -> { try { return reviewed(alerts[3]); } catch (Exception e) { return false; } });
         waiting().until(d -> sensorAlert.equals(selectedAlert()));
         waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("return !!document.querySelector('#sensor-chart canvas');"));

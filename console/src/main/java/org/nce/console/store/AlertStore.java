@@ -152,30 +152,39 @@ public class AlertStore {
     }
 
     @SuppressWarnings("rawtypes")
+    /**
+     * A conditional update of the console's fields. When the document changed between the read and
+     * the write (the operator's own claim landing, another's review), it is read again and the checks
+     * run again on what is there now: a review that is still allowed goes through, one that is not
+     * is refused for what it is (already reviewed, held by another).
+     */
     private Map<String, Object> update(String id, boolean waitForRefresh, Change change) {
-        Docs doc = Docs.get(es, StoreLayout.ALERTS, id).orElseThrow(() -> ApiException.notFound("no alert " + id));
         fields.ensureAlerts();
-        Map<String, Object> partial = change.of(doc.source());
-        try {
-            es.update(u -> u.index(StoreLayout.ALERTS).id(id)
-                    .ifSeqNo(doc.seqNo()).ifPrimaryTerm(doc.primaryTerm()).doc(partial)
-                    .refresh(waitForRefresh ? co.elastic.clients.elasticsearch._types.Refresh.WaitFor : co.elastic.clients.elasticsearch._types.Refresh.False),
-                    Map.class);
-        } catch (ElasticsearchException e) {
-            if (Docs.versionConflict(e)) {
-                throw ApiException.conflict("alert_changed", "alert " + id + " was changed by someone else just now; it is no longer yours to review");
+        for (int attempt = 1; ; attempt++) {
+            Docs doc = Docs.get(es, StoreLayout.ALERTS, id).orElseThrow(() -> ApiException.notFound("no alert " + id));
+            Map<String, Object> partial = change.of(doc.source());
+            Exception failure;
+            try {
+                es.update(u -> u.index(StoreLayout.ALERTS).id(id)
+                        .ifSeqNo(doc.seqNo()).ifPrimaryTerm(doc.primaryTerm()).doc(partial)
+                        .refresh(waitForRefresh ? co.elastic.clients.elasticsearch._types.Refresh.WaitFor
+                                : co.elastic.clients.elasticsearch._types.Refresh.False),
+                        Map.class);
+                Map<String, Object> merged = new LinkedHashMap<>(doc.source());
+                merged.putAll(partial);
+                return toApi(merged);
+            } catch (ElasticsearchException | IOException e) {
+                failure = e;
             }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
-            if (Docs.versionConflict(e)) {
-                throw ApiException.conflict("alert_changed", "alert " + id + " was changed by someone else just now; it is no longer yours to review");
+            if (!Docs.versionConflict(failure)) {
+                throw Docs.unavailable(failure);
             }
-            throw Docs.unavailable(e);
+            if (attempt == 5) {
+                throw ApiException.conflict("alert_changed", "alert " + id + " keeps changing under this review; reload and try again");
+            }
         }
-        Map<String, Object> merged = new LinkedHashMap<>(doc.source());
-        merged.putAll(partial);
-        return toApi(merged);
     }
+
 
     @SuppressWarnings("unchecked")
     private static boolean sameReview(Map<String, Object> doc, String me, String decision, String reason) {

@@ -137,6 +137,23 @@ public class CaseStore {
         return write(doc, from, to, note, user);
     }
 
+    /** Adds a note (who, when, what) to the case; a concurrent change of the case is met by reading it again. */
+    @SuppressWarnings("unchecked")
+    public Docs addNote(String id, String text, String user) {
+        for (int attempt = 1; ; attempt++) {
+            Docs doc = get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
+            List<Object> notes = new ArrayList<>(doc.source().get("notes") instanceof List<?> l ? (List<Object>) l : List.of());
+            notes.add(Map.of("text", text, "by", user, "at", clock.millis()));
+            try {
+                return conditional(doc, Map.of("notes", notes, "updated_at", clock.millis()));
+            } catch (ApiException e) {
+                if (!e.code().equals("case_changed") || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The same move made by the console itself (the last alert of a draft was dismissed), recorded as {@code user}'s. */
     public Docs systemTransition(Docs doc, String to, String note, String user) {
         return write(doc, String.valueOf(doc.source().getOrDefault("status", "draft")), to, note, user);

@@ -40,6 +40,9 @@ public class CaseController {
                                @Size(max = 2000) String note, @Pattern(regexp = "\\d+:\\d+") String version) {
     }
 
+    public record Note(@NotNull @jakarta.validation.constraints.NotBlank @Size(max = 4000) String text) {
+    }
+
     private final CaseStore cases;
     private final AlertStore alerts;
     private final EvidenceStore evidence;
@@ -111,6 +114,16 @@ public class CaseController {
         Map<String, Object> out = new LinkedHashMap<>(done.source());
         out.put("version", done.version());
         out.put("next", CaseWorkflow.next(change.status(), roles(me)));
+        return out;
+    }
+
+    @Operation(summary = "Add a note to a case", description = "{\"text\"}: kept with who wrote it and when, searchable.")
+    @PostMapping("/api/cases/{id}/notes")
+    public Map<String, Object> note(@PathVariable String id, @Valid @RequestBody Note note, Authentication me) {
+        Docs done = cases.addNote(Ids.id(id, "case id"), note.text().strip(), me.getName());
+        audit.record(me.getName(), "case_note", id, "ok", note.text().length() > 200 ? note.text().substring(0, 200) + "…" : note.text(), id);
+        Map<String, Object> out = new LinkedHashMap<>(done.source());
+        out.put("version", done.version());
         return out;
     }
 
