@@ -186,7 +186,9 @@ async function searchCases(page) {
   const from = dayMs(document.getElementById('case-from')), to = dayMs(document.getElementById('case-to'), true);
   if (from) p.set('from', from);
   if (to) p.set('to', to);
+  const mine = state.searchSeq = (state.searchSeq || 0) + 1;
   const r = await NCE.get('/api/cases?' + p);
+  if (mine !== state.searchSeq) return; // a newer search was sent meanwhile: its answer is the one to show
   state.caseTotal = r.total;
   document.getElementById('case-rows').replaceChildren(...(r.items.length ? r.items.map(c => el('tr', { 'data-id': c.id, onclick: () => openCase(c.id) },
     el('td', {}, c.id), el('td', {}, NCE.t('type.' + c.type)), el('td', {}, NCE.t('status.' + c.status)),

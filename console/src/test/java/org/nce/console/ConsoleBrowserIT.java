@@ -215,11 +215,13 @@ class ConsoleBrowserIT {
         browser.get("http://127.0.0.1:" + port + "/#cases");
         WebElement site = waiting().until(ExpectedConditions.elementToBeClickable(By.id("case-site")));
         site.sendKeys(SITE);
-        browser.findElement(By.cssSelector("#case-search button[type=submit]")).click();
-        waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector("#case-rows tr[data-id='" + caseId + "']"))).click();
+        click(By.cssSelector("#case-search button[type=submit]"));
+        // The rows are rebuilt by each search (the page's own first one may land after ours): click afresh.
+        click(By.cssSelector("#case-rows tr[data-id='" + caseId + "']"));
         waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", "draft"));
-        assertTrue(browser.findElements(By.cssSelector("#case-detail td.verified")).stream().allMatch(e -> e.getText().equals("一致")),
-                "every evidence object verified on this read");
+        Boolean verified = waiting().until(d -> d.findElements(By.cssSelector("#case-detail td.verified")).stream()
+                .allMatch(e -> e.getText().equals("一致")));
+        assertTrue(verified, "every evidence object verified on this read");
         if (Files.isRegularFile(CLIP)) {
             Object played = ((JavascriptExecutor) browser).executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
