@@ -64,6 +64,7 @@ class ConsoleApiIT {
         }
         y.append("  - {username: operator2, password: \"").append(enc.encode(PW)).append("\", roles: [operator]}\n");
         y.append("  - {username: guarded, password: \"").append(enc.encode(PW)).append("\", roles: [legal]}\n");
+        y.append("  - {username: besieged, password: \"").append(enc.encode(PW)).append("\", roles: [legal]}\n");
         Path users = Files.createTempFile("nce-users", ".yaml");
         Files.writeString(users, y);
         r.add("nce.users-file", users::toString);
@@ -143,6 +144,31 @@ class ConsoleApiIT {
         assertEquals(429, guesser.login("GUARDED", PW).status(), "the name in other letters is the same name");
         assertEquals(429, guesser.login("guarded", PW).status());
         assertEquals(200, new Client(port).login("legal", PW).status());
+    }
+
+    /**
+     * Twenty guesses at once: no more than the five a minute get their password checked. (Checking
+     * the bucket first and counting the failure after the hash let every concurrent guess through.)
+     */
+    @Test
+    void concurrentGuessesCannotSlipPastTheLimit() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<Integer>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                replies.add(pool.submit(() -> new Client(port).login("besieged", "guess " + n).status()));
+            }
+            int checked = 0;
+            for (var r : replies) {
+                int status = r.get();
+                assertTrue(status == 401 || status == 429, "status " + status);
+                checked += status == 401 ? 1 : 0;
+            }
+            assertTrue(checked <= 5, checked + " concurrent guesses had their password checked, 5 allowed");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
