@@ -108,6 +108,13 @@ public class AlertStore {
      * may still list it (the page leaves out what it reviewed itself; another's review is refused).
      */
 
+    /** The review status (pending, confirmed, dismissed) of each alert id given, in order; a missing alert counts as pending. */
+    public List<String> reviewStatuses(List<String> ids) {
+        Map<String, String> byId = new java.util.HashMap<>();
+        getAll(ids).forEach(a -> byId.put(String.valueOf(a.get("alert_id")), String.valueOf(a.get("status"))));
+        return ids.stream().map(a -> byId.getOrDefault(a, "pending")).toList();
+    }
+
     /** Holds the alert open for {@code me} for {@code nce.claim-for}; refused while another holds it. */
     public Map<String, Object> claim(String id, String me) {
         return update(id, true, doc -> {

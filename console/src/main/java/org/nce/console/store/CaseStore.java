@@ -130,66 +130,65 @@ public class CaseStore {
             throw ApiException.forbidden("role", "moving a case from " + from + " to " + to + " needs the role "
                     + String.join(" or ", step.roles().stream().map(String::toLowerCase).sorted().toList()));
         }
-        String refused = CaseWorkflow.refusal(to, reviewStatuses.apply(strings(doc.source().get("alert_ids"))));
+        String refused = CaseWorkflow.refusal(to, reviewStatuses.apply(alertIds(doc.source())));
         if (refused != null) {
             throw ApiException.conflict("alerts_not_reviewed", refused);
         }
-        return write(doc, from, to, note, user);
-    }
-
-    /** Adds a note (who, when, what) to the case; a concurrent change of the case is met by reading it again. */
-    @SuppressWarnings("unchecked")
-    public Docs addNote(String id, String text, String user) {
-        for (int attempt = 1; ; attempt++) {
-            Docs doc = get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
-            List<Object> notes = new ArrayList<>(doc.source().get("notes") instanceof List<?> l ? (List<Object>) l : List.of());
-            notes.add(Map.of("text", text, "by", user, "at", clock.millis()));
-            try {
-                return conditional(doc, Map.of("notes", notes, "updated_at", clock.millis()));
-            } catch (ApiException e) {
-                if (!e.code().equals("case_changed") || attempt == 5) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** The same move made by the console itself (the last alert of a draft was dismissed), recorded as {@code user}'s. */
-    public Docs systemTransition(Docs doc, String to, String note, String user) {
-        return write(doc, String.valueOf(doc.source().getOrDefault("status", "draft")), to, note, user);
+        return conditional(doc, statusChange(doc, to, note, user));
     }
 
     /**
-     * Adds an alert to the case's confirmed list (the alert stands; the case is ready for an officer).
-     * The review it follows is already stored, so a concurrent change of the case (another review,
-     * the pipeline adding an alert) is met by reading the case again, a few times, not by failing.
+     * A change worked out from the case as it is, written conditionally; when the case changed in
+     * between (another user, the pipeline adding an alert) it is read again and the change worked out
+     * again, a few times, rather than failing. {@code change} returns null when there is nothing to
+     * write (any more); then the case as read is returned.
      */
-    public void markConfirmed(Docs doc, String alertId) {
-        Docs current = doc;
+    public Docs update(String id, java.util.function.Function<Docs, Map<String, Object>> change) {
         for (int attempt = 1; ; attempt++) {
-            List<String> confirmed = new ArrayList<>(strings(current.source().get("confirmed_alert_ids")));
-            if (confirmed.contains(alertId)) {
-                return;
+            Docs doc = get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
+            Map<String, Object> partial = change.apply(doc);
+            if (partial == null) {
+                return doc;
             }
-            confirmed.add(alertId);
             try {
-                conditional(current, Map.of("confirmed_alert_ids", confirmed, "updated_at", clock.millis()));
-                return;
+                return conditional(doc, partial);
             } catch (ApiException e) {
                 if (!e.code().equals("case_changed") || attempt == 5) {
                     throw e;
                 }
-                current = get(doc.id()).orElseThrow(() -> ApiException.notFound("no case " + doc.id()));
             }
         }
     }
 
+    /** Adds a note (who, when, what) to the case. */
     @SuppressWarnings("unchecked")
-    private Docs write(Docs doc, String from, String to, String note, String user) {
+    public Docs addNote(String id, String text, String user) {
+        return update(id, doc -> {
+            List<Object> notes = new ArrayList<>(doc.source().get("notes") instanceof List<?> l ? (List<Object>) l : List.of());
+            notes.add(Map.of("text", text, "by", user, "at", clock.millis()));
+            return Map.of("notes", notes, "updated_at", clock.millis());
+        });
+    }
+
+    /** Adds an alert to the case's confirmed list (the alert stands; the case is ready for an officer). */
+    public void markConfirmed(String id, String alertId) {
+        update(id, doc -> {
+            List<String> confirmed = new ArrayList<>(strings(doc.source().get("confirmed_alert_ids")));
+            if (confirmed.contains(alertId)) {
+                return null;
+            }
+            confirmed.add(alertId);
+            return Map.of("confirmed_alert_ids", confirmed, "updated_at", clock.millis());
+        });
+    }
+
+    /** The status change {@code from → to} by {@code user} as the fields to write. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> statusChange(Docs doc, String to, String note, String user) {
         long now = clock.millis();
         List<Object> history = new ArrayList<>(doc.source().get("status_history") instanceof List<?> l ? (List<Object>) l : List.of());
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("from", from);
+        entry.put("from", String.valueOf(doc.source().getOrDefault("status", "draft")));
         entry.put("to", to);
         entry.put("by", user);
         entry.put("at", now);
@@ -201,7 +200,7 @@ public class CaseStore {
         change.put("status", to);
         change.put("status_history", history);
         change.put("updated_at", now);
-        return conditional(doc, change);
+        return change;
     }
 
     @SuppressWarnings("rawtypes")
@@ -213,13 +212,7 @@ public class CaseStore {
             Map<String, Object> merged = new LinkedHashMap<>(doc.source());
             merged.putAll(change);
             return new Docs(doc.id(), merged, r.seqNo(), r.primaryTerm());
-        } catch (ElasticsearchException e) {
-            if (Docs.versionConflict(e)) {
-                throw ApiException.conflict("case_changed", "case " + doc.id() + " was changed at the same moment (by another user "
-                        + "or by the pipeline adding an alert); reload it and try again");
-            }
-            throw Docs.unavailable(e);
-        } catch (IOException e) {
+        } catch (ElasticsearchException | IOException e) {
             if (Docs.versionConflict(e)) {
                 throw ApiException.conflict("case_changed", "case " + doc.id() + " was changed at the same moment (by another user "
                         + "or by the pipeline adding an alert); reload it and try again");
@@ -245,6 +238,11 @@ public class CaseStore {
         out.put("alerts", strings(src.get("alert_ids")).size());
         out.put("confirmed_alerts", strings(src.get("confirmed_alert_ids")).size());
         return out;
+    }
+
+    /** The alert ids a case document lists. */
+    public static List<String> alertIds(Map<String, Object> caseDoc) {
+        return strings(caseDoc.get("alert_ids"));
     }
 
     static List<String> strings(Object o) {

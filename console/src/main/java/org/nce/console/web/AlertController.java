@@ -93,7 +93,7 @@ public class AlertController {
         for (Docs c : of) {
             try {
                 if (r.decision().equals("confirm")) {
-                    cases.markConfirmed(c, id);
+                    cases.markConfirmed(c.id(), id);
                 } else {
                     dismissIfEveryAlertWas(c, me.getName());
                 }
@@ -104,27 +104,16 @@ public class AlertController {
         return a;
     }
 
-    /** A draft whose every alert was dismissed is dismissed; a concurrent change of the case is met by reading it again. */
+    /** A draft whose every alert was dismissed is dismissed (the case read again on a concurrent change). */
     private void dismissIfEveryAlertWas(Docs c, String user) {
-        Docs current = c;
-        for (int attempt = 1; "draft".equals(current.source().get("status")) && allDismissed(current); attempt++) {
-            try {
-                cases.systemTransition(current, "dismissed", "every alert in the case was dismissed in review", user);
-                audit.record(user, "case_status", c.id(), "ok", "draft -> dismissed (every alert dismissed)", c.id());
-                return;
-            } catch (ApiException e) {
-                if (!e.code().equals("case_changed") || attempt == 5) {
-                    throw e;
-                }
-                current = cases.get(c.id()).orElseThrow(() -> ApiException.notFound("no case " + c.id()));
-            }
+        boolean[] moved = {false};
+        cases.update(c.id(), doc -> {
+            moved[0] = "draft".equals(doc.source().get("status"))
+                    && CaseWorkflow.refusal("dismissed", alerts.reviewStatuses(CaseStore.alertIds(doc.source()))) == null;
+            return moved[0] ? cases.statusChange(doc, "dismissed", "every alert in the case was dismissed in review", user) : null;
+        });
+        if (moved[0]) {
+            audit.record(user, "case_status", c.id(), "ok", "draft -> dismissed (every alert dismissed)", c.id());
         }
-    }
-
-    private boolean allDismissed(Docs c) {
-        List<String> ids = CaseIds.of(c.source());
-        List<Map<String, Object>> found = alerts.getAll(ids);
-        return found.size() == ids.size()
-                && CaseWorkflow.refusal("dismissed", found.stream().map(a -> String.valueOf(a.get("status"))).toList()) == null;
     }
 }

@@ -78,7 +78,7 @@ public class CaseController {
         Docs c = cases.get(Ids.id(id, "case id")).orElseThrow(() -> ApiException.notFound("no case " + id));
         Map<String, Object> out = new LinkedHashMap<>(c.source());
         out.put("version", c.version());
-        List<Map<String, Object>> timeline = new ArrayList<>(alerts.getAll(CaseIds.of(c.source())));
+        List<Map<String, Object>> timeline = new ArrayList<>(alerts.getAll(CaseStore.alertIds(c.source())));
         timeline.sort(Comparator.comparingLong(a -> a.get("event_time_ms") instanceof Number n ? n.longValue() : 0));
         out.put("alerts", timeline);
         List<Map<String, Object>> ev = new ArrayList<>();
@@ -105,11 +105,7 @@ public class CaseController {
     public Map<String, Object> status(@PathVariable String id, @Valid @RequestBody StatusChange change, Authentication me) {
         Ids.id(id, "case id");
         Docs done = cases.transition(id, change.status(), change.note(), me.getName(), roles(me), change.version(),
-                ids -> {
-                    Map<String, String> byId = new java.util.HashMap<>();
-                    alerts.getAll(ids).forEach(a -> byId.put(String.valueOf(a.get("alert_id")), String.valueOf(a.get("status"))));
-                    return ids.stream().map(a -> byId.getOrDefault(a, "pending")).toList();
-                });
+                alerts::reviewStatuses);
         audit.record(me.getName(), "case_status", id, "ok", "-> " + change.status() + (change.note() == null ? "" : ": " + change.note()), id);
         Map<String, Object> out = new LinkedHashMap<>(done.source());
         out.put("version", done.version());
