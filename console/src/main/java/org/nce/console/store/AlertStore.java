@@ -129,11 +129,10 @@ public class AlertStore {
 
     /** The operator's decision: once, by whoever holds the alert (or anyone, when nobody does). */
     public Map<String, Object> review(String id, String me, String decision, String reason) {
-        Optional<Docs> stored = Docs.get(es, StoreLayout.ALERTS, id);
-        if (stored.isPresent() && sameReview(stored.get().source(), me, decision, reason)) {
-            return toApi(stored.get().source()); // a retry of a review that was stored: the same answer again
-        }
         return update(id, false, doc -> {
+            if (sameReview(doc, me, decision, reason)) {
+                return null; // a retry of a review that was stored: the same answer again, nothing written
+            }
             refuseIfReviewed(doc);
             refuseIfHeldByAnother(doc, me);
             Map<String, Object> review = new LinkedHashMap<>();
@@ -163,13 +162,16 @@ public class AlertStore {
      * A conditional update of the console's fields. When the document changed between the read and
      * the write (the operator's own claim landing, another's review), it is read again and the checks
      * run again on what is there now: a review that is still allowed goes through, one that is not
-     * is refused for what it is (already reviewed, held by another).
+     * is refused for what it is (already reviewed, held by another). A change of null writes nothing.
      */
     private Map<String, Object> update(String id, boolean waitForRefresh, Change change) {
         fields.ensureAlerts();
         for (int attempt = 1; ; attempt++) {
             Docs doc = Docs.get(es, StoreLayout.ALERTS, id).orElseThrow(() -> ApiException.notFound("no alert " + id));
             Map<String, Object> partial = change.of(doc.source());
+            if (partial == null) {
+                return toApi(doc.source());
+            }
             Exception failure;
             try {
                 es.update(u -> u.index(StoreLayout.ALERTS).id(id)
