@@ -16,7 +16,9 @@ public final class StoreLayout {
     public static final String EVIDENCE = "nce-evidence";
     public static final String AUDIT = "nce-audit";
     public static final String DEADLETTER = "nce-deadletter";
-    public static final List<String> ALIASES = List.of(ALERTS, CASES, EVIDENCE, AUDIT, DEADLETTER);
+    /** Sensors reporting data flagged other than normal (HJ 212): a device to look at, not a violation. */
+    public static final String DEVICE_FAULTS = "nce-device-faults";
+    public static final List<String> ALIASES = List.of(ALERTS, CASES, EVIDENCE, AUDIT, DEADLETTER, DEVICE_FAULTS);
     public static final String BUCKET = "nce-evidence";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);

@@ -21,6 +21,26 @@ public final class Topics {
         return ROOT + "/" + siteId + "/sensor/" + sensorId + "/reading";
     }
 
+    /** A device's record (kind, audit record under 行政处罚法 art. 41, MN…), retained. */
+    public static String device(String siteId, String deviceId) {
+        return ROOT + "/" + siteId + "/device/" + deviceId;
+    }
+
+    /** {@code online} / {@code offline} (the Last Will), retained. */
+    public static String gatewayStatus(String siteId) {
+        return ROOT + "/" + siteId + "/gateway/status";
+    }
+
+    /** The gateway's health every few seconds (cameras, sensors, outbox), retained. */
+    public static String gatewayHeartbeat(String siteId) {
+        return ROOT + "/" + siteId + "/gateway/heartbeat";
+    }
+
+    /** What the gateway refused (an HJ 212 packet that failed its checks), with the reason. */
+    public static String gatewayDeadLetter(String siteId) {
+        return ROOT + "/" + siteId + "/gateway/deadletter";
+    }
+
     /** What a topic carries, or {@link Kind#UNKNOWN}. */
     public enum Kind { FRAME, READING, UNKNOWN }
 
