@@ -133,7 +133,7 @@ public final class NceJob {
                 .keyBy(Frame::cameraId)
                 .process(new CameraAnalysisFunction(cameras, config.evidence(), new org.nce.pipeline.sink.EsRecentAlerts(esUrl)))
                 .uid("camera-detectors").name("camera detectors");
-        DataStream<EvidenceRequest> sensorAlerts = readings
+        SingleOutputStreamOperator<EvidenceRequest> sensorAlerts = readings
                 .keyBy(SensorReading::sensorId)
                 .process(new SensorRuleFunction(limits, config.cases().timezone()))
                 .uid("sensor-rules").name("sensor rules");
@@ -155,6 +155,11 @@ public final class NceJob {
                 .uid("cases").name("cases")
                 .sinkTo(new EsSink<CaseRecord>(esUrl, c -> List.of(new EsDoc(Es.CASES, c.id(), Es.toSource(c), true))))
                 .uid("cases-sink").name("nce-cases");
+
+        sensorAlerts.getSideOutput(SensorRuleFunction.DEVICE_FAULTS)
+                .sinkTo(new EsSink<org.nce.model.DeviceFault>(esUrl, f -> List.of(new EsDoc(org.nce.model.StoreLayout.DEVICE_FAULTS,
+                        f.faultId(), Es.toSource(f), false))))
+                .uid("device-faults-sink").name("nce-device-faults");
 
         frames.getSideOutput(DeadLetters.TAG)
                 .union(cameraAlerts.getSideOutput(DeadLetters.TAG), evidenced.getSideOutput(DeadLetters.TAG))

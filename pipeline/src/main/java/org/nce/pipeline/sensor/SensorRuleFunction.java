@@ -15,6 +15,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.nce.model.Alert;
+import org.nce.model.DeviceFault;
 import org.nce.model.EventType;
 import org.nce.model.SensorKind;
 import org.nce.model.SensorReading;
@@ -41,7 +42,14 @@ import org.nce.pipeline.evidence.EvidenceRequest;
  * <p><b>Order.</b> Rules are evaluated on the newest reading only. A redelivered reading (the same
  * time as one already taken in) is skipped and counted ({@code readingsDuplicate}); an older one
  * that arrives late joins the history, for later windows and the evidence, but does not evaluate
- * windows again that newer readings have already decided ({@code readingsLate}).
+ * windows again that newer readings have already decided ({@code readingsLate}). Readings with a
+ * message id (HJ 212) are matched by it, others by time.
+ *
+ * <p><b>Only normal data is evidence.</b> A reading whose HJ 212 data flag is not N (stopped,
+ * maintenance, calibration, fault, …) never enters a rule window; the first one of an episode
+ * raises a {@link DeviceFault} on {@link #DEVICE_FAULTS} instead ({@code readingsNotNormal}). Rules
+ * evaluate real-time data ({@code data_kind} rtd); minute, hour and day aggregates of the same device
+ * would count its sound twice in a window, so they are passed over ({@code readingsAggregate}).
  */
 public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReading, EvidenceRequest> {
     private static final long serialVersionUID = 1L;
@@ -61,6 +69,13 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     private transient Counter alerts;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient Counter notNormal;
+    private transient Counter aggregates;
+    /** The flag of the device's current fault episode, or null while it reports normal data. */
+    private transient ValueState<String> faultFlag;
+
+    public static final org.apache.flink.util.OutputTag<DeviceFault> DEVICE_FAULTS = new org.apache.flink.util.OutputTag<>(
+            "device-faults", org.apache.flink.api.common.typeinfo.TypeInformation.of(DeviceFault.class));
 
     public SensorRuleFunction(Map<String, SensorLimits> limitsBySensor, String timezone) {
         this.limitsBySensor = Map.copyOf(limitsBySensor);
@@ -76,6 +91,9 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         alerts = getRuntimeContext().getMetricGroup().counter("sensorAlerts");
         duplicates = getRuntimeContext().getMetricGroup().counter("readingsDuplicate");
         late = getRuntimeContext().getMetricGroup().counter("readingsLate");
+        notNormal = getRuntimeContext().getMetricGroup().counter("readingsNotNormal");
+        aggregates = getRuntimeContext().getMetricGroup().counter("readingsAggregate");
+        faultFlag = getRuntimeContext().getState(new ValueStateDescriptor<>("fault-flag", String.class));
     }
 
     @Override
@@ -84,11 +102,24 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         if (limits == null) {
             return; // the decode stage already dead-letters unknown devices
         }
+        if (!"rtd".equals(r.dataKind())) {
+            aggregates.inc();
+            return;
+        }
+        if (!r.normal()) {
+            notNormal.inc();
+            if (!r.flag().equals(faultFlag.value())) {
+                faultFlag.update(r.flag());
+                ctx.output(DEVICE_FAULTS, DeviceFault.of(r));
+            }
+            return;
+        }
+        faultFlag.clear();
         long windowMs = limits.sustainSeconds() * 1000L;
         Long newestTs = newest.value();
         List<SensorReading> kept = new ArrayList<>();
         for (SensorReading old : recent.get()) {
-            if (old.timestampMs() == r.timestampMs()) {
+            if (r.messageId() != null ? r.messageId().equals(old.messageId()) : old.timestampMs() == r.timestampMs()) {
                 duplicates.inc();
                 return; // a redelivery of a reading already taken in
             }

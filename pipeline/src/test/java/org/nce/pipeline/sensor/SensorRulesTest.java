@@ -76,6 +76,52 @@ class SensorRulesTest {
         return out;
     }
 
+    /**
+     * A meter in calibration (flag C) or reporting a fault (D) at 75 dB(A) at night: no alert, no
+     * case; one device-fault item per episode of a flag; normal data afterwards is judged as ever.
+     */
+    @Test
+    void readingsNotFlaggedNormalNeverRaiseAnAlertButADeviceFault() throws Exception {
+        SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 60);
+        SensorRuleFunction fn = new SensorRuleFunction(Map.of(cfg.id(), SensorLimits.forSensor(cfg)), "Asia/Shanghai");
+        long t0 = at(23, 0);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), SensorReading::sensorId, Types.STRING)) {
+            h.open();
+            for (int i = 0; i < 300; i++) {
+                String flag = i < 120 ? "C" : i < 200 ? "D" : "N";
+                h.processElement(new StreamRecord<>(new SensorReading("s", "n1", SensorKind.NOISE, t0 + i * 1000L, 75.0, null, null,
+                        null, flag, "rtd", "MN1-2011-" + i + "-LA", "MN1")));
+            }
+            var faults = h.getSideOutput(SensorRuleFunction.DEVICE_FAULTS);
+            assertEquals(2, faults.size(), "one item per episode of a flag: " + faults);
+            assertEquals(List.of("C", "D"), faults.stream().map(f -> f.getValue().flag()).toList());
+            List<EvidenceRequest> alerts = h.extractOutputValues();
+            assertEquals(1, alerts.size(), "only the normal readings (from 200 s on) raise the alert");
+            assertTrue(alerts.get(0).readings().stream().allMatch(SensorReading::normal), "no flagged reading in the evidence");
+        }
+    }
+
+    @Test
+    void aReadingSentTwiceIsRecognisedByItsMessageIdAndAggregatesArePassedOver() throws Exception {
+        SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 60);
+        List<SensorReading> in = new ArrayList<>();
+        long t0 = at(23, 0);
+        for (int i = 0; i < 90; i++) {
+            SensorReading r = new SensorReading("s", "n1", SensorKind.NOISE, t0 + i * 1000L, 75.0, null, null, null, "N", "rtd",
+                    "MN1-2011-" + i + "-LA", "MN1");
+            in.add(r);
+            in.add(r); // the gateway's outbox sends again what the broker had not acknowledged
+            // A minute average of the same sound: not taken into the real-time window.
+            in.add(new SensorReading("s", "n1", SensorKind.NOISE, t0 + i * 1000L + 1, 30.0, null, null, null, "N", "minute",
+                    "MN1-2051-" + i + "-LA", "MN1"));
+        }
+        List<EvidenceRequest> alerts = run(cfg, in);
+        assertEquals(1, alerts.size());
+        List<SensorReading> evidence = alerts.get(0).readings();
+        assertEquals(evidence.stream().map(SensorReading::messageId).distinct().count(), evidence.size(), "no reading twice");
+        assertTrue(evidence.stream().allMatch(r -> "rtd".equals(r.dataKind())));
+    }
+
     @Test
     void noiseAboveTheNightLimitAtNightRaisesOneAlertPerEpisode() throws Exception {
         SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 30);
