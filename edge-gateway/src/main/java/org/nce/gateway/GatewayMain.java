@@ -2,8 +2,13 @@ package org.nce.gateway;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.nce.model.Json;
 
-/** {@code GatewayMain --config FILE [--validate-config]}: runs one edge gateway until killed. */
+/**
+ * {@code GatewayMain --config FILE [--validate-config]}: runs one edge gateway until stopped
+ * (SIGTERM: it publishes {@code offline}, commits the outbox and closes; SIGKILL: the outbox keeps
+ * what was stored, and the next start sends it).
+ */
 public final class GatewayMain {
     private GatewayMain() {
     }
@@ -13,35 +18,55 @@ public final class GatewayMain {
         boolean validate = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--config" -> file = Path.of(args[++i]);
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--config needs a file");
+                    }
+                    file = Path.of(args[++i]);
+                }
                 case "--validate-config" -> validate = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                case "-h", "--help" -> usage(null);
+                default -> usage("unknown argument " + args[i]);
             }
         }
         if (file == null) {
-            System.err.println("usage: GatewayMain --config FILE [--validate-config]");
-            System.exit(2);
+            usage("--config FILE is required");
         }
-        GatewayConfig config = GatewayConfig.load(file);
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.load(file);
+        } catch (Exception e) {
+            // Jackson names the key and the line; that is the message a user needs.
+            System.err.println("config: " + file + ": " + e.getMessage().lines().findFirst().orElse(e.toString()));
+            System.exit(2);
+            return;
+        }
         List<String> problems = config.problems();
         if (validate || !problems.isEmpty()) {
             problems.forEach(p -> System.err.println("config: " + p));
-            System.err.println(problems.isEmpty() ? "config OK" : problems.size() + " problem(s)");
+            System.err.println(problems.isEmpty() ? "config OK: " + file : problems.size() + " problem(s) in " + file);
             System.exit(problems.isEmpty() ? 0 : 2);
         }
-        String password = System.getenv(config.mqtt().passwordEnv());
-        Gateway gw = new Gateway(config, password).start();
+        javax.net.SocketFactory tls = config.mqtt().serverUri().startsWith("ssl://") ? Tls.socketFactory(config.mqtt().tls()) : null;
+        Gateway gw = new Gateway(config, System::getenv, tls).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gw.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }));
+        }, "gateway-shutdown"));
         while (true) {
-            Thread.sleep(10_000);
-            System.out.printf("gateway %s: frames %d, readings %d, dropped %d%n", config.site(),
-                    gw.framesPublished(), gw.readingsPublished(), gw.dropped());
+            Thread.sleep(30_000);
+            System.out.println(new String(Json.write(gw.health()), java.nio.charset.StandardCharsets.UTF_8));
         }
+    }
+
+    private static void usage(String problem) {
+        if (problem != null) {
+            System.err.println(problem);
+        }
+        System.err.println("usage: GatewayMain --config FILE [--validate-config]");
+        System.exit(problem == null ? 0 : 2);
     }
 }

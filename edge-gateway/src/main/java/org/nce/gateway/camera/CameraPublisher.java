@@ -7,10 +7,7 @@ import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.nce.gateway.mqtt.MqttPublisher;
 import org.nce.model.Frame;
-import org.nce.model.FrameCodec;
-import org.nce.model.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ public final class CameraPublisher implements Runnable {
     private final String siteId;
     private final String cameraId;
     private final FrameSource source;
-    private final MqttPublisher publisher;
+    private final java.util.function.Consumer<Frame> publisher;
     private final double fps;
     private final int jpegQuality;
     private final Integer width;
@@ -32,7 +29,7 @@ public final class CameraPublisher implements Runnable {
     private final AtomicLong frames = new AtomicLong();
     private volatile boolean running = true;
 
-    public CameraPublisher(String siteId, String cameraId, String bootId, FrameSource source, MqttPublisher publisher, double fps,
+    public CameraPublisher(String siteId, String cameraId, String bootId, FrameSource source, java.util.function.Consumer<Frame> publisher, double fps,
                            int jpegQuality, Integer width) {
         this.siteId = siteId;
         this.cameraId = cameraId;
@@ -49,7 +46,6 @@ public final class CameraPublisher implements Runnable {
         long periodNanos = (long) (1e9 / fps);
         long next = System.nanoTime();
         long seq = 0;
-        String topic = Topics.frame(siteId, cameraId);
         try (IntPointer params = new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, jpegQuality)) {
             while (running) {
                 try (Mat frame = source.next()) {
@@ -72,7 +68,7 @@ public final class CameraPublisher implements Runnable {
                     if (out != frame) {
                         out.close();
                     }
-                    publisher.publish(topic, FrameCodec.encode(f));
+                    publisher.accept(f);
                     frames.incrementAndGet();
                 } catch (Exception e) {
                     LOG.warn("camera {}: {}", cameraId, e.toString());

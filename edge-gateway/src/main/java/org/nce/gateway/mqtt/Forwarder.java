@@ -1,0 +1,182 @@
+package org.nce.gateway.mqtt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.nce.gateway.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one lane of the outbox over one broker connection, oldest first, at QoS 1, with at most
+ * {@code window} messages unacknowledged; deletes an entry once the broker has acknowledged it.
+ * After every (re)connect it starts again from the oldest entry still in the outbox, so whatever
+ * was in flight when the connection or the gateway died is sent again: at least once, in order
+ * per lane, duplicates recognised downstream by message id.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    private final Outbox outbox;
+    private final Outbox.Lane lane;
+    private final BrokerConnection connection;
+    private final int window;
+    private final Thread thread;
+    private final Semaphore credits;
+    private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private volatile boolean running = true;
+
+    public Forwarder(Outbox outbox, Outbox.Lane lane, BrokerConnection connection, int window) {
+        this.outbox = outbox;
+        this.lane = lane;
+        this.connection = connection;
+        this.window = window;
+        this.credits = new Semaphore(window);
+        this.thread = new Thread(this::run, "forward-" + lane.name().toLowerCase(java.util.Locale.ROOT));
+        thread.setDaemon(true);
+    }
+
+    public Forwarder start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        long epoch = -1;
+        long cursor = 0;
+        long highest = 0;
+        long lastDelete = System.nanoTime();
+        while (running) {
+            try {
+                if (!connection.connected()) {
+                    connection.awaitConnected(500);
+                    continue;
+                }
+                long now = connection.epoch();
+                if (now != epoch) {
+                    // New connection: what the old one had in flight is lost with it; start over from
+                    // the oldest entry not yet acknowledged (acknowledged ones are deleted first).
+                    deleteAcked();
+                    epoch = now;
+                    if (highest > 0) {
+                        resent.addAndGet(Math.max(0, window - credits.availablePermits()));
+                    }
+                    cursor = 0;
+                    credits.drainPermits();
+                    credits.release(window);
+                }
+                if (!credits.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                int free = 1 + credits.drainPermits();
+                List<Outbox.Entry> batch = outbox.after(lane, cursor, free);
+                if (batch.size() < free) {
+                    credits.release(free - batch.size());
+                }
+                if (batch.isEmpty()) {
+                    deleteAcked();
+                    lastDelete = System.nanoTime();
+                    outbox.awaitAfter(lane, cursor, 200);
+                    continue;
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Outbox.Entry e = batch.get(i);
+                    if (!send(e, epoch)) {
+                        credits.release(batch.size() - i);
+                        break;
+                    }
+                    cursor = e.id();
+                    highest = Math.max(highest, e.id());
+                }
+                if (acked.size() >= 512 || System.nanoTime() - lastDelete > 50_000_000L) {
+                    deleteAcked();
+                    lastDelete = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.warn("forwarder {}: {}", lane, e.toString());
+                sleepQuietly(500);
+            }
+        }
+        deleteAcked();
+    }
+
+    /** False when the client would not take it now (disconnected, its own window full): retried later. */
+    private boolean send(Outbox.Entry e, long epoch) {
+        try {
+            connection.publish(e.topic(), e.payload(), 1, false, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acked.add(e.id());
+                    published.incrementAndGet();
+                    if (connection.epoch() == epoch) {
+                        credits.release();
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable ex) {
+                    // Lost with its connection; the next connection sends it again.
+                    if (connection.epoch() == epoch) {
+                        credits.release();
+                    }
+                }
+            });
+            return true;
+        } catch (MqttException ex) {
+            if (ex.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                LOG.debug("forwarder {}: {}", lane, ex.toString());
+            }
+            sleepQuietly(5);
+            return false;
+        }
+    }
+
+    private void deleteAcked() {
+        if (acked.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        for (Long id; (id = acked.poll()) != null; ) {
+            ids.add(id);
+        }
+        try {
+            outbox.delete(lane, ids);
+        } catch (Exception e) {
+            LOG.warn("forwarder {}: delete of {} acknowledged entries failed (they will be sent again): {}", lane, ids.size(), e.toString());
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Messages the broker has acknowledged. */
+    public long published() {
+        return published.get();
+    }
+
+    public long resent() {
+        return resent.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(5_000);
+    }
+}

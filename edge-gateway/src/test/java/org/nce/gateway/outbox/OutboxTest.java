@@ -1,0 +1,67 @@
+package org.nce.gateway.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void whatWasCommittedIsThereAfterReopeningInOrder() throws Exception {
+        Path file = dir.resolve("o.db");
+        try (Outbox o = Outbox.open(file, 1 << 20, Outbox.Durability.FSYNC)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                done.add(o.append(Outbox.Lane.READINGS, "t/" + i, ("r" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+            assertTrue(o.commits() < 1000, "group commit: " + o.commits() + " commits for 1000 appends");
+            List<Outbox.Entry> first = o.after(Outbox.Lane.READINGS, 0, 10);
+            o.delete(Outbox.Lane.READINGS, first.stream().map(Outbox.Entry::id).toList());
+        }
+        try (Outbox o = Outbox.open(file, 1 << 20, Outbox.Durability.FSYNC)) {
+            assertEquals(990, o.rows(Outbox.Lane.READINGS));
+            List<Outbox.Entry> all = o.after(Outbox.Lane.READINGS, 0, 2000);
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals("t/" + (i + 10), all.get(i).topic());
+            }
+        }
+    }
+
+    @Test
+    void whenFullFramesGoFirstAndReadingsOnlyWhenNoFrameIsLeft() throws Exception {
+        int max = 1 << 20;
+        try (Outbox o = Outbox.open(dir.resolve("full.db"), max, Outbox.Durability.OS)) {
+            byte[] frame = new byte[100_000];
+            for (int i = 0; i < 8; i++) {
+                o.append(Outbox.Lane.FRAMES, "f/" + i, frame).get();
+            }
+            byte[] reading = new byte[1_000];
+            for (int i = 0; i < 300; i++) {
+                o.append(Outbox.Lane.READINGS, "r/" + i, reading).get();
+            }
+            assertTrue(o.bytes() <= max, o.bytes() + " > " + max);
+            assertEquals(0, o.readingsDroppedFull(), "frames were there to drop");
+            assertTrue(o.framesDroppedFull() >= 1);
+            List<Outbox.Entry> frames = o.after(Outbox.Lane.FRAMES, 0, 100);
+            assertEquals("f/7", frames.get(frames.size() - 1).topic(), "the newest frames are kept");
+            for (int i = 300; i < 1_500; i++) {
+                o.append(Outbox.Lane.READINGS, "r/" + i, reading).get();
+            }
+            assertEquals(0, o.rows(Outbox.Lane.FRAMES));
+            assertTrue(o.readingsDroppedFull() > 0);
+            List<Outbox.Entry> left = o.after(Outbox.Lane.READINGS, 0, 2_000);
+            assertEquals("r/1499", left.get(left.size() - 1).topic(), "the oldest readings went, the newest stayed");
+            assertTrue(o.bytes() <= max);
+        }
+    }
+}
