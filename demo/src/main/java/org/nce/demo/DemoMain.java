@@ -15,7 +15,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.nce.gateway.Gateway;
 import org.nce.gateway.GatewayConfig;
-import org.nce.gateway.mqtt.MqttPublisher;
 import org.nce.model.Frame;
 import org.nce.model.FrameCodec;
 import org.nce.model.StoreLayout;
@@ -112,10 +111,23 @@ public final class DemoMain {
         say("Flink job " + job.getJobID() + (clusterUrl == null ? " running on a local MiniCluster" : " submitted to the Flink cluster " + clusterUrl));
 
         GatewayConfig gwBase = GatewayConfig.parse(resource("demo-gateway.yaml"));
-        GatewayConfig gwConfig = new GatewayConfig(gwBase.site(),
-                new GatewayConfig.Mqtt(mqttUrl, gwBase.mqtt().username(), gwBase.mqtt().passwordEnv()),
-                gwBase.cameras(), gwBase.sensors());
-        Gateway gateway = new Gateway(gwConfig, System.getenv(gwConfig.mqtt().passwordEnv())).start();
+        // Each demo run starts with an empty outbox: what an earlier run left unsent is that run's
+        // business (a real gateway keeps it and sends it first; ./nce gateway does).
+        for (String f : new String[] {"outbox.db", "outbox.db-wal", "outbox.db-shm"}) {
+            Files.deleteIfExists(home.resolve("gateway").resolve(f));
+        }
+        int hj212Port = Integer.parseInt(env("NCE_HJ212_PORT", "9212"));
+        GatewayConfig.Mqtt m = gwBase.mqtt();
+        GatewayConfig gwConfig = new GatewayConfig(gwBase.site(), gwBase.timezone(),
+                new GatewayConfig.Mqtt(mqttUrl, m.username(), m.passwordEnv(), m.tls(), m.keepaliveSeconds(), m.window()),
+                new GatewayConfig.Outbox(home.resolve("gateway").resolve("outbox.db"), null, "os"), gwBase.heartbeatSeconds(),
+                gwBase.cameras(), new GatewayConfig.Hj212("127.0.0.1:" + hj212Port, null, gwBase.hj212().devices(),
+                        gwBase.hj212().simulate(), true));
+        // The simulated monitors' HJ 212 PW: made up for this run unless set, never a shipped default.
+        String hj212Password = env("NCE_HJ212_DEMO_PW", Long.toString(new java.security.SecureRandom().nextLong() >>> 1, 36));
+        Gateway gateway = new Gateway(gwConfig, name -> "NCE_HJ212_DEMO_PW".equals(name) ? hj212Password : System.getenv(name), null)
+                .start();
+        say("gateway: HJ 212 listener on 127.0.0.1:" + hj212Port + " (the simulated noise and lampblack monitors speak HJ 212-2017 to it)");
 
         long ready = Duration.between(started, Instant.now()).toSeconds();
         System.out.printf("%nNCE demo is running (ready in %d s). Console: http://localhost:%d/  (log in as demo / demo: the demo's "
@@ -186,15 +198,14 @@ public final class DemoMain {
 
     /** A malformed reading, a truncated frame and an unknown device: each must land in nce-deadletter. */
     private static void sendBadInput(String mqttUrl, GatewayConfig gw) throws Exception {
-        try (MqttPublisher p = new MqttPublisher(mqttUrl, "gw-" + gw.site() + "-faulty", gw.mqtt().username(),
+        try (RawPublisher p = new RawPublisher(mqttUrl, "gw-" + gw.site() + "-faulty", gw.mqtt().username(),
                 System.getenv(gw.mqtt().passwordEnv()))) {
-            p.publish(Topics.reading(gw.site(), gw.sensors().get(0).id()), "{\"site_id\": \"site-demo\", \"value\": ".getBytes(StandardCharsets.UTF_8));
+            p.publish(Topics.reading(gw.site(), gw.hj212().devices().get(0).id()), "{\"site_id\": \"site-demo\", \"value\": ".getBytes(StandardCharsets.UTF_8));
             byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
             byte[] frame = FrameCodec.encode(new Frame(gw.site(), gw.cameras().get(0).id(), "demo-malformed", 0, System.currentTimeMillis(), 2, 2, jpeg));
             p.publish(Topics.frame(gw.site(), gw.cameras().get(0).id()), Arrays.copyOf(frame, frame.length - 3));
             p.publish(Topics.reading(gw.site(), "noise-unregistered-9"), ("{\"site_id\":\"site-demo\",\"sensor_id\":\"noise-unregistered-9\","
                     + "\"kind\":\"noise\",\"timestamp_ms\":" + System.currentTimeMillis() + ",\"value\":55.0}").getBytes(StandardCharsets.UTF_8));
-            Thread.sleep(500);
         }
     }
 

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nce.gateway.Gateway;
 import org.nce.gateway.GatewayConfig;
-import org.nce.gateway.mqtt.MqttPublisher;
 import org.nce.model.Json;
 import org.nce.model.SensorKind;
 import org.nce.model.SensorReading;
@@ -89,10 +88,12 @@ abstract class FirstSliceScenario {
         NceJob.build(env, config);
         JobClient job = env.executeAsync("nce-first-slice-" + run);
         try {
-            GatewayConfig gw = new GatewayConfig(Servers.SITE, new GatewayConfig.Mqtt(s.mqttUrl(), s.siteUser(), "NCE_IT_UNUSED"),
-                    List.of(new GatewayConfig.Camera(camera, "scene:open-fire", 10.0, 80, null, true)), List.of());
-            try (Gateway gateway = new Gateway(gw, s.gatewayPassword()).start();
-                 MqttPublisher meter = new MqttPublisher(s.mqttUrl(), "meter-" + run, s.siteUser(), s.gatewayPassword())) {
+            GatewayConfig gw = new GatewayConfig(Servers.SITE, null,
+                    new GatewayConfig.Mqtt(s.mqttUrl(), s.siteUser(), "NCE_IT_GATEWAY_PASSWORD", null, null, null),
+                    new GatewayConfig.Outbox(tmp.resolve("outbox.db"), null, "os"), null,
+                    List.of(new GatewayConfig.Camera(camera, "scene:open-fire", 10.0, null, 80, true, null, null)), null);
+            try (Gateway gateway = new Gateway(gw, name -> "NCE_IT_GATEWAY_PASSWORD".equals(name) ? s.gatewayPassword() : null, null).start();
+                 RawPublisher meter = new RawPublisher(s.mqttUrl(), "meter-" + run, s.siteUser(), s.gatewayPassword())) {
                 long now = System.currentTimeMillis();
                 for (int i = 30; i >= 0; i--) {
                     // 75 dB(A) exceeds both the day (60) and night (50) limit of a GB 3096 class 2 area.
