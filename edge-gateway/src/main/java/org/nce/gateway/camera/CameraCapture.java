@@ -228,9 +228,16 @@ public final class CameraCapture implements AutoCloseable {
 
     private void fail(String why) {
         if (running) {
-            lastError = why;
-            LOG.warn("camera {}: {}; reconnecting", settings.id(), why);
+            lastError = redact(why);
+            LOG.warn("camera {}: {}; reconnecting", settings.id(), lastError);
         }
+    }
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("://[^/@\\s\"']*@");
+
+    /** FFmpeg's messages quote the URL: a camera's user and password never reach a log or the stats. */
+    static String redact(String message) {
+        return message == null ? null : USER_INFO.matcher(message).replaceAll("://***@");
     }
 
     /**
@@ -253,7 +260,7 @@ public final class CameraCapture implements AutoCloseable {
                 failures = 0;
             } catch (Exception e) {
                 corrupt.incrementAndGet();
-                lastError = e.toString();
+                lastError = redact(e.toString());
                 if (++failures >= MAX_CONSECUTIVE_FAILURES) {
                     fail(failures + " grabs in a row failed, last: " + e);
                     return false;

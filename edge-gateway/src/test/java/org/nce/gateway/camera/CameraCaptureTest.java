@@ -201,6 +201,20 @@ class CameraCaptureTest {
     }
 
     @Test
+    void credentialsInAnErrorNeverReachTheStats() throws Exception {
+        CameraSettings settings = CameraSettings.of("cam-1", "scene:scripted");
+        try (CameraCapture cam = capture(settings, f -> { }, () -> {
+            throw new java.io.IOException("avformat_open_input() error -111: Could not open input "
+                    + "\"rtsp://admin:s3cret@10.0.0.9:554/stream1\"");
+        })) {
+            cam.start();
+            Await.until("a failed open", Duration.ofSeconds(5), () -> cam.stats().lastError() != null, cam::stats);
+            String error = cam.stats().lastError();
+            assertTrue(!error.contains("s3cret") && !error.contains("admin") && error.contains("rtsp://***@10.0.0.9"), error);
+        }
+    }
+
+    @Test
     void closeStopsBothThreadsAndClosesTheSource() throws Exception {
         List<ScriptedSource> sources = new CopyOnWriteArrayList<>();
         CameraSettings settings = CameraSettings.of("cam-1", "scene:scripted").withSampleFps(30);
