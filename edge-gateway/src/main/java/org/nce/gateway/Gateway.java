@@ -1,7 +1,6 @@
 package org.nce.gateway;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,11 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.SocketFactory;
-import org.nce.detectors.synthetic.Scenes;
-import org.nce.gateway.camera.CameraPublisher;
-import org.nce.gateway.camera.FrameSource;
-import org.nce.gateway.camera.GrabberFrameSource;
-import org.nce.gateway.camera.SceneFrameSource;
+import org.nce.gateway.camera.CameraCapture;
+import org.nce.gateway.camera.CameraStats;
 import org.nce.gateway.hj212.Hj212Device;
 import org.nce.gateway.hj212.Hj212Listener;
 import org.nce.gateway.hj212.Hj212Simulator;
@@ -66,8 +62,7 @@ public final class Gateway implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final List<CameraPublisher> cameras = new ArrayList<>();
-    private final List<Thread> cameraThreads = new ArrayList<>();
+    private final List<CameraCapture> cameras = new ArrayList<>();
     private final List<Hj212Simulator> simulators = new ArrayList<>();
     private final AtomicLong framesRefused = new AtomicLong();
     private Outbox outbox;
@@ -119,13 +114,7 @@ public final class Gateway implements AutoCloseable {
         }
         for (GatewayConfig.Camera c : config.cameras()) {
             String topic = Topics.frame(site, c.id());
-            CameraPublisher cam = new CameraPublisher(site, c.id(), bootId, open(c), f -> publishFrame(topic, f), c.sampleFps(),
-                    c.jpegQuality(), null);
-            cameras.add(cam);
-            Thread t = new Thread(cam, "camera-" + c.id());
-            t.setDaemon(true);
-            t.start();
-            cameraThreads.add(t);
+            cameras.add(new CameraCapture(site, bootId, c.settings(), f -> publishFrame(topic, f)).start());
         }
         clock.scheduleAtFixedRate(this::heartbeat, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
         LOG.info("gateway {} started: {} cameras, {} HJ 212 devices{}", site, cameras.size(), config.hj212().devices().size(),
@@ -194,17 +183,6 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
-    private static FrameSource open(GatewayConfig.Camera c) throws Exception {
-        String src = c.source();
-        if (src.startsWith("scene:")) {
-            return new SceneFrameSource(Scenes.byName(src.substring("scene:".length())), c.loop());
-        }
-        if (!src.contains("://") && !Path.of(src).toFile().isFile()) {
-            throw new IllegalArgumentException("camera " + c.id() + ": no such file " + src);
-        }
-        return new GrabberFrameSource(src, c.loop());
-    }
-
     /** On every connect of the control connection: {@code online}, and each device's record, retained. */
     private void announce() {
         String site = config.site();
@@ -249,8 +227,19 @@ public final class Gateway implements AutoCloseable {
                 "frames_dropped_full", outbox.framesDroppedFull(), "readings_dropped_full", outbox.readingsDroppedFull(),
                 "frames_refused_busy", framesRefused.get()));
         List<Map<String, Object>> cams = new ArrayList<>();
-        for (CameraPublisher c : cameras) {
-            cams.add(Map.of("frames", c.frames()));
+        for (CameraCapture c : cameras) {
+            CameraStats st = c.stats();
+            Map<String, Object> cam = new LinkedHashMap<>();
+            cam.put("id", st.cameraId());
+            cam.put("state", st.state());
+            cam.put("fps", Math.round(st.fps() * 100) / 100.0);
+            cam.put("frames", st.framesOut());
+            cam.put("dropped", st.dropped());
+            cam.put("corrupt", st.corrupt());
+            cam.put("restarts", st.restarts());
+            cam.put("last_frame_ms", st.lastFrameMs());
+            cam.put("last_error", st.lastError());
+            cams.add(cam);
         }
         h.put("cameras", cams);
         List<Map<String, Object>> sensors = new ArrayList<>();
@@ -305,9 +294,8 @@ public final class Gateway implements AutoCloseable {
         for (Hj212Simulator s : simulators) {
             s.close();
         }
-        cameras.forEach(CameraPublisher::stop);
-        for (Thread t : cameraThreads) {
-            t.join(5_000);
+        for (CameraCapture c : cameras) {
+            c.close();
         }
         clock.shutdownNow();
         if (listener != null) {

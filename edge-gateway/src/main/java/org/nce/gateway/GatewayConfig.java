@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nce.gateway.camera.CameraSettings;
 import org.nce.gateway.hj212.Hj212Device;
 import org.nce.gateway.sensor.SensorSimulator;
 
@@ -70,11 +71,15 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
     public record Camera(String id, String source, Double sampleFps, Integer longEdge, Integer jpegQuality, Boolean loop,
                          Integer stallSeconds, Audit audit) {
         public Camera {
-            sampleFps = sampleFps == null ? 2.0 : sampleFps;
-            longEdge = longEdge == null ? 640 : longEdge;
-            jpegQuality = jpegQuality == null ? 80 : jpegQuality;
-            loop = loop == null ? Boolean.TRUE : loop;
-            stallSeconds = stallSeconds == null ? 10 : stallSeconds;
+            sampleFps = sampleFps == null ? CameraSettings.DEFAULT_SAMPLE_FPS : sampleFps;
+            longEdge = longEdge == null ? CameraSettings.DEFAULT_LONG_EDGE : longEdge;
+            jpegQuality = jpegQuality == null ? CameraSettings.DEFAULT_JPEG_QUALITY : jpegQuality;
+            loop = loop == null ? CameraSettings.DEFAULT_LOOP : loop;
+            stallSeconds = stallSeconds == null ? CameraSettings.DEFAULT_STALL_SECONDS : stallSeconds;
+        }
+
+        public CameraSettings settings() {
+            return new CameraSettings(id, source, sampleFps, longEdge, jpegQuality, loop, stallSeconds);
         }
     }
 
@@ -173,20 +178,10 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
             } else if (!ids.add(c.id())) {
                 out.add(at + ".id: " + c.id() + " is used twice");
             }
-            if (c.source() == null || c.source().isBlank()) {
-                out.add(at + ".source: required (rtsp://, rtmp://, http://, a file path, or scene:<name>)");
-            }
-            if (c.sampleFps() <= 0 || c.sampleFps() > 30) {
-                out.add(at + ".sample_fps: (0, 30], got " + c.sampleFps());
-            }
-            if (c.longEdge() < 64 || c.longEdge() > 4096) {
-                out.add(at + ".long_edge: 64..4096, got " + c.longEdge());
-            }
-            if (c.jpegQuality() < 10 || c.jpegQuality() > 100) {
-                out.add(at + ".jpeg_quality: 10..100, got " + c.jpegQuality());
-            }
-            if (c.stallSeconds() < 1 || c.stallSeconds() > 600) {
-                out.add(at + ".stall_seconds: 1..600, got " + c.stallSeconds());
+            for (String problem : c.settings().problems()) {
+                if (!problem.startsWith("id:")) {
+                    out.add(at + "." + problem);
+                }
             }
             checkAudit(out, at + ".audit", c.audit());
         }

@@ -2,14 +2,38 @@ package org.nce.gateway.camera;
 
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** Where a camera's frames come from. Not thread-safe: one reader thread per source. */
+/**
+ * Where a camera's frames come from. Not thread-safe: one reader thread per source. A source is
+ * opened once; after a failure the capture closes it and opens a new one.
+ */
 public interface FrameSource extends AutoCloseable {
 
-    /** The next BGR frame, owned by the caller, or null when the source has ended. */
+    /**
+     * The next BGR frame, owned by the caller, or null when the source has ended (for a live
+     * stream: it closed or its I/O timed out). Throws {@link CorruptFrameException} when one frame
+     * could not be decoded but the stream goes on; any other exception is a failed grab.
+     */
     Mat next() throws Exception;
 
     /** The source's native frame rate, or 0 if unknown. */
     double fps();
+
+    /**
+     * Media time of the frame last returned by {@link #next()} in microseconds, increasing across
+     * loops, or -1 if unknown. Stored media is paced by it so a file plays in real time.
+     */
+    default long mediaTimeUs() {
+        return -1;
+    }
+
+    /**
+     * Capture time (UTC epoch ms) of the frame last returned by {@link #next()} from the stream's
+     * own clock (RTSP: the RTCP sender reports), or -1 when the stream has none; the capture then
+     * uses the wall clock at the moment of the grab.
+     */
+    default long streamClockMs() {
+        return -1;
+    }
 
     @Override
     void close();

@@ -8,6 +8,8 @@ public final class SceneFrameSource implements FrameSource {
     private final SyntheticScene scene;
     private final boolean loop;
     private int index;
+    /** Frames returned so far, across loops: the media clock. */
+    private long played;
 
     public SceneFrameSource(SyntheticScene scene, boolean loop) {
         this.scene = scene;
@@ -22,12 +24,18 @@ public final class SceneFrameSource implements FrameSource {
             }
             index = 0;
         }
+        played++;
         return scene.render(index++);
     }
 
     @Override
     public double fps() {
         return scene.fps();
+    }
+
+    @Override
+    public long mediaTimeUs() {
+        return played == 0 || scene.fps() <= 0 ? -1 : Math.round((played - 1) * 1e6 / scene.fps());
     }
 
     @Override
