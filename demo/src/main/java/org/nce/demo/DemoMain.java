@@ -6,10 +6,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,6 +37,12 @@ import org.nce.pipeline.config.PipelineConfig;
  * dead-letter path shows, and prints a status line every five seconds until Ctrl-C or
  * {@code --duration SECONDS}. Elasticsearch and the object store are started by the {@code nce}
  * script (or named by {@code NCE_ES_URL} and {@code NCE_S3_ENDPOINT}).
+ * <p>
+ * The embedded broker has the users of the project's Mosquitto: {@code nce-pipeline}
+ * ({@code NCE_MQTT_PASSWORD}), {@code nce-admin} ({@code NCE_MQTT_ADMIN_PASSWORD}) and one user per
+ * site, the demo's and those of {@code NCE_MQTT_SITES} ({@code NCE_MQTT_GATEWAY_PASSWORD}). A password
+ * the environment does not set is made up at random for the run and given to the demo's own
+ * components (said on the console, never printed).
  */
 public final class DemoMain {
     private DemoMain() {
@@ -52,12 +65,29 @@ public final class DemoMain {
         // FFmpeg's per-stream notes (encoder profiles, container headers) would bury the status line.
         org.nce.detectors.video.ClipReader.quietFfmpegLogs();
         Path home = Files.createDirectories(Path.of(env("NCE_HOME", ".nce"), "demo"));
+        PipelineConfig base = PipelineConfig.parse(resource("demo-pipeline.yaml"));
+        GatewayConfig gwBase = GatewayConfig.parse(resource("demo-gateway.yaml"));
         String mqttUrl = System.getenv("NCE_MQTT_URL");
         EmbeddedBroker broker = null;
+        String gatewayPassword = System.getenv(gwBase.mqtt().passwordEnv());
         if (mqttUrl == null || mqttUrl.isBlank()) {
             int port = Integer.parseInt(env("NCE_MQTT_PORT", "1883"));
-            say("starting the embedded MQTT 5 broker on 127.0.0.1:" + port);
-            broker = new EmbeddedBroker(home.resolve("hivemq"), port);
+            // The broker checks the same users as the project's Mosquitto, with the passwords of the environment
+            // (./nce sets the development ones). One that is not set is made up for this run and handed to the demo's
+            // own components: the pipeline reads it from a system property of the same name, the gateway is given it.
+            String pipelinePassword = passwordFor(base.mqtt().passwordEnv(), base.mqtt().username(), clusterUrl == null);
+            gatewayPassword = passwordFor(gwBase.mqtt().passwordEnv(), gwBase.mqtt().username(), true);
+            Map<String, String> passwords = new HashMap<>();
+            passwords.put(base.mqtt().username(), pipelinePassword);
+            passwords.put(BrokerAcl.ADMIN, passwordFor("NCE_MQTT_ADMIN_PASSWORD", BrokerAcl.ADMIN, true));
+            Set<String> sites = new TreeSet<>(List.of(gwBase.site()));
+            sites.addAll(List.of(env("NCE_MQTT_SITES", gwBase.site()).trim().split("\\s+")));
+            for (String site : sites) {
+                passwords.put(site, gatewayPassword);
+            }
+            say("starting the embedded MQTT 5 broker on 127.0.0.1:" + port + " (users: " + base.mqtt().username() + ", "
+                    + BrokerAcl.ADMIN + ", " + String.join(" ", sites) + ")");
+            broker = new EmbeddedBroker(home.resolve("hivemq"), port, passwords, sites);
             mqttUrl = "tcp://127.0.0.1:" + port;
         }
         String esUrl = env("NCE_ES_URL", "http://127.0.0.1:9200");
@@ -65,7 +95,6 @@ public final class DemoMain {
         waitFor(esUrl + "/_cluster/health", "Elasticsearch");
         waitFor(s3Url, "object store");
 
-        PipelineConfig base = PipelineConfig.parse(resource("demo-pipeline.yaml"));
         PipelineConfig config = new PipelineConfig(
                 new PipelineConfig.MqttConfig(mqttUrl, base.mqtt().username(), base.mqtt().passwordEnv(), base.mqtt().clientId(),
                         base.mqtt().topics(), base.mqtt().qos(), base.mqtt().sessionExpirySeconds(), base.mqtt().receiveMaximum(),
@@ -82,7 +111,7 @@ public final class DemoMain {
         int consolePort = Integer.parseInt(env("NCE_CONSOLE_PORT", "8080"));
         say("starting the console (its own process) on 127.0.0.1:" + consolePort);
         ConsoleProcess console = ConsoleProcess.start(System.getProperty("nce.console.classpath"), consolePort,
-                java.util.Map.of("NCE_ES_URL", esUrl, "NCE_S3_ENDPOINT", s3Url, "NCE_S3_BUCKET", config.s3().bucket()),
+                Map.of("NCE_ES_URL", esUrl, "NCE_S3_ENDPOINT", s3Url, "NCE_S3_BUCKET", config.s3().bucket()),
                 Path.of(env("NCE_HOME", ".nce"), "logs", "console.log"));
 
         Configuration flinkConf = new Configuration();
@@ -110,7 +139,6 @@ public final class DemoMain {
         JobClient job = env.executeAsync("nce-demo");
         say("Flink job " + job.getJobID() + (clusterUrl == null ? " running on a local MiniCluster" : " submitted to the Flink cluster " + clusterUrl));
 
-        GatewayConfig gwBase = GatewayConfig.parse(resource("demo-gateway.yaml"));
         // Each demo run starts with an empty outbox: what an earlier run left unsent is that run's
         // business (a real gateway keeps it and sends it first; ./nce gateway does).
         for (String f : new String[] {"outbox.db", "outbox.db-wal", "outbox.db-shm"}) {
@@ -125,8 +153,9 @@ public final class DemoMain {
                         gwBase.hj212().simulate(), true));
         // The simulated monitors' HJ 212 PW: made up for this run unless set, never a shipped default.
         String hj212Password = env("NCE_HJ212_DEMO_PW", Long.toString(new java.security.SecureRandom().nextLong() >>> 1, 36));
-        Gateway gateway = new Gateway(gwConfig, name -> "NCE_HJ212_DEMO_PW".equals(name) ? hj212Password : System.getenv(name), null)
-                .start();
+        String gatewayMqttPassword = gatewayPassword;
+        Gateway gateway = new Gateway(gwConfig, name -> "NCE_HJ212_DEMO_PW".equals(name) ? hj212Password
+                : name.equals(m.passwordEnv()) ? gatewayMqttPassword : System.getenv(name), null).start();
         say("gateway: HJ 212 listener on 127.0.0.1:" + hj212Port + " (the simulated noise and lampblack monitors speak HJ 212-2017 to it)");
 
         long ready = Duration.between(started, Instant.now()).toSeconds();
@@ -174,7 +203,7 @@ public final class DemoMain {
             long alertsBefore = count(repo, StoreLayout.ALERTS);
             while (System.currentTimeMillis() < deadline) {
                 if (!badInputSent && (count(repo, StoreLayout.ALERTS) > alertsBefore || System.currentTimeMillis() > badInputBy)) {
-                    sendBadInput(mqttUrl, gwConfig);
+                    sendBadInput(mqttUrl, gwConfig, gatewayPassword);
                     badInputSent = true;
                 }
                 Thread.sleep(Math.min(5_000, Math.max(1, deadline - System.currentTimeMillis())));
@@ -197,9 +226,8 @@ public final class DemoMain {
     }
 
     /** A malformed reading, a truncated frame and an unknown device: each must land in nce-deadletter. */
-    private static void sendBadInput(String mqttUrl, GatewayConfig gw) throws Exception {
-        try (RawPublisher p = new RawPublisher(mqttUrl, "gw-" + gw.site() + "-faulty", gw.mqtt().username(),
-                System.getenv(gw.mqtt().passwordEnv()))) {
+    private static void sendBadInput(String mqttUrl, GatewayConfig gw, String password) throws Exception {
+        try (RawPublisher p = new RawPublisher(mqttUrl, "gw-" + gw.site() + "-faulty", gw.mqtt().username(), password)) {
             p.publish(Topics.reading(gw.site(), gw.hj212().devices().get(0).id()), "{\"site_id\": \"site-demo\", \"value\": ".getBytes(StandardCharsets.UTF_8));
             byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
             byte[] frame = FrameCodec.encode(new Frame(gw.site(), gw.cameras().get(0).id(), "demo-malformed", 0, System.currentTimeMillis(), 2, 2, jpeg));
@@ -235,6 +263,29 @@ public final class DemoMain {
         try (InputStream in = DemoMain.class.getResourceAsStream("/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * The embedded broker's password for {@code user}: the environment variable's, else (when {@code mayMakeUp})
+     * a random one for this run, set as the system property of the variable's name for the components that read
+     * it there. Never printed.
+     */
+    private static String passwordFor(String envName, String user, boolean mayMakeUp) {
+        String v = System.getenv(envName);
+        if (v != null && !v.isEmpty()) {
+            return v;
+        }
+        if (!mayMakeUp) {
+            throw new IllegalStateException(envName + " (the MQTT password of " + user + ") is not set: with --cluster the job's"
+                    + " TaskManagers read it from their environment, so set it for them and for this command (./nce sets a development one)");
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String made = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        System.setProperty(envName, made);
+        say(envName + " is not set: the embedded broker and this demo use a random password for " + user
+                + " for this run (set " + envName + " to choose one)");
+        return made;
     }
 
     private static String env(String name, String dflt) {

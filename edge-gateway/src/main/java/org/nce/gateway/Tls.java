@@ -1,6 +1,7 @@
 package org.nce.gateway;
 
 import javax.net.SocketFactory;
+import org.nce.gateway.mqtt.tls.BrokerTls;
 
 /** The socket factory for an {@code ssl://} broker from the config's TLS files. */
 final class Tls {
@@ -8,6 +9,10 @@ final class Tls {
     }
 
     static SocketFactory socketFactory(GatewayConfig.Tls tls) throws Exception {
-        throw new UnsupportedOperationException("TLS: pending BrokerTls");
+        BrokerTls t = BrokerTls.trusting(tls.caFile());
+        if (tls.certFile() != null) {
+            t = t.withClientCertificate(tls.certFile(), tls.keyFile());
+        }
+        return t.socketFactory();
     }
 }
