@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * passwords never appear in a command line). Tests call {@link #assumeInstalled()} first, so they
  * are skipped, not failed, where Mosquitto is not installed.
  */
-final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/mosquitto");
     static final Path PASSWD = Path.of("/usr/bin/mosquitto_passwd");
 
@@ -32,27 +32,27 @@ final class MosquittoBroker implements AutoCloseable {
         this.port = port;
     }
 
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(Files.isExecutable(BINARY) && Files.isExecutable(PASSWD), "mosquitto is not installed (" + BINARY + ", " + PASSWD + ")");
     }
 
     /** A free loopback port for the broker (the conf a test writes names it). */
-    static MosquittoBroker on(Path dir) throws IOException {
+    public static MosquittoBroker on(Path dir) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return new MosquittoBroker(dir, s.getLocalPort());
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** Writes {@code passwd} in the broker's directory from user to plain password, hashed in place. */
-    Path passwordFile(Map<String, String> passwordsByUser) throws IOException, InterruptedException {
+    public Path passwordFile(Map<String, String> passwordsByUser) throws IOException, InterruptedException {
         Path f = dir.resolve("passwd");
         StringBuilder plain = new StringBuilder();
         passwordsByUser.forEach((u, p) -> plain.append(u).append(':').append(p).append('\n'));
@@ -69,11 +69,19 @@ final class MosquittoBroker implements AutoCloseable {
      * Starts Mosquitto with {@code conf} plus what a test broker needs (no persistence, the test's user
      * rather than 'mosquitto', a log file in the directory); ready when the port accepts connections.
      */
-    MosquittoBroker start(String conf) throws IOException, InterruptedException {
+    public MosquittoBroker start(String conf) throws IOException, InterruptedException {
+        return start(conf, false);
+    }
+
+    /**
+     * As {@link #start(String)}; {@code persistent}: sessions and queued messages are saved in the
+     * broker's directory when it stops (SIGTERM) and restored when it starts again on the same port.
+     */
+    public MosquittoBroker start(String conf, boolean persistent) throws IOException, InterruptedException {
         Path log = dir.resolve("mosquitto.log");
         Path file = dir.resolve("mosquitto.conf");
         Files.writeString(file, conf + "\n"
-                + "persistence false\n"
+                + (persistent ? "persistence true\npersistence_location " + dir + "/\n" : "persistence false\n")
                 + "user " + System.getProperty("user.name") + "\n"
                 + "log_dest file " + log + "\n"
                 + "log_type all\n"
@@ -94,7 +102,7 @@ final class MosquittoBroker implements AutoCloseable {
         return this;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path log = dir.resolve("mosquitto.log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
@@ -108,6 +116,11 @@ final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /** Stops the broker as an operator would (SIGTERM: Mosquitto saves its state and exits). */
+    public void stop() throws InterruptedException {
+        close();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
@@ -119,7 +132,7 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /** The repository's deploy/ directory, found upwards from the working directory (the module's). */
-    static Path deployDir() {
+    public static Path deployDir() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("deploy/mosquitto/acl"))) {
                 return p.resolve("deploy");
