@@ -116,7 +116,8 @@ public final class Gateway implements AutoCloseable {
             String topic = Topics.frame(site, c.id());
             cameras.add(new CameraCapture(site, bootId, c.settings(), f -> publishFrame(topic, f)).start());
         }
-        clock.scheduleAtFixedRate(this::heartbeat, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
+        clock.scheduleAtFixedRate(guarded("heartbeat", this::heartbeat), config.heartbeatSeconds(), config.heartbeatSeconds(),
+                TimeUnit.SECONDS);
         LOG.info("gateway {} started: {} cameras, {} HJ 212 devices{}", site, cameras.size(), config.hj212().devices().size(),
                 listener == null ? "" : " on port " + listener.port());
         return this;
@@ -147,14 +148,25 @@ public final class Gateway implements AutoCloseable {
             simulators.add(sim);
             SensorSimulator values = new SensorSimulator(site, d.id(), SensorSimulator.Profile.parse(d.kind(), s.profile()),
                     System.currentTimeMillis(), seed++);
-            clock.scheduleAtFixedRate(() -> {
+            clock.scheduleAtFixedRate(guarded("simulated monitor " + d.id(), () -> {
                 // HJ 212 data times are whole seconds.
                 long now = System.currentTimeMillis() / 1000 * 1000;
                 if (!sim.offer(values.readingAt(now))) {
                     LOG.warn("simulated monitor {}: its own queue is full", d.id());
                 }
-            }, 0, s.intervalMs(), TimeUnit.MILLISECONDS);
+            }), 0, s.intervalMs(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** A periodic task that logs what it throws: an uncaught throw would cancel every later run, silently. */
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{}: {}", what, e.toString(), e);
+            }
+        };
     }
 
     /** Readings and refusals into the outbox; stored for good when the future completes. */
@@ -193,7 +205,7 @@ public final class Gateway implements AutoCloseable {
                 rec.put("site_id", site);
                 rec.put("device_id", c.id());
                 rec.put("kind", "camera");
-                rec.put("audit", c.audit());
+                rec.put("audit", c.audit() == null ? null : c.audit().toRecord());
                 control.publishRetained(Topics.device(site, c.id()), new String(Json.write(rec), StandardCharsets.UTF_8), 10_000);
             }
             for (GatewayConfig.Device d : config.hj212().devices()) {
@@ -204,7 +216,7 @@ public final class Gateway implements AutoCloseable {
                 rec.put("mn", d.mn());
                 rec.put("zone_class", d.zoneClass());
                 rec.put("subject", d.subject());
-                rec.put("audit", d.audit());
+                rec.put("audit", d.audit() == null ? null : d.audit().toRecord());
                 control.publishRetained(Topics.device(site, d.id()), new String(Json.write(rec), StandardCharsets.UTF_8), 10_000);
             }
         } catch (Exception e) {

@@ -90,6 +90,17 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
      */
     public record Audit(String reviewId, LocalDate reviewDate, LocalDate validUntil, String placement, Boolean signPosted,
                         String locationPublished) {
+        /** As published in the device record: dates as ISO text. */
+        public Map<String, Object> toRecord() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("review_id", reviewId);
+            m.put("review_date", reviewDate == null ? null : reviewDate.toString());
+            m.put("valid_until", validUntil == null ? null : validUntil.toString());
+            m.put("placement", placement);
+            m.put("sign_posted", signPosted);
+            m.put("location_published", locationPublished);
+            return m;
+        }
     }
 
     /**
@@ -117,6 +128,10 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
     /** An HJ 212 monitor as configured (see {@link Hj212Device}), with its audit record. */
     public record Device(String id, String mn, String kind, String passwordEnv, Map<String, String> factors, String zoneClass,
                          String subject, Audit audit) {
+        public Device {
+            factors = factors == null ? Map.of() : Map.copyOf(factors);
+        }
+
         public Hj212Device device() {
             return new Hj212Device(id, mn, kind, passwordEnv, factors, zoneClass, subject);
         }

@@ -34,6 +34,9 @@ public final class Hj212Simulator implements AutoCloseable {
 
     /** The device as configured at the gateway: MN, PW, kind and its factor codes (role → code). */
     public record Device(String mn, String pw, SensorKind kind, Map<String, String> factors) {
+        public Device {
+            factors = factors == null ? Map.of() : Map.copyOf(factors);
+        }
     }
 
     private record Sent(String qn, String packet, long sentNanos) {

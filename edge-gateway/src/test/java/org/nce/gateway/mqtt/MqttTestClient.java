@@ -20,7 +20,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * callback: Paho 1.2.5 matches a per-subscription listener's filter literally, so one on $share/...
  * never fires).
  */
-final class MqttTestClient implements AutoCloseable {
+public final class MqttTestClient implements AutoCloseable {
     private final MqttClient mqtt;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
@@ -49,7 +49,7 @@ final class MqttTestClient implements AutoCloseable {
         return t;
     }
 
-    static MqttTestClient connect(String serverUri, String user, String password) throws MqttException {
+    public static MqttTestClient connect(String serverUri, String user, String password) throws MqttException {
         return connect(serverUri, user, password, new MqttConnectionOptions());
     }
 
@@ -64,13 +64,14 @@ final class MqttTestClient implements AutoCloseable {
     }
 
     /** The SUBACK's reason code for {@code filter} at QoS 1 (1 granted, 0x80 or above refused). */
-    int subscribe(String filter) throws MqttException {
+    public int subscribe(String filter) throws MqttException {
         IMqttToken t = mqtt.subscribe(new MqttSubscription[] {new MqttSubscription(filter, 1)});
         t.waitForCompletion(10_000);
         return t.getReasonCodes()[0];
     }
 
-    BlockingQueue<String> received() {
+    /** Each message as {@code <topic> <payload>}. */
+    public BlockingQueue<String> received() {
         return received;
     }
 
