@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.SocketFactory;
 import org.nce.gateway.camera.CameraCapture;
@@ -64,7 +63,6 @@ public final class Gateway implements AutoCloseable {
     });
     private final List<CameraCapture> cameras = new ArrayList<>();
     private final List<Hj212Simulator> simulators = new ArrayList<>();
-    private final AtomicLong framesRefused = new AtomicLong();
     private Outbox outbox;
     private BrokerConnection control;
     private BrokerConnection frames;
@@ -189,10 +187,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void publishFrame(String topic, Frame f) {
-        outbox.append(Outbox.Lane.FRAMES, topic, FrameCodec.encode(f)).exceptionally(e -> {
-            framesRefused.incrementAndGet();
-            return null;
-        });
+        // A refused frame (writer behind, outbox full of readings) is counted by the outbox.
+        outbox.append(Outbox.Lane.FRAMES, topic, FrameCodec.encode(f));
     }
 
     /** On every connect of the control connection: {@code online}, and each device's record, retained. */
@@ -233,11 +229,13 @@ public final class Gateway implements AutoCloseable {
         h.put("uptime_s", (System.currentTimeMillis() - startedMs) / 1000);
         h.put("mqtt", Map.of("connected", control.connected() && frames.connected(),
                 "reconnects", control.reconnects() + frames.reconnects(),
-                "readings_published", readingForwarder.published(), "frames_published", frameForwarder.published()));
+                "readings_published", readingForwarder.published(), "frames_published", frameForwarder.published(),
+                "refused_by_broker", readingForwarder.refusedByBroker() + frameForwarder.refusedByBroker()));
         h.put("outbox", Map.of("readings", outbox.rows(Outbox.Lane.READINGS), "frames", outbox.rows(Outbox.Lane.FRAMES),
                 "bytes", outbox.bytes(), "max_bytes", outbox.maxBytes(),
                 "frames_dropped_full", outbox.framesDroppedFull(), "readings_dropped_full", outbox.readingsDroppedFull(),
-                "frames_refused_busy", framesRefused.get()));
+                "frames_refused_busy", outbox.framesRefusedBusy(), "frames_refused_full", outbox.framesRefusedFull(),
+                "writer_alive", outbox.writerAlive()));
         List<Map<String, Object>> cams = new ArrayList<>();
         for (CameraCapture c : cameras) {
             CameraStats st = c.stats();

@@ -32,6 +32,10 @@ public final class Forwarder implements AutoCloseable {
     private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong refusedByBroker = new AtomicLong();
+    /** Set when the broker refused a message (PUBACK reason >= 0x80): start again from the oldest after a pause. */
+    private volatile long retryRefusedAt;
+    private volatile long lastRefusalLog;
     private volatile boolean running = true;
 
     public Forwarder(Outbox outbox, Outbox.Lane lane, BrokerConnection connection, int window) {
@@ -59,6 +63,22 @@ public final class Forwarder implements AutoCloseable {
                 if (!connection.connected()) {
                     connection.awaitConnected(500);
                     continue;
+                }
+                long refusedAt = retryRefusedAt;
+                if (refusedAt != 0) {
+                    // The broker refused an entry (ACL, quota, size): nothing is deleted; wait, then
+                    // send again from the oldest entry, which is still there.
+                    long wait = refusedAt - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(Math.min(wait, 500));
+                        continue;
+                    }
+                    retryRefusedAt = 0;
+                    deleteAcked();
+                    cursor = 0;
+                    credits.drainPermits();
+                    credits.release(window);
+                    epoch = connection.epoch();
                 }
                 long now = connection.epoch();
                 if (now != epoch) {
@@ -117,8 +137,13 @@ public final class Forwarder implements AutoCloseable {
             connection.publish(e.topic(), e.payload(), 1, false, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
-                    acked.add(e.id());
-                    published.incrementAndGet();
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        refused(e, codes[0]);
+                    } else {
+                        acked.add(e.id());
+                        published.incrementAndGet();
+                    }
                     if (connection.epoch() == epoch) {
                         credits.release();
                     }
@@ -133,12 +158,30 @@ public final class Forwarder implements AutoCloseable {
                 }
             });
             return true;
-        } catch (MqttException ex) {
-            if (ex.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+        } catch (MqttException | RuntimeException ex) {
+            if (!(ex instanceof MqttException me) || me.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                 LOG.debug("forwarder {}: {}", lane, ex.toString());
             }
             sleepQuietly(5);
             return false;
+        }
+    }
+
+    /**
+     * A PUBACK with a reason code of 0x80 or more: the broker did not take the message (0x87 not
+     * authorized: the ACL; 0x97 quota exceeded; 0x95 too large). Paho completes such a token as a
+     * success, so without this check the entry would be deleted and lost. It stays; the lane pauses
+     * 5 s and sends again from the oldest entry; an ERROR says why (once per 10 s).
+     */
+    private void refused(Outbox.Entry e, int code) {
+        refusedByBroker.incrementAndGet();
+        retryRefusedAt = System.currentTimeMillis() + 5_000;
+        long now = System.currentTimeMillis();
+        if (now - lastRefusalLog > 10_000) {
+            lastRefusalLog = now;
+            LOG.error("forwarder {}: the broker refused {} (PUBACK reason 0x{}{}); kept in the outbox, sending again in 5 s ({} refusals so far)",
+                    lane, e.topic(), Integer.toHexString(code), code == 0x87 ? ": not authorized, check the broker's ACL for this gateway's user" : "",
+                    refusedByBroker.get());
         }
     }
 
@@ -168,6 +211,11 @@ public final class Forwarder implements AutoCloseable {
     /** Messages the broker has acknowledged. */
     public long published() {
         return published.get();
+    }
+
+    /** Messages the broker refused (kept and sent again). */
+    public long refusedByBroker() {
+        return refusedByBroker.get();
     }
 
     public long resent() {

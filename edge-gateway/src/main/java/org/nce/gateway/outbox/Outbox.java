@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * HJ 212 listener acknowledges a packet to the monitor only then.
  *
  * <p><b>Bounds.</b> At most {@code maxBytes} of payload. When an append would go over, the oldest
- * frames are deleted first ({@code framesDroppedFull}); readings are deleted only when no frame is
- * left, and then each time at ERROR ({@code readingsDroppedFull}).
+ * frames are deleted first ({@code framesDroppedFull}); when no stored frame is left, incoming
+ * frames are refused ({@code framesRefusedFull}); stored readings are deleted only to make room for
+ * newer readings, and then at ERROR ({@code readingsDroppedFull}).
  */
 public final class Outbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -82,8 +83,10 @@ public final class Outbox implements AutoCloseable {
     private final AtomicLong framesDroppedFull = new AtomicLong();
     private final AtomicLong readingsDroppedFull = new AtomicLong();
     private final AtomicLong framesRefusedBusy = new AtomicLong();
+    private final AtomicLong framesRefusedFull = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private long lastReadingDropLog;
+    private volatile Throwable writerFailure;
 
     private Outbox(Connection db, long maxBytes, int pendingCapacity) throws SQLException {
         this.db = db;
@@ -108,13 +111,14 @@ public final class Outbox implements AutoCloseable {
             Files.createDirectories(file.getParent());
         }
         Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=" + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
-            for (Lane lane : Lane.values()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + lane.table
-                        + " (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL)");
+        try {
+            init(db, durability);
+        } catch (SQLException e) {
+            db.close();
+            if (String.valueOf(e.getMessage()).contains("locked") || String.valueOf(e.getMessage()).contains("BUSY")) {
+                throw new IllegalStateException("outbox " + file + " is in use by another gateway process (one gateway per outbox)", e);
             }
+            throw e;
         }
         db.setAutoCommit(false);
         Outbox o = new Outbox(db, maxBytes, 20_000);
@@ -123,6 +127,20 @@ public final class Outbox implements AutoCloseable {
                     o.rows[0], o.rows[1], o.bytes[0] + o.bytes[1]);
         }
         return o;
+    }
+
+    private static void init(Connection db, Durability durability) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            // One gateway per outbox: a second process on the same file would send and delete the
+            // first one's entries. Exclusive locking refuses it (SQLITE_BUSY on open).
+            s.execute("PRAGMA locking_mode=EXCLUSIVE");
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=" + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
+            for (Lane lane : Lane.values()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + lane.table
+                        + " (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL)");
+            }
+        }
     }
 
     /**
@@ -147,109 +165,158 @@ public final class Outbox implements AutoCloseable {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
-        while (open || !pendingReadings.isEmpty() || !pendingFrames.isEmpty()) {
-            try {
-                pendingReadings.drainTo(batch, 5_000);
-                pendingFrames.drainTo(batch, FRAMES_PER_COMMIT);
-                if (batch.isEmpty()) {
-                    Pending first = pendingReadings.poll(5, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        first = pendingFrames.poll();
+        try {
+            while (open || !pendingReadings.isEmpty() || !pendingFrames.isEmpty()) {
+                try {
+                    pendingReadings.drainTo(batch, 5_000);
+                    pendingFrames.drainTo(batch, FRAMES_PER_COMMIT);
+                    if (batch.isEmpty()) {
+                        Pending first = pendingReadings.poll(5, TimeUnit.MILLISECONDS);
+                        if (first == null) {
+                            first = pendingFrames.poll();
+                        }
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
                     }
-                    if (first == null) {
-                        continue;
+                    List<Pending> refused = commit(batch);
+                    for (Pending p : batch) {
+                        if (refused.contains(p)) {
+                            p.done.completeExceptionally(new IllegalStateException("outbox full: frame refused, readings kept"));
+                        } else {
+                            p.done.complete(null);
+                        }
                     }
-                    batch.add(first);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (SQLException | RuntimeException e) {
+                    LOG.error("outbox: commit of {} messages failed (none stored; readings stay unacknowledged): {}", batch.size(), e.toString());
+                    batch.forEach(p -> p.done.completeExceptionally(e));
                 }
-                commit(batch);
-                batch.forEach(p -> p.done.complete(null));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (SQLException | RuntimeException e) {
-                LOG.error("outbox: commit of {} messages failed: {}", batch.size(), e.toString());
-                batch.forEach(p -> p.done.completeExceptionally(e));
-                rollbackQuietly();
+                batch.clear();
             }
-            batch.clear();
+        } catch (Throwable t) {
+            // An Error (out of memory…) must not leave appends waiting for ever with nobody writing.
+            writerFailure = t;
+            LOG.error("outbox writer stopped: {}", t.toString(), t);
+            batch.forEach(p -> p.done.completeExceptionally(t));
+            for (Pending p; (p = pendingReadings.poll()) != null || (p = pendingFrames.poll()) != null; ) {
+                p.done.completeExceptionally(t);
+            }
+            open = false;
         }
     }
 
-    private void commit(List<Pending> batch) throws SQLException {
+    /**
+     * One transaction: room made, the batch inserted, committed; counters change only once the commit
+     * succeeded, and a failure rolls back while the lock is still held (so no other thread's commit on
+     * the shared connection can carry half of it). Returns the incoming frames refused for room.
+     */
+    private List<Pending> commit(List<Pending> batch) throws SQLException {
         lock.lock();
         try {
-            long incoming = 0;
+            long[] newBytes = bytes.clone();
+            long[] newRows = rows.clone();
+            long droppedFrames = 0;
+            long droppedReadings = 0;
+            long incomingReadings = 0;
+            long incomingFrames = 0;
             for (Pending p : batch) {
-                incoming += p.payload.length;
-            }
-            makeRoom(incoming);
-            long[] addedBytes = new long[2];
-            long[] addedRows = new long[2];
-            for (Lane lane : Lane.values()) {
-                try (PreparedStatement ins = db.prepareStatement("INSERT INTO " + lane.table + " (topic, payload) VALUES (?, ?)")) {
-                    int n = 0;
-                    for (Pending p : batch) {
-                        if (p.lane == lane) {
-                            ins.setString(1, p.topic);
-                            ins.setBytes(2, p.payload);
-                            ins.addBatch();
-                            n++;
-                            addedBytes[lane.ordinal()] += p.payload.length;
-                            addedRows[lane.ordinal()]++;
-                        }
-                    }
-                    if (n > 0) {
-                        ins.executeBatch();
-                    }
+                if (p.lane == Lane.FRAMES) {
+                    incomingFrames += p.payload.length;
+                } else {
+                    incomingReadings += p.payload.length;
                 }
             }
-            db.commit();
+            List<Pending> refused = new ArrayList<>();
+            try {
+                long over = newBytes[0] + newBytes[1] + incomingReadings + incomingFrames - maxBytes;
+                if (over > 0) {
+                    droppedFrames = evict(Lane.FRAMES, over, newBytes, newRows);
+                    over = newBytes[0] + newBytes[1] + incomingReadings + incomingFrames - maxBytes;
+                }
+                if (over > 0 && incomingFrames > 0) {
+                    // Never evict a stored reading to make room for a frame: the incoming frames go instead.
+                    for (Pending p : batch) {
+                        if (p.lane == Lane.FRAMES) {
+                            refused.add(p);
+                        }
+                    }
+                    over -= incomingFrames;
+                }
+                if (over > 0) {
+                    droppedReadings = evict(Lane.READINGS, over, newBytes, newRows);
+                }
+                for (Lane lane : Lane.values()) {
+                    try (PreparedStatement ins = db.prepareStatement("INSERT INTO " + lane.table + " (topic, payload) VALUES (?, ?)")) {
+                        int n = 0;
+                        for (Pending p : batch) {
+                            if (p.lane == lane && !refused.contains(p)) {
+                                ins.setString(1, p.topic);
+                                ins.setBytes(2, p.payload);
+                                ins.addBatch();
+                                n++;
+                                newBytes[lane.ordinal()] += p.payload.length;
+                                newRows[lane.ordinal()]++;
+                            }
+                        }
+                        if (n > 0) {
+                            ins.executeBatch();
+                        }
+                    }
+                }
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackHoldingLock();
+                throw e;
+            }
             commits.incrementAndGet();
-            for (int i = 0; i < 2; i++) {
-                bytes[i] += addedBytes[i];
-                rows[i] += addedRows[i];
+            System.arraycopy(newBytes, 0, bytes, 0, 2);
+            System.arraycopy(newRows, 0, rows, 0, 2);
+            framesDroppedFull.addAndGet(droppedFrames);
+            framesRefusedFull.addAndGet(refused.size());
+            if (droppedReadings > 0) {
+                long total = readingsDroppedFull.addAndGet(droppedReadings);
+                long now = System.nanoTime();
+                if (now - lastReadingDropLog > 10_000_000_000L || lastReadingDropLog == 0) {
+                    // Loud, but once per 10 s: a full outbox would otherwise log at the rate readings arrive.
+                    lastReadingDropLog = now;
+                    LOG.error("outbox full ({} bytes) and no frame left to drop: dropped the oldest readings, {} so far; "
+                            + "raise outbox.max_bytes or bring the broker back", maxBytes, total);
+                }
             }
             appended.signalAll();
+            return refused;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Deletes the oldest frames, then (loudly) the oldest readings, until {@code incoming} fits. */
-    private void makeRoom(long incoming) throws SQLException {
-        long over = bytes[0] + bytes[1] + incoming - maxBytes;
-        for (Lane lane : new Lane[] {Lane.FRAMES, Lane.READINGS}) {
-            while (over > 0 && rows[lane.ordinal()] > 0) {
-                List<Long> ids = new ArrayList<>();
-                long freed = 0;
-                try (PreparedStatement q = db.prepareStatement("SELECT id, length(payload) FROM " + lane.table + " ORDER BY id LIMIT 256");
-                     ResultSet r = q.executeQuery()) {
-                    while (r.next() && freed < over) {
-                        ids.add(r.getLong(1));
-                        freed += r.getLong(2);
-                    }
-                }
-                if (ids.isEmpty()) {
-                    break;
-                }
-                deleteIds(lane, ids);
-                bytes[lane.ordinal()] -= freed;
-                rows[lane.ordinal()] -= ids.size();
-                over -= freed;
-                if (lane == Lane.FRAMES) {
-                    framesDroppedFull.addAndGet(ids.size());
-                } else {
-                    long total = readingsDroppedFull.addAndGet(ids.size());
-                    long now = System.nanoTime();
-                    if (now - lastReadingDropLog > 10_000_000_000L || lastReadingDropLog == 0) {
-                        // Loud, but once per 10 s: a full outbox would otherwise log at the rate readings arrive.
-                        lastReadingDropLog = now;
-                        LOG.error("outbox full ({} bytes) and no frame left to drop: dropped the oldest readings (ids up to {}), {} so far; "
-                                + "raise outbox.max_bytes or bring the broker back", maxBytes, ids.get(ids.size() - 1), total);
-                    }
+    /** Deletes the oldest entries of a lane until {@code over} bytes are freed (or none is left); updates the given counters. */
+    private long evict(Lane lane, long over, long[] newBytes, long[] newRows) throws SQLException {
+        long count = 0;
+        while (over > 0 && newRows[lane.ordinal()] > 0) {
+            List<Long> ids = new ArrayList<>();
+            long freed = 0;
+            try (PreparedStatement q = db.prepareStatement("SELECT id, length(payload) FROM " + lane.table + " ORDER BY id LIMIT 256");
+                 ResultSet r = q.executeQuery()) {
+                while (r.next() && freed < over) {
+                    ids.add(r.getLong(1));
+                    freed += r.getLong(2);
                 }
             }
+            if (ids.isEmpty()) {
+                break;
+            }
+            deleteIds(lane, ids);
+            newBytes[lane.ordinal()] -= freed;
+            newRows[lane.ordinal()] -= ids.size();
+            over -= freed;
+            count += ids.size();
         }
+        return count;
     }
 
     /** Up to {@code limit} entries of a lane with id greater than {@code afterId}, oldest first. */
@@ -318,7 +385,7 @@ public final class Outbox implements AutoCloseable {
             rows[lane.ordinal()] -= n;
             return n;
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackHoldingLock();
             throw e;
         } finally {
             lock.unlock();
@@ -335,14 +402,12 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    private void rollbackQuietly() {
-        lock.lock();
+    /** Caller holds {@link #lock}. */
+    private void rollbackHoldingLock() {
         try {
             db.rollback();
         } catch (SQLException e) {
             LOG.warn("outbox rollback: {}", e.toString());
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -379,6 +444,21 @@ public final class Outbox implements AutoCloseable {
     /** Frames refused because the writer was too far behind (the camera drops and counts them). */
     public long framesRefusedBusy() {
         return framesRefusedBusy.get();
+    }
+
+    /** Incoming frames refused because the outbox was full of readings (stored readings are never evicted for frames). */
+    public long framesRefusedFull() {
+        return framesRefusedFull.get();
+    }
+
+    /** False once the writer thread died (an Error); the heartbeat shows it. */
+    public boolean writerAlive() {
+        return writerFailure == null && writer.isAlive();
+    }
+
+    /** Readings waiting for the writer: the listener stops reading a connection while this is high. */
+    public int pendingReadings() {
+        return pendingReadings.size();
     }
 
     public long commits() {

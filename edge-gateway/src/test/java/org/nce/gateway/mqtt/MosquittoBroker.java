@@ -116,6 +116,11 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /** SIGHUP: Mosquitto reads its password and ACL files again. */
+    public void reload() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Stops the broker as an operator would (SIGTERM: Mosquitto saves its state and exits). */
     public void stop() throws InterruptedException {
         close();

@@ -37,6 +37,47 @@ class OutboxTest {
         }
     }
 
+    /** A long outage: readings have filled the outbox; new frames must not push stored readings out. */
+    @Test
+    void framesNeverEvictStoredReadings() throws Exception {
+        int max = 1 << 20;
+        try (Outbox o = Outbox.open(dir.resolve("readings.db"), max, Outbox.Durability.OS)) {
+            byte[] reading = new byte[1_000];
+            int n = 0;
+            while (o.bytes() + reading.length <= max) {
+                o.append(Outbox.Lane.READINGS, "r/" + n++, reading).get();
+            }
+            long stored = o.rows(Outbox.Lane.READINGS);
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture<Void> f = o.append(Outbox.Lane.FRAMES, "f/" + i, new byte[50_000]);
+                assertTrue(assertThrowsExecution(f).contains("outbox full"));
+            }
+            assertEquals(stored, o.rows(Outbox.Lane.READINGS), "no stored reading evicted for a frame");
+            assertEquals(0, o.readingsDroppedFull());
+            assertEquals(20, o.framesRefusedFull());
+        }
+    }
+
+    @Test
+    void oneGatewayPerOutbox() throws Exception {
+        Path file = dir.resolve("shared.db");
+        try (Outbox first = Outbox.open(file, 1 << 20, Outbox.Durability.FSYNC)) {
+            first.append(Outbox.Lane.READINGS, "t", new byte[1]).get();
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> Outbox.open(file, 1 << 20, Outbox.Durability.FSYNC));
+            assertTrue(e.getMessage().contains("in use by another gateway"), e.getMessage());
+        }
+    }
+
+    private static String assertThrowsExecution(CompletableFuture<Void> f) {
+        try {
+            f.get();
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+        throw new AssertionError("expected the append to fail");
+    }
+
     @Test
     void whenFullFramesGoFirstAndReadingsOnlyWhenNoFrameIsLeft() throws Exception {
         int max = 1 << 20;
