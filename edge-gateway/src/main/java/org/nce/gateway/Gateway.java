@@ -94,6 +94,10 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig.Outbox ob = config.outbox();
         outbox = Outbox.open(ob.path(), ob.maxBytes(), "os".equals(ob.durability()) ? Outbox.Durability.OS : Outbox.Durability.FSYNC);
 
+        // The listener binds first: a port in use fails the start before anything is announced.
+        if (config.hj212().enabled()) {
+            startListener(site);
+        }
         GatewayConfig.Mqtt m = config.mqtt();
         String user = m.username() == null ? site : m.username();
         String password = env.apply(m.passwordEnv());
@@ -107,9 +111,6 @@ public final class Gateway implements AutoCloseable {
         control.start();
         frames.start();
 
-        if (config.hj212().enabled()) {
-            startListener(site);
-        }
         for (GatewayConfig.Camera c : config.cameras()) {
             String topic = Topics.frame(site, c.id());
             cameras.add(new CameraCapture(site, bootId, c.settings(), f -> publishFrame(topic, f)).start());
@@ -183,6 +184,23 @@ public final class Gateway implements AutoCloseable {
         @Override
         public CompletableFuture<Void> refused(Refusal refusal) {
             return outbox.append(Outbox.Lane.READINGS, Topics.gatewayDeadLetter(site), Json.write(refusal));
+        }
+
+        @Override
+        public CompletableFuture<Void> status(Hj212Device device, org.nce.gateway.hj212.Hj212Packet p) {
+            Map<String, Object> rec = new LinkedHashMap<>();
+            rec.put("site_id", site);
+            rec.put("sensor_id", device.id());
+            rec.put("mn", p.mn());
+            rec.put("data_time", p.dataTime());
+            rec.put("message_id", p.mn() + "-" + p.cn() + "-" + p.dataTime());
+            rec.put("factors", p.factors());
+            return outbox.append(Outbox.Lane.READINGS, Topics.sensorStatus(site, device.id()), Json.write(rec));
+        }
+
+        @Override
+        public boolean busy() {
+            return outbox.pendingReadings() > 5_000;
         }
     }
 
@@ -267,7 +285,8 @@ public final class Gateway implements AutoCloseable {
         h.put("sensors", sensors);
         if (listener != null) {
             h.put("hj212", Map.of("packets", listener.packets(), "readings", listener.readings(), "acks", listener.acks(),
-                    "refused", listener.refusedByKind(), "store_failures", listener.storeFailures()));
+                    "refused", listener.refusedByKind(), "refusals_not_stored", listener.refusalsNotStored(),
+                    "store_failures", listener.storeFailures(), "lost_unacknowledged", listener.lostUnacknowledged()));
         }
         return h;
     }
@@ -311,16 +330,17 @@ public final class Gateway implements AutoCloseable {
         if (listener != null) {
             listener.close();
         }
-        if (control != null && control.connected()) {
-            try {
-                control.publishRetained(Topics.gatewayStatus(config.site()), "offline", 2_000);
-            } catch (Exception e) {
-                LOG.debug("offline status: {}", e.toString());
-            }
-        }
+        // Forwarders first: their in-flight window would otherwise leave no room for the status.
         if (readingForwarder != null) {
             readingForwarder.close();
             frameForwarder.close();
+        }
+        if (control != null && control.connected()) {
+            try {
+                control.publishRetained(Topics.gatewayStatus(config.site()), "offline", 3_000);
+            } catch (Exception e) {
+                LOG.warn("gateway {}: could not publish offline: {}", config.site(), e.toString());
+            }
         }
         if (control != null) {
             control.close();

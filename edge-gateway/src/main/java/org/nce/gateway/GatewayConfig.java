@@ -105,12 +105,14 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
 
     /**
      * @param listen   {@code host:port} of the TCP listener (default {@code 0.0.0.0:9212})
+     * @param idleSeconds a connection that sends nothing this long is closed (default 7200)
      * @param simulate simulated monitors that speak HJ 212 to this listener (demo, tests)
      */
     public record Hj212(String listen, Integer idleSeconds, List<Device> devices, List<Simulated> simulate, Boolean enabled) {
         public Hj212 {
             listen = listen == null ? "0.0.0.0:9212" : listen;
-            idleSeconds = idleSeconds == null ? 600 : idleSeconds;
+            // Longer than the slowest regular upload (hourly data, CN 2061) so such a monitor keeps its connection.
+            idleSeconds = idleSeconds == null ? 7_200 : idleSeconds;
             devices = devices == null ? List.of() : List.copyOf(devices);
             simulate = simulate == null ? List.of() : List.copyOf(simulate);
             enabled = enabled == null ? !devices.isEmpty() : enabled;
@@ -258,6 +260,22 @@ public record GatewayConfig(String site, String timezone, Mqtt mqtt, Outbox outb
         if (p != null && !p.toFile().isFile()) {
             out.add(key + ": no such file " + p);
         }
+    }
+
+    /** The secrets this config names that {@code env} does not have, each with the key that names it. */
+    public List<String> missingSecrets(java.util.function.Function<String, String> env) {
+        List<String> out = new ArrayList<>();
+        if (env.apply(mqtt.passwordEnv()) == null) {
+            out.add("mqtt.password_env: environment variable " + mqtt.passwordEnv() + " (the broker password) is not set");
+        }
+        for (int i = 0; i < hj212.devices().size(); i++) {
+            Device d = hj212.devices().get(i);
+            if (d.passwordEnv() != null && env.apply(d.passwordEnv()) == null) {
+                out.add("hj212.devices[" + i + "].password_env: environment variable " + d.passwordEnv() + " (the PW of " + d.id()
+                        + ") is not set");
+            }
+        }
+        return out;
     }
 
     /** Device id → the environment variable of its PW. */

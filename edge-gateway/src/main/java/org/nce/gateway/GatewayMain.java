@@ -41,14 +41,23 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        List<String> problems = config.problems();
+        List<String> problems = new java.util.ArrayList<>(config.problems());
+        problems.addAll(config.missingSecrets(System::getenv));
         if (validate || !problems.isEmpty()) {
             problems.forEach(p -> System.err.println("config: " + p));
             System.err.println(problems.isEmpty() ? "config OK: " + file : problems.size() + " problem(s) in " + file);
             System.exit(problems.isEmpty() ? 0 : 2);
         }
         javax.net.SocketFactory tls = config.mqtt().serverUri().startsWith("ssl://") ? Tls.socketFactory(config.mqtt().tls()) : null;
-        Gateway gw = new Gateway(config, System::getenv, tls).start();
+        Gateway gw = new Gateway(config, System::getenv, tls);
+        try {
+            gw.start();
+        } catch (Exception e) {
+            // A half-started gateway (broker connected, listener not bound) must not linger looking alive.
+            System.err.println("gateway: cannot start: " + e.getMessage());
+            gw.close();
+            System.exit(1);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gw.close();

@@ -13,7 +13,8 @@ import java.util.Map;
 public record DeviceFault(String faultId, String siteId, String deviceId, String flag, String meaning, long firstAt,
                           String messageId, double value) {
     public static final Map<String, String> MEANINGS = Map.of("F", "stopped", "M", "maintenance", "S", "manual input",
-            "D", "device fault", "C", "calibration", "T", "over range", "B", "communication error", "N", "normal");
+            "D", "device fault", "C", "calibration", "T", "over range", "B", "communication error", "P", "power failure",
+            "N", "normal");
 
     public static DeviceFault of(SensorReading r) {
         return new DeviceFault(r.siteId() + ":" + r.sensorId() + ":" + r.flag() + ":" + r.timestampMs(), r.siteId(), r.sensorId(),

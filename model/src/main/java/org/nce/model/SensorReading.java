@@ -21,8 +21,8 @@ package org.nce.model;
 public record SensorReading(String siteId, String sensorId, SensorKind kind, long timestampMs, double value,
                             Boolean fanOn, Boolean purifierOn, Double lmax, String flag, String dataKind,
                             String messageId, String mn) {
-    /** The data flags of HJ 212-2017 §6.6.4 (table 6). */
-    public static final String FLAGS = "NFMSDCTB";
+    /** The data flags of HJ 212-2017 (N F M S D C T B), and P (power failure) of HJ/T 212-2005. */
+    public static final String FLAGS = "NFMSDCTBP";
     public static final java.util.List<String> DATA_KINDS = java.util.List.of("rtd", "minute", "hour", "day");
 
     public SensorReading {
@@ -40,7 +40,8 @@ public record SensorReading(String siteId, String sensorId, SensorKind kind, lon
         }
         flag = flag == null ? "N" : flag;
         if (flag.length() != 1 || FLAGS.indexOf(flag.charAt(0)) < 0) {
-            throw new IllegalArgumentException("'flag' must be one of N, F, M, S, D, C, T, B (HJ 212-2017), got '" + flag + "'");
+            throw new IllegalArgumentException("'flag' must be one of N, F, M, S, D, C, T, B (HJ 212-2017) or P (HJ/T 212-2005), got '"
+                    + flag + "'");
         }
         dataKind = dataKind == null ? "rtd" : dataKind;
         if (!DATA_KINDS.contains(dataKind)) {

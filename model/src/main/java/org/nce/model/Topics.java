@@ -21,6 +21,11 @@ public final class Topics {
         return ROOT + "/" + siteId + "/sensor/" + sensorId + "/reading";
     }
 
+    /** A monitor's running status (HJ 212 CN 2021: fan, purifier, … as the device reported it). */
+    public static String sensorStatus(String siteId, String sensorId) {
+        return ROOT + "/" + siteId + "/sensor/" + sensorId + "/status";
+    }
+
     /** A device's record (kind, audit record under 行政处罚法 art. 41, MN…), retained. */
     public static String device(String siteId, String deviceId) {
         return ROOT + "/" + siteId + "/device/" + deviceId;

@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +54,7 @@ public final class Hj212Listener implements AutoCloseable {
     private final Function<String, String> passwords;
     private final ReadingMapper mapper;
     private final ReadingSink sink;
-    private final SplitPackets splits = new SplitPackets(60_000, 1_000);
+    private final SplitPackets splits = new SplitPackets(60_000, 1_000, 16L << 20);
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final Map<String, LongAdder> refusedByKind = new ConcurrentHashMap<>();
@@ -62,6 +63,14 @@ public final class Hj212Listener implements AutoCloseable {
     private final AtomicLong readings = new AtomicLong();
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong lostUnacknowledged = new AtomicLong();
+    private final AtomicLong refusalsNotStored = new AtomicLong();
+    /** Dead letters stored per remote host in the current minute: a flood of garbage is counted, not stored. */
+    private final Map<String, long[]> deadLetterBudget = new ConcurrentHashMap<>();
+    static final int DEAD_LETTERS_PER_MINUTE = 60;
+    /** A connection that sends this many refused packets in a row (and nothing valid) is closed. */
+    static final int MAX_CONSECUTIVE_REFUSALS = 200;
+    private static final io.netty.util.AttributeKey<int[]> REFUSED_IN_A_ROW = io.netty.util.AttributeKey.valueOf("refusedInARow");
     private final int idleSeconds;
     private Channel server;
 
@@ -153,6 +162,10 @@ public final class Hj212Listener implements AutoCloseable {
             answer(ch, p, Hj212Exception.QN_RTN_PW);
             return;
         }
+        int[] inARow = ch.attr(REFUSED_IN_A_ROW).get();
+        if (inARow != null) {
+            inARow[0] = 0;
+        }
         if (!ReadingMapper.isUpload(p.cn())) {
             count("not_upload");
             LOG.debug("HJ 212: {} sent CN {}, which is no upload; answered QnRtn 2", d.id(), p.cn());
@@ -162,44 +175,67 @@ public final class Hj212Listener implements AutoCloseable {
         Hj212Packet whole = p;
         if (p.split()) {
             try {
-                whole = splits.add(p, System.currentTimeMillis());
+                whole = splits.add(p, raw, System.currentTimeMillis());
             } catch (Hj212Exception e) {
                 refuse(ch, raw, e.kind(), e.getMessage(), p.mn());
                 return;
             }
             if (whole == null) {
-                // A part: taken into memory, acknowledged so the monitor sends the next one. A gateway
-                // killed before the last part loses the parts it had (docs/edge-gateway.md).
+                // A part: held in memory and acknowledged so the monitor sends the next one. The
+                // message is kept until it is stored; parts that never complete become a dead
+                // letter with their bytes. Not kept across a gateway crash (docs/edge-gateway.md).
                 ack(ch, p);
                 return;
             }
         }
+        Hj212Packet message = whole;
+        Runnable stored = () -> {
+            if (p.split()) {
+                splits.stored(p);
+            }
+            ack(ch, p);
+        };
         SensorReading r;
         try {
-            r = mapper.map(whole, d);
+            r = mapper.map(message, d);
         } catch (Hj212Exception e) {
             // The monitor's data is wrong, not its transmission: stored as a dead letter, then
             // acknowledged, so it is neither lost nor sent again for ever.
-            Hj212Packet ackFor = p;
-            refuseThen(raw, remote, e.kind(), e.getMessage() + " (device " + d.id() + ")", p.mn(), () -> ack(ch, ackFor));
+            refuseThen(raw, remote, e.kind(), e.getMessage() + " (device " + d.id() + ")", p.mn(), stored);
             return;
         }
+        CompletableFuture<Void> done;
         if (r == null) {
-            seen.compute(d.id(), (k, old) -> new DeviceSeen(System.currentTimeMillis(), old == null ? null : old.lastFlag(),
-                    old == null ? 0 : old.readings()));
-            ack(ch, p);
-            return;
+            // Running status (2021): kept and forwarded as the device's status record.
+            done = sink.status(d, message);
+        } else {
+            done = sink.reading(r);
         }
-        Hj212Packet ackFor = p;
-        sink.reading(r).whenComplete((ok, err) -> {
+        if (sink.busy()) {
+            // Backpressure, not refusal: stop reading this connection until the outbox has caught up,
+            // so a monitor that asks for no acknowledgement (Flag A=0) loses nothing either.
+            ch.config().setAutoRead(false);
+            done.whenComplete((ok, err) -> ch.eventLoop().execute(() -> ch.config().setAutoRead(true)));
+        }
+        done.whenComplete((ok, err) -> {
             if (err != null) {
                 storeFailures.incrementAndGet();
-                LOG.warn("HJ 212: reading {} not stored ({}); not acknowledged, the monitor will send it again", r.messageId(), err.getMessage());
+                if (p.ackRequested()) {
+                    LOG.warn("HJ 212: {} from {} not stored ({}); not acknowledged, the monitor will send it again",
+                            r == null ? "status" : r.messageId(), d.id(), err.getMessage());
+                } else {
+                    lostUnacknowledged.incrementAndGet();
+                    LOG.error("HJ 212: {} from {} not stored ({}) and lost: the monitor asks for no acknowledgement (Flag A=0), "
+                            + "so it will not send it again", r == null ? "status" : r.messageId(), d.id(), err.getMessage());
+                }
                 return;
             }
-            readings.incrementAndGet();
-            seen.compute(d.id(), (k, old) -> new DeviceSeen(System.currentTimeMillis(), r.flag(), old == null ? 1 : old.readings() + 1));
-            ack(ch, ackFor);
+            if (r != null) {
+                readings.incrementAndGet();
+            }
+            seen.compute(d.id(), (k, old) -> new DeviceSeen(System.currentTimeMillis(), r != null ? r.flag() : old == null ? null : old.lastFlag(),
+                    (old == null ? 0 : old.readings()) + (r != null ? 1 : 0)));
+            stored.run();
         });
     }
 
@@ -217,11 +253,29 @@ public final class Hj212Listener implements AutoCloseable {
     }
 
     private void refuse(Channel ch, byte[] raw, String kind, String reason, String mn) {
+        int[] inARow = ch.attr(REFUSED_IN_A_ROW).setIfAbsent(new int[1]);
+        if (inARow == null) {
+            inARow = ch.attr(REFUSED_IN_A_ROW).get();
+        }
+        if (++inARow[0] >= MAX_CONSECUTIVE_REFUSALS) {
+            count("connection_closed");
+            LOG.warn("HJ 212: {} sent {} refused packets in a row and nothing valid; closing the connection", ch.remoteAddress(), inARow[0]);
+            ch.close();
+        }
         refuseThen(raw, String.valueOf(ch.remoteAddress()), kind, reason, mn, () -> { });
     }
 
     private void refuseThen(byte[] raw, String remote, String kind, String reason, String mn, Runnable after) {
         count(kind);
+        String host = remote.contains(":") ? remote.substring(0, remote.lastIndexOf(':')) : remote;
+        long minute = System.currentTimeMillis() / 60_000;
+        long[] budget = deadLetterBudget.compute(host, (k, b) -> b == null || b[0] != minute ? new long[] {minute, 1} : new long[] {minute, b[1] + 1});
+        if (budget[1] > DEAD_LETTERS_PER_MINUTE) {
+            // Counted, not stored: garbage from one peer must not crowd real readings out of the outbox.
+            refusalsNotStored.incrementAndGet();
+            after.run();
+            return;
+        }
         LOG.info("HJ 212: refused a packet from {}: {}", remote, reason);
         sink.refused(Refusal.of(raw, remote, kind, reason, mn)).whenComplete((ok, err) -> {
             if (err != null) {
@@ -238,9 +292,9 @@ public final class Hj212Listener implements AutoCloseable {
     }
 
     private void expireSplits() {
-        for (String what : splits.expire(System.currentTimeMillis())) {
+        for (SplitPackets.Expired x : splits.expire(System.currentTimeMillis())) {
             count("split_incomplete");
-            sink.refused(Refusal.of(new byte[0], "-", "split_incomplete", "split message incomplete: " + what, null));
+            sink.refused(Refusal.of(x.raw(), "-", "split_incomplete", "split message incomplete: " + x.what(), x.mn()));
         }
     }
 
@@ -265,6 +319,16 @@ public final class Hj212Listener implements AutoCloseable {
 
     public long acks() {
         return acks.get();
+    }
+
+    /** Readings from monitors that ask for no acknowledgement that could not be stored: lost. */
+    public long lostUnacknowledged() {
+        return lostUnacknowledged.get();
+    }
+
+    /** Refusals counted but not stored as dead letters (over the per-host budget). */
+    public long refusalsNotStored() {
+        return refusalsNotStored.get();
     }
 
     public long storeFailures() {

@@ -19,6 +19,10 @@ public final class ReadingMapper {
     public static final Map<String, String> DATA_CNS = Map.of("2011", "rtd", "2051", "minute", "2061", "hour", "2031", "day");
     public static final String CN_RUNNING_STATUS = "2021";
 
+    /** Strict: 20230231120000 is refused, not read as 28 February. */
+    static final java.time.format.DateTimeFormatter STRICT_DATA_TIME = java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+
     private final String siteId;
     private final ZoneId zone;
     /** Last fan/purifier state per device and role, from status packets or readings. */
@@ -64,7 +68,14 @@ public final class ReadingMapper {
             value = number(p, mainCode, rtd ? "Rtd" : "Avg");
             String lmaxCode = d.factors().getOrDefault("lmax", Hj212Device.DEFAULT_LMAX_CODE);
             if (p.factors().containsKey(lmaxCode)) {
-                lmax = number(p, lmaxCode, rtd ? "Rtd" : "Max", rtd ? "Rtd" : "Avg");
+                try {
+                    lmax = number(p, lmaxCode, rtd ? "Rtd" : "Max", rtd ? "Rtd" : "Avg");
+                    if (lmax < kind.minValue() || lmax > kind.maxValue()) {
+                        lmax = null;
+                    }
+                } catch (Hj212Exception e) {
+                    lmax = null; // a bad secondary value must not cost the LAeq; the raw packet is not needed for it
+                }
             }
         } else {
             mainCode = d.factors().get("concentration");
@@ -91,7 +102,7 @@ public final class ReadingMapper {
             throw new Hj212Exception("data_time", Hj212Exception.QN_RTN_OTHER, "data packet CN " + p.cn() + " has no DataTime");
         }
         try {
-            return LocalDateTime.parse(dt, Hj212Writer.DATA_TIME).atZone(zone).toInstant().toEpochMilli();
+            return LocalDateTime.parse(dt, STRICT_DATA_TIME).atZone(zone).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new Hj212Exception("data_time", Hj212Exception.QN_RTN_OTHER, "DataTime " + dt + " is no valid time");
         }

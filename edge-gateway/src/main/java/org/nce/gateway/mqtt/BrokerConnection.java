@@ -119,11 +119,13 @@ public final class BrokerConnection implements AutoCloseable {
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable e) {
-                    // The first connect is not covered by automatic reconnect: retry it ourselves.
-                    LOG.warn("{}: cannot connect ({}); trying again in 2 s", name, e.toString());
+                    // The first connect is not covered by automatic reconnect: retry it ourselves, backing off.
+                    long delay = firstConnectDelayMs;
+                    firstConnectDelayMs = Math.min(delay * 2, 60_000);
+                    LOG.warn("{}: cannot connect ({}); trying again in {} s", name, e.toString(), delay / 1000);
                     Thread t = new Thread(() -> {
                         try {
-                            Thread.sleep(2_000);
+                            Thread.sleep(delay);
                             if (!closed) {
                                 connectInBackground();
                             }
@@ -141,6 +143,7 @@ public final class BrokerConnection implements AutoCloseable {
     }
 
     private volatile boolean closed;
+    private volatile long firstConnectDelayMs = 2_000;
 
     private void setConnected(boolean c) {
         synchronized (changed) {
@@ -188,12 +191,33 @@ public final class BrokerConnection implements AutoCloseable {
         client.publish(topic, m, null, listener);
     }
 
-    /** Publishes {@code payload} retained on {@code topic} and waits for the broker's ack. */
+    /**
+     * Publishes {@code payload} retained on {@code topic} and waits for the broker's ack; when the
+     * client's in-flight window is full (a backlog being forwarded), waits for room rather than
+     * giving up, within {@code timeoutMs}.
+     */
     public void publishRetained(String topic, String payload, long timeoutMs) throws MqttException {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
         m.setRetained(true);
-        client.publish(topic, m).waitForCompletion(timeoutMs);
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            try {
+                client.publish(topic, m).waitForCompletion(Math.max(1, end - System.currentTimeMillis()));
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.currentTimeMillis() > end) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

@@ -127,6 +127,27 @@ class Hj212ParserTest {
         assertEquals("value", e.kind());
     }
 
+    @Test
+    void aBadLmaxDoesNotCostTheLaeqAndAnImpossibleDateIsRefused() throws Exception {
+        ReadingMapper m = new ReadingMapper("s", ZoneId.of("Asia/Shanghai"));
+        SensorReading r = m.map(Hj212Parser.parse(Hj212Writer.frame("QN=20261201220000123;ST=23;CN=2011;PW=1;MN=NOISE0000000000000000001;"
+                + "Flag=4;CP=&&DataTime=20261201220000;LA-Rtd=60.5,LA-Flag=N;LMx-Rtd=999,LMx-Flag=N&&")), NOISE);
+        assertEquals(60.5, r.value());
+        assertNull(r.lmax());
+        Hj212Packet feb31 = Hj212Parser.parse(Hj212Writer.frame("QN=20230231120000000;ST=23;CN=2011;PW=1;MN=NOISE0000000000000000001;"
+                + "Flag=4;CP=&&DataTime=20230231120000;LA-Rtd=60.5&&"));
+        assertEquals("data_time", assertThrows(Hj212Exception.class, () -> m.map(feb31, NOISE)).kind());
+    }
+
+    @Test
+    void theHjt2122005PowerFailureFlagIsAFaultNotARefusal() throws Exception {
+        SensorReading r = new ReadingMapper("s", ZoneId.of("Asia/Shanghai")).map(Hj212Parser.parse(Hj212Writer.frame(
+                "QN=20040516010101001;ST=32;CN=2011;PW=1;MN=88888880000001;CP=&&DataTime=20040516010101;B03-Rtd=55.5,B03-Flag=P&&")),
+                new Hj212Device("n", "88888880000001", "noise", "E", Map.of(), null, null));
+        assertEquals("P", r.flag());
+        assertFalse(r.normal());
+    }
+
     private static void assertRefused(String kind, String packet) {
         Hj212Exception e = assertThrows(Hj212Exception.class, () -> Hj212Parser.parse(packet), packet);
         assertEquals(kind, e.kind(), e.getMessage());
