@@ -105,9 +105,11 @@ public final class NceJob {
             cameras.put(c.id(), c);
         }
         Map<String, SensorLimits> limits = new HashMap<>();
+        Map<String, String> ruleData = new HashMap<>();
         for (SensorConfig s : config.sensors()) {
             siteBySensor.put(s.id(), s.site());
             limits.put(s.id(), SensorLimits.forSensor(s));
+            ruleData.put(s.id(), s.ruleData());
         }
         ZoneId.of(config.cases().timezone());
         String esUrl = config.elasticsearch().url();
@@ -135,7 +137,7 @@ public final class NceJob {
                 .uid("camera-detectors").name("camera detectors");
         SingleOutputStreamOperator<EvidenceRequest> sensorAlerts = readings
                 .keyBy(SensorReading::sensorId)
-                .process(new SensorRuleFunction(limits, config.cases().timezone()))
+                .process(new SensorRuleFunction(limits, ruleData, config.cases().timezone()))
                 .uid("sensor-rules").name("sensor rules");
 
         // Ordered, so a subject's alerts reach the case stage in the order they were raised.

@@ -244,8 +244,21 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      * {@code gb12523} (construction site boundary). Lampblack: {@code standard} {@code gb18483}.
      * {@code sustainSeconds}: how long an exceedance must last before it is an alert.
      */
+    /**
+     * @param ruleData which HJ 212 data the rules judge: {@code rtd} (real-time, default), {@code minute},
+     *                 {@code hour} or {@code day} — for monitors that upload only averages (many cooking-fume
+     *                 monitors send 10-minute data). The other kinds are counted and passed over.
+     */
     public record SensorConfig(String id, String site, String kind, String standard, String zoneClass,
-                               Double limitOverride, Integer sustainSeconds) implements Serializable {
+                               Double limitOverride, Integer sustainSeconds, String ruleData) implements Serializable {
+        public SensorConfig {
+            ruleData = ruleData == null ? "rtd" : ruleData;
+        }
+
+        public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,
+                            Integer sustainSeconds) {
+            this(id, site, kind, standard, zoneClass, limitOverride, sustainSeconds, null);
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -321,6 +334,9 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
                 org.nce.pipeline.sensor.SensorLimits.forSensor(s);
             } catch (IllegalArgumentException e) {
                 out.add(key + ": " + e.getMessage());
+            }
+            if (!org.nce.model.SensorReading.DATA_KINDS.contains(s.ruleData())) {
+                out.add(key + ".rule_data: one of " + org.nce.model.SensorReading.DATA_KINDS + ", got " + s.ruleData());
             }
         }
         try {

@@ -47,14 +47,16 @@ import org.nce.pipeline.evidence.EvidenceRequest;
  *
  * <p><b>Only normal data is evidence.</b> A reading whose HJ 212 data flag is not N (stopped,
  * maintenance, calibration, fault, …) never enters a rule window; the first one of an episode
- * raises a {@link DeviceFault} on {@link #DEVICE_FAULTS} instead ({@code readingsNotNormal}). Rules
- * evaluate real-time data ({@code data_kind} rtd); minute, hour and day aggregates of the same device
+ * raises a {@link DeviceFault} on {@link #DEVICE_FAULTS} instead ({@code readingsNotNormal}); only
+ * readings newer than any seen move the episode, so a replayed one never raises a second item. Rules
+ * judge one kind of data per sensor (its {@code rule_data}, default rtd); the device's other kinds
  * would count its sound twice in a window, so they are passed over ({@code readingsAggregate}).
  */
 public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReading, EvidenceRequest> {
     private static final long serialVersionUID = 1L;
 
     private final Map<String, SensorLimits> limitsBySensor;
+    private final Map<String, String> ruleDataBySensor;
     private final String timezone;
 
     /** Noise must fall this far under the limit (dB) before an episode can end. */
@@ -73,12 +75,20 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     private transient Counter aggregates;
     /** The flag of the device's current fault episode, or null while it reports normal data. */
     private transient ValueState<String> faultFlag;
+    /** The newest data time seen of any kind: only newer readings move the fault episode (a replay never does). */
+    private transient ValueState<Long> newestAny;
 
     public static final org.apache.flink.util.OutputTag<DeviceFault> DEVICE_FAULTS = new org.apache.flink.util.OutputTag<>(
             "device-faults", org.apache.flink.api.common.typeinfo.TypeInformation.of(DeviceFault.class));
 
     public SensorRuleFunction(Map<String, SensorLimits> limitsBySensor, String timezone) {
+        this(limitsBySensor, Map.of(), timezone);
+    }
+
+    /** @param ruleDataBySensor which data kind the rules judge per sensor (absent: rtd) */
+    public SensorRuleFunction(Map<String, SensorLimits> limitsBySensor, Map<String, String> ruleDataBySensor, String timezone) {
         this.limitsBySensor = Map.copyOf(limitsBySensor);
+        this.ruleDataBySensor = Map.copyOf(ruleDataBySensor);
         this.timezone = timezone;
     }
 
@@ -94,6 +104,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         notNormal = getRuntimeContext().getMetricGroup().counter("readingsNotNormal");
         aggregates = getRuntimeContext().getMetricGroup().counter("readingsAggregate");
         faultFlag = getRuntimeContext().getState(new ValueStateDescriptor<>("fault-flag", String.class));
+        newestAny = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-any", Long.class));
     }
 
     @Override
@@ -102,19 +113,26 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         if (limits == null) {
             return; // the decode stage already dead-letters unknown devices
         }
-        if (!"rtd".equals(r.dataKind())) {
-            aggregates.inc();
-            return;
+        Long seenUpTo = newestAny.value();
+        boolean fresh = seenUpTo == null || r.timestampMs() > seenUpTo;
+        if (fresh) {
+            newestAny.update(r.timestampMs());
         }
         if (!r.normal()) {
             notNormal.inc();
-            if (!r.flag().equals(faultFlag.value())) {
+            if (fresh && !r.flag().equals(faultFlag.value())) {
                 faultFlag.update(r.flag());
                 ctx.output(DEVICE_FAULTS, DeviceFault.of(r));
             }
             return;
         }
-        faultFlag.clear();
+        if (fresh) {
+            faultFlag.clear();
+        }
+        if (!ruleDataBySensor.getOrDefault(r.sensorId(), "rtd").equals(r.dataKind())) {
+            aggregates.inc();
+            return;
+        }
         long windowMs = limits.sustainSeconds() * 1000L;
         Long newestTs = newest.value();
         List<SensorReading> kept = new ArrayList<>();

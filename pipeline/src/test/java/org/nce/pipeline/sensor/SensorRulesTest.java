@@ -101,6 +101,39 @@ class SensorRulesTest {
         }
     }
 
+    /** The review's case: D1..D5, N6, N7, then D4 again (a replay): still one device-fault item. */
+    @Test
+    void aReplayedFaultyReadingRaisesNoSecondDeviceFault() throws Exception {
+        SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 60);
+        SensorRuleFunction fn = new SensorRuleFunction(Map.of(cfg.id(), SensorLimits.forSensor(cfg)), "Asia/Shanghai");
+        long t0 = at(12, 0);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), SensorReading::sensorId, Types.STRING)) {
+            h.open();
+            int[] order = {1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7};
+            for (int i : order) {
+                h.processElement(new StreamRecord<>(new SensorReading("s", "n1", SensorKind.NOISE, t0 + i * 1000L, 50.0, null, null,
+                        null, i <= 5 ? "D" : "N", "rtd", "MN1-2011-" + i + "-LA", "MN1")));
+            }
+            assertEquals(1, h.getSideOutput(SensorRuleFunction.DEVICE_FAULTS).size());
+        }
+    }
+
+    /** A fume monitor that uploads only minute data: with rule_data minute, its averages are judged. */
+    @Test
+    void aSensorJudgedOnMinuteDataRaisesFromItsAverages() throws Exception {
+        SensorConfig cfg = new SensorConfig("f1", "s", "lampblack", null, null, null, 300, "minute");
+        SensorRuleFunction fn = new SensorRuleFunction(Map.of(cfg.id(), SensorLimits.forSensor(cfg)), Map.of("f1", "minute"), "Asia/Shanghai");
+        long t0 = at(12, 0);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), SensorReading::sensorId, Types.STRING)) {
+            h.open();
+            for (int i = 0; i < 10; i++) {
+                h.processElement(new StreamRecord<>(new SensorReading("s", "f1", SensorKind.LAMPBLACK, t0 + i * 60_000L, 3.5, true, true,
+                        null, "N", "minute", "MNF-2051-" + i + "-LB", "MNF")));
+            }
+            assertEquals(1, h.extractOutputValues().size(), "3.5 mg/m³ for ten minutes of averages: one alert");
+        }
+    }
+
     @Test
     void aReadingSentTwiceIsRecognisedByItsMessageIdAndAggregatesArePassedOver() throws Exception {
         SensorConfig cfg = new SensorConfig("n1", "s", "noise", "gb3096", "2", null, 60);
