@@ -248,7 +248,8 @@ public final class Gateway implements AutoCloseable {
         h.put("mqtt", Map.of("connected", control.connected() && frames.connected(),
                 "reconnects", control.reconnects() + frames.reconnects(),
                 "readings_published", readingForwarder.published(), "frames_published", frameForwarder.published(),
-                "refused_by_broker", readingForwarder.refusedByBroker() + frameForwarder.refusedByBroker()));
+                "refused_by_broker", readingForwarder.refusedByBroker() + frameForwarder.refusedByBroker(),
+                "frames_dropped_unsendable", frameForwarder.poisonDropped()));
         h.put("outbox", Map.of("readings", outbox.rows(Outbox.Lane.READINGS), "frames", outbox.rows(Outbox.Lane.FRAMES),
                 "bytes", outbox.bytes(), "max_bytes", outbox.maxBytes(),
                 "frames_dropped_full", outbox.framesDroppedFull(), "readings_dropped_full", outbox.readingsDroppedFull(),

@@ -441,6 +441,10 @@ public final class CameraCapture implements AutoCloseable {
         long waitMs = TimeUnit.SECONDS.toMillis(settings.stallSeconds()) + 5_000;
         captureThread.join(waitMs);
         handoffThread.join(waitMs);
+        // The capture thread may have handed over one more frame after the hand-off thread's last drain.
+        for (Grabbed g; (g = queue.poll()) != null; ) {
+            g.image().close();
+        }
         if (captureThread.isAlive()) {
             LOG.warn("camera {}: capture thread still in a read after {} ms; it exits when the read returns",
                     settings.id(), waitMs);

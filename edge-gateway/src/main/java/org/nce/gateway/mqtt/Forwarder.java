@@ -33,6 +33,9 @@ public final class Forwarder implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong refusedByBroker = new AtomicLong();
+    private final AtomicLong poisonDropped = new AtomicLong();
+    private long headId = -1;
+    private int headStrikes;
     /** Set when the broker refused a message (PUBACK reason >= 0x80): start again from the oldest after a pause. */
     private volatile long retryRefusedAt;
     private volatile long lastRefusalLog;
@@ -85,6 +88,7 @@ public final class Forwarder implements AutoCloseable {
                     // New connection: what the old one had in flight is lost with it; start over from
                     // the oldest entry not yet acknowledged (acknowledged ones are deleted first).
                     deleteAcked();
+                    dropPoisonHead();
                     epoch = now;
                     if (highest > 0) {
                         resent.addAndGet(Math.max(0, window - credits.availablePermits()));
@@ -129,6 +133,34 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         deleteAcked();
+    }
+
+    /**
+     * A frame the broker never takes (larger than its maximum packet size: the broker or Paho drops
+     * the connection) would block the frames lane for good, being first after every reconnect. When
+     * the same oldest frame has outlived five connections, it is deleted and counted, with an ERROR.
+     * Readings are never deleted this way (an ERROR only): they are small, and losing one is worse.
+     */
+    private void dropPoisonHead() throws java.sql.SQLException {
+        List<Outbox.Entry> head = outbox.after(lane, 0, 1);
+        long id = head.isEmpty() ? -1 : head.get(0).id();
+        if (id != headId) {
+            headId = id;
+            headStrikes = 0;
+            return;
+        }
+        if (id < 0 || ++headStrikes < 5) {
+            return;
+        }
+        if (lane == Outbox.Lane.FRAMES) {
+            outbox.delete(lane, List.of(id));
+            poisonDropped.incrementAndGet();
+            LOG.error("forwarder {}: entry {} on {} ({} bytes) outlived 5 connections without an ack (larger than the broker accepts?); "
+                    + "dropped", lane, id, head.get(0).topic(), head.get(0).payload().length);
+        } else {
+            LOG.error("forwarder {}: entry {} on {} outlived {} connections without an ack; kept", lane, id, head.get(0).topic(), headStrikes);
+        }
+        headStrikes = 0;
     }
 
     /** False when the client would not take it now (disconnected, its own window full): retried later. */
@@ -211,6 +243,11 @@ public final class Forwarder implements AutoCloseable {
     /** Messages the broker has acknowledged. */
     public long published() {
         return published.get();
+    }
+
+    /** Frames dropped because the broker never took them across five connections. */
+    public long poisonDropped() {
+        return poisonDropped.get();
     }
 
     /** Messages the broker refused (kept and sent again). */
