@@ -4,11 +4,11 @@ import javax.net.SocketFactory;
 import org.nce.gateway.mqtt.tls.BrokerTls;
 
 /** The socket factory for an {@code ssl://} broker from the config's TLS files. */
-final class Tls {
+public final class Tls {
     private Tls() {
     }
 
-    static SocketFactory socketFactory(GatewayConfig.Tls tls) throws Exception {
+    public static SocketFactory socketFactory(GatewayConfig.Tls tls) throws Exception {
         BrokerTls t = BrokerTls.trusting(tls.caFile());
         if (tls.certFile() != null) {
             t = t.withClientCertificate(tls.certFile(), tls.keyFile());

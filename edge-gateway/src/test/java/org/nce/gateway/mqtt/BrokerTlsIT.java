@@ -57,6 +57,33 @@ class BrokerTlsIT {
         }
     }
 
+    /** The whole gateway as GatewayMain builds it from its config (ssl://, tls.ca_file): a reading through TLS. */
+    @Test
+    void theGatewayFromItsConfigPublishesOverTls() throws Exception {
+        int hj212;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            hj212 = s.getLocalPort();
+        }
+        org.nce.gateway.GatewayConfig config = org.nce.gateway.GatewayConfig.parse("site: site-a\n"
+                + "mqtt: {server_uri: \"" + ssl("localhost", broker) + "\", password_env: GW, tls: {ca_file: \"" + ca.certificatePem() + "\"}}\n"
+                + "outbox: {path: \"" + dir.resolve("tls-outbox.db") + "\"}\n"
+                + "hj212: {listen: \"127.0.0.1:" + hj212 + "\", devices: [{id: n1, mn: MNTLS1, kind: noise, password_env: PW}]}\n");
+        assertEquals(java.util.List.of(), config.problems());
+        BrokerTls tls = BrokerTls.trusting(ca.certificatePem());
+        try (MqttTestClient admin = MqttTestClient.connect(ssl("localhost", broker), "nce-admin", "admin-pw", tls.applyTo(new MqttConnectionOptions()));
+             org.nce.gateway.Gateway gw = new org.nce.gateway.Gateway(config, Map.of("GW", "gateway-a", "PW", "pw")::get,
+                     org.nce.gateway.Tls.socketFactory(config.mqtt().tls())).start();
+             org.nce.gateway.hj212.Hj212Simulator monitor = new org.nce.gateway.hj212.Hj212Simulator("127.0.0.1", hj212,
+                     new org.nce.gateway.hj212.Hj212Simulator.Device("MNTLS1", "pw", org.nce.model.SensorKind.NOISE, Map.of()),
+                     java.time.ZoneId.of("Asia/Shanghai"), 1, 3_000, 10).start()) {
+            assertEquals(1, admin.subscribe("nce/site-a/sensor/+/reading"));
+            monitor.offer(new org.nce.model.SensorReading("site-a", "n1", org.nce.model.SensorKind.NOISE,
+                    System.currentTimeMillis() / 1000 * 1000, 55.5, null, null));
+            String got = admin.received().poll(20, TimeUnit.SECONDS);
+            assertEquals("nce/site-a/sensor/n1/reading", got == null ? null : got.substring(0, got.indexOf(' ')));
+        }
+    }
+
     @Test
     void aClientTrustingAnotherCaIsRefused() throws Exception {
         TestPki.Issued other = TestPki.ca(dir.resolve("other"), "some-other-ca");
