@@ -252,9 +252,28 @@ async function move(c, status, note) {
 
 async function loadDevices() {
   const ds = await NCE.get('/api/devices');
-  document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', {}, el('td', {}, d.id), el('td', {}, d.site_id),
-    el('td', {}, d.types.map(t => NCE.t('type.' + t)).join('、')), el('td', {}, NCE.time(d.last_alert_at)),
+  document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', { 'data-device': d.id }, el('td', {}, d.id),
+    el('td', {}, d.site_id), healthCell(d.health), el('td', {}, lastData(d.health)),
+    el('td', {}, d.types.map(t => NCE.t('type.' + t)).join('、')), el('td', {}, d.last_alert_at ? NCE.time(d.last_alert_at) : '—'),
     el('td', {}, d.alerts), el('td', {}, d.dismissed))));
+}
+
+// Online and what the device is doing, from its gateway's latest heartbeat; "—" when no heartbeat is stored.
+function healthCell(h) {
+  if (!h) return el('td', { class: 'muted' }, '—');
+  const state = !h.online ? 'offline' : h.kind === 'camera' ? (h.state || 'unknown') : (h.last_flag && h.last_flag !== 'N' ? 'flag' : 'online');
+  let text = NCE.t('health.' + state);
+  if (h.kind === 'camera' && h.online && h.fps != null) text += ' · ' + h.fps + ' fps';
+  if (h.kind === 'sensor' && h.last_flag && h.last_flag !== 'N') text += ' · ' + NCE.t('flag.' + h.last_flag);
+  const title = [h.restarts ? NCE.t('health.restarts') + ' ' + h.restarts : '', h.dropped ? NCE.t('health.dropped') + ' ' + h.dropped : '',
+    h.corrupt ? NCE.t('health.corrupt') + ' ' + h.corrupt : '', h.last_error || ''].filter(Boolean).join(' · ');
+  return el('td', { class: 'health health-' + state, title }, text);
+}
+
+function lastData(h) {
+  if (!h) return '—';
+  const t = h.kind === 'camera' ? h.last_frame_ms : h.last_seen_ms;
+  return t ? NCE.time(t) : '—';
 }
 
 function chart(id, option) {

@@ -469,6 +469,40 @@ class ConsoleApiIT {
         }
     }
 
+    /** Health from the gateway's latest heartbeat: an old one says offline; a newer one, the camera's state and a monitor's flag. */
+    @Test
+    void devicesShowTheirHealthFromTheLatestHeartbeat() throws Exception {
+        Client officer = as("officer");
+        long now = System.currentTimeMillis();
+        String meter = "meter-" + RUN; // no alert of its own: known only from the heartbeat
+        Stores.send("PUT", "/" + StoreLayout.GATEWAY_HEALTH + "/_doc/" + SITE + ":b1:" + (now - 600_000) + "?refresh=true", Map.of(
+                "site_id", SITE, "boot_id", "b1", "time_ms", now - 600_000,
+                "cameras", List.of(Map.of("id", CAM, "state", "streaming", "fps", 2.0, "last_frame_ms", now - 600_000))));
+        JsonNode old = device(officer.get("/api/devices").json(), CAM);
+        assertFalse(old.path("health").path("online").asBoolean(true), "a heartbeat ten minutes old: offline");
+        Stores.send("PUT", "/" + StoreLayout.GATEWAY_HEALTH + "/_doc/" + SITE + ":b2:" + now + "?refresh=true", Map.of(
+                "site_id", SITE, "boot_id", "b2", "time_ms", now,
+                "cameras", List.of(Map.of("id", CAM, "state", "stalled", "fps", 0.0, "restarts", 3, "last_frame_ms", now - 12_000)),
+                "sensors", List.of(Map.of("id", meter, "mn", "MN" + RUN, "last_seen_ms", now - 1_000, "last_flag", "C", "readings", 10))));
+        JsonNode devices = officer.get("/api/devices").json();
+        JsonNode cam = device(devices, CAM).path("health");
+        assertTrue(cam.path("online").asBoolean());
+        assertEquals("stalled", cam.path("state").asText());
+        assertEquals(3, cam.path("restarts").asInt());
+        JsonNode m = device(devices, meter);
+        assertEquals("C", m.path("health").path("last_flag").asText(), "a monitor with no alerts is listed from the heartbeat");
+        assertEquals(0, m.path("alerts").asInt());
+    }
+
+    private static JsonNode device(JsonNode devices, String id) {
+        for (JsonNode d : devices) {
+            if (d.path("id").asText().equals(id) && d.path("site_id").asText().equals(SITE)) {
+                return d;
+            }
+        }
+        throw new AssertionError(id + " not in " + devices);
+    }
+
     @Test
     void dashboardAndDevicesAnswer() throws Exception {
         Client officer = as("officer");

@@ -18,7 +18,9 @@ public final class StoreLayout {
     public static final String DEADLETTER = "nce-deadletter";
     /** Sensors reporting data flagged other than normal (HJ 212): a device to look at, not a violation. */
     public static final String DEVICE_FAULTS = "nce-device-faults";
-    public static final List<String> ALIASES = List.of(ALERTS, CASES, EVIDENCE, AUDIT, DEADLETTER, DEVICE_FAULTS);
+    /** Gateway heartbeats as they came (one document each): device health and its gaps, for the console. */
+    public static final String GATEWAY_HEALTH = "nce-gateway-health";
+    public static final List<String> ALIASES = List.of(ALERTS, CASES, EVIDENCE, AUDIT, DEADLETTER, DEVICE_FAULTS, GATEWAY_HEALTH);
     public static final String BUCKET = "nce-evidence";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);

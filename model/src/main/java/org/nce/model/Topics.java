@@ -9,6 +9,7 @@ public final class Topics {
     public static final String ROOT = "nce";
     public static final String ALL_FRAMES = "nce/+/camera/+/frame";
     public static final String ALL_READINGS = "nce/+/sensor/+/reading";
+    public static final String ALL_HEARTBEATS = "nce/+/gateway/heartbeat";
 
     private Topics() {
     }
@@ -47,7 +48,7 @@ public final class Topics {
     }
 
     /** What a topic carries, or {@link Kind#UNKNOWN}. */
-    public enum Kind { FRAME, READING, UNKNOWN }
+    public enum Kind { FRAME, READING, HEARTBEAT, UNKNOWN }
 
     /** A topic taken apart once: what it carries, and for well-formed topics its site and device. */
     public record Parsed(Kind kind, String site, String device) {
@@ -59,6 +60,9 @@ public final class Topics {
             return Parsed.UNKNOWN;
         }
         String[] p = topic.split("/", -1);
+        if (p.length == 4 && ROOT.equals(p[0]) && !p[1].isEmpty() && "gateway".equals(p[2]) && "heartbeat".equals(p[3])) {
+            return new Parsed(Kind.HEARTBEAT, p[1], null);
+        }
         if (p.length == 5 && ROOT.equals(p[0]) && !p[1].isEmpty() && !p[3].isEmpty()) {
             if ("camera".equals(p[2]) && "frame".equals(p[4])) {
                 return new Parsed(Kind.FRAME, p[1], p[3]);

@@ -158,6 +158,12 @@ public final class NceJob {
                 .sinkTo(new EsSink<CaseRecord>(esUrl, c -> List.of(new EsDoc(Es.CASES, c.id(), Es.toSource(c), true))))
                 .uid("cases-sink").name("nce-cases");
 
+        frames.getSideOutput(DecodeFunction.HEARTBEATS)
+                .sinkTo(new EsSink<org.nce.model.GatewayHealth>(esUrl, h -> List.of(new EsDoc(org.nce.model.StoreLayout.GATEWAY_HEALTH,
+                        h.documentId(), Es.toSource(org.nce.model.Json.read(h.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                java.util.Map.class)), false))))
+                .uid("gateway-health-sink").name("nce-gateway-health");
+
         sensorAlerts.getSideOutput(SensorRuleFunction.DEVICE_FAULTS)
                 .sinkTo(new EsSink<org.nce.model.DeviceFault>(esUrl, f -> List.of(new EsDoc(org.nce.model.StoreLayout.DEVICE_FAULTS,
                         f.faultId(), Es.toSource(f), false))))

@@ -20,9 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The dashboard's figures and the device list, aggregated by Elasticsearch from what the pipeline
- * and the console stored. Devices are known here from what they sent (alerts, refused inputs): the
- * gateway's status and heartbeat topics (edge-gateway issue) are not in the stores yet, so "online"
- * is not claimed; the last alert and the last refused input are.
+ * and the console stored. A device's health comes from its gateway's latest heartbeat (the pipeline
+ * stores each one in {@code nce-gateway-health}): a camera's state, fps and last frame, a monitor's
+ * last data and its HJ 212 flag; a gateway whose latest heartbeat is older than
+ * {@link #ONLINE_WITHIN_MS} is shown offline, with its devices.
  */
 @RestController
 @Tag(name = "overview", description = "dashboard figures and devices")
@@ -47,11 +48,80 @@ public class OverviewController {
         return out;
     }
 
-    @Operation(summary = "Cameras and sensors", description = "each source id seen in the stores with its site, its last alert "
-            + "time and its alert and dismissal counts.")
+    /** Three missed heartbeats at the gateway's default 10 s, with room for a slow pipeline. */
+    static final long ONLINE_WITHIN_MS = 60_000;
+
+    @Operation(summary = "Cameras and sensors", description = "each device seen in the stores or in its gateway's latest heartbeat: "
+            + "its site, its last alert time, its alert and dismissal counts, and its health (online, state, fps, last frame or data, "
+            + "last HJ 212 flag, dropped/corrupt frames, stream restarts).")
     @GetMapping("/api/devices")
-    @SuppressWarnings("rawtypes")
     public List<Map<String, Object>> devices() {
+        List<Map<String, Object>> out = new ArrayList<>(alertsPerDevice());
+        Map<String, Map<String, Object>> byId = new LinkedHashMap<>();
+        out.forEach(d -> byId.put(d.get("site_id") + "/" + d.get("id"), d));
+        long now = System.currentTimeMillis();
+        for (Map<String, Object> hb : latestHeartbeats()) {
+            String site = String.valueOf(hb.get("site_id"));
+            long time = hb.get("time_ms") instanceof Number n ? n.longValue() : 0;
+            boolean online = now - time <= ONLINE_WITHIN_MS;
+            for (String group : List.of("cameras", "sensors")) {
+                if (!(hb.get(group) instanceof List<?> list)) {
+                    continue;
+                }
+                for (Object o : list) {
+                    if (!(o instanceof Map<?, ?> dev) || dev.get("id") == null) {
+                        continue;
+                    }
+                    Map<String, Object> d = byId.computeIfAbsent(site + "/" + dev.get("id"), k -> {
+                        Map<String, Object> n = new LinkedHashMap<>();
+                        n.put("id", String.valueOf(dev.get("id")));
+                        n.put("site_id", site);
+                        n.put("types", List.of());
+                        n.put("last_alert_at", null);
+                        n.put("alerts", 0L);
+                        n.put("dismissed", 0L);
+                        out.add(n);
+                        return n;
+                    });
+                    Map<String, Object> health = new LinkedHashMap<>();
+                    health.put("kind", group.equals("cameras") ? "camera" : "sensor");
+                    health.put("online", online);
+                    health.put("heartbeat_at", time);
+                    for (String key : List.of("state", "fps", "last_frame_ms", "dropped", "corrupt", "restarts", "last_error",
+                            "last_seen_ms", "last_flag", "readings", "mn")) {
+                        if (dev.get(key) != null) {
+                            health.put(key, dev.get(key));
+                        }
+                    }
+                    d.put("health", health);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest heartbeat of each site's gateway. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private List<Map<String, Object>> latestHeartbeats() {
+        return Docs.read(() -> {
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.GATEWAY_HEALTH).size(0)
+                    .aggregations("site", a -> a.terms(t -> t.field("site_id").size(1000))
+                            .aggregations("latest", b -> b.topHits(h -> h.size(1)
+                                    .sort(o -> o.field(f -> f.field("time_ms").order(co.elastic.clients.elasticsearch._types.SortOrder.Desc)))))),
+                    Map.class);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (StringTermsBucket b : r.aggregations().get("site").sterms().buckets().array()) {
+                var hits = b.aggregations().get("latest").topHits().hits().hits();
+                if (!hits.isEmpty() && hits.get(0).source() != null) {
+                    out.add(hits.get(0).source().to(Map.class));
+                }
+            }
+            return out;
+        }, List.of());
+    }
+
+    @SuppressWarnings("rawtypes")
+    private List<Map<String, Object>> alertsPerDevice() {
         return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.ALERTS).size(0)
                     .aggregations("device", a -> a.terms(t -> t.field("source_id").size(1000))

@@ -44,7 +44,7 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
             username = username == null ? "nce-pipeline" : username;
             passwordEnv = passwordEnv == null ? "NCE_MQTT_PASSWORD" : passwordEnv;
             clientId = clientId == null ? "nce-pipeline" : clientId;
-            topics = topics == null ? List.of(org.nce.model.Topics.ALL_FRAMES, org.nce.model.Topics.ALL_READINGS)
+            topics = topics == null ? List.of(org.nce.model.Topics.ALL_FRAMES, org.nce.model.Topics.ALL_READINGS, org.nce.model.Topics.ALL_HEARTBEATS)
                     : List.copyOf(topics);
             qos = qos == null ? 1 : qos;
             sessionExpirySeconds = sessionExpirySeconds <= 0 ? 3600 : sessionExpirySeconds;

@@ -25,6 +25,9 @@ import org.nce.pipeline.mqtt.MqttRecord;
  */
 public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
     private static final long serialVersionUID = 1L;
+    public static final OutputTag<org.nce.model.GatewayHealth> HEARTBEATS = new OutputTag<>("heartbeats",
+            org.apache.flink.api.common.typeinfo.TypeInformation.of(org.nce.model.GatewayHealth.class));
+    static final int MAX_HEARTBEAT_BYTES = 256 * 1024;
     public static final OutputTag<SensorReading> READINGS = new OutputTag<>("readings",
             org.apache.flink.api.common.typeinfo.TypeInformation.of(SensorReading.class));
     static final int MAX_READING_BYTES = 64 * 1024;
@@ -62,7 +65,12 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
             Topics.Parsed topic = Topics.parse(m.topic());
             Topics.Kind kind = topic.kind();
             if (kind == Topics.Kind.UNKNOWN) {
-                throw new IllegalArgumentException("unknown topic (expected nce/<site>/camera/<id>/frame or nce/<site>/sensor/<id>/reading)");
+                throw new IllegalArgumentException("unknown topic (expected nce/<site>/camera/<id>/frame, nce/<site>/sensor/<id>/reading "
+                        + "or nce/<site>/gateway/heartbeat)");
+            }
+            if (kind == Topics.Kind.HEARTBEAT) {
+                ctx.output(HEARTBEATS, heartbeat(topic.site(), m.payload()));
+                return;
             }
             String device = topic.device();
             String site = topic.site();
@@ -108,6 +116,30 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
             rejected.inc();
             ctx.output(DeadLetters.TAG, DeadLetters.of("decode", e.getMessage(), m.topic(), m.payload()));
         }
+    }
+
+    /** A gateway's heartbeat: a JSON object naming the topic's site, a boot id and a time. */
+    private static org.nce.model.GatewayHealth heartbeat(String site, byte[] payload) {
+        if (payload.length > MAX_HEARTBEAT_BYTES) {
+            throw new IllegalArgumentException("heartbeat of " + payload.length + " bytes exceeds the limit of " + MAX_HEARTBEAT_BYTES);
+        }
+        com.fasterxml.jackson.databind.JsonNode h;
+        try {
+            h = org.nce.model.Json.MAPPER.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("heartbeat is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (h == null || !h.isObject()) {
+            throw new IllegalArgumentException("heartbeat is not a JSON object");
+        }
+        if (!site.equals(h.path("site_id").asText())) {
+            throw new IllegalArgumentException("heartbeat names site '" + shown(h.path("site_id").asText()) + "' but the topic names '" + shown(site) + "'");
+        }
+        String boot = h.path("boot_id").asText();
+        if (!Frame.BOOT_ID.matcher(boot).matches()) {
+            throw new IllegalArgumentException("heartbeat has no valid boot_id");
+        }
+        return new org.nce.model.GatewayHealth(site, boot, h.path("time_ms").asLong(), new String(payload, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A device-given name as a reason shows it: cut, so a 32 KB topic level cannot bloat every message. */
