@@ -346,6 +346,17 @@ final class BenchSupport {
             return "tcp://127.0.0.1:" + port;
         }
 
+        /** CPU time the broker process has used so far, ns (from /proc; -1 where there is none). */
+        long cpuNanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, 100 Hz ticks
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.destroy();

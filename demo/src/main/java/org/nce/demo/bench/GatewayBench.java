@@ -73,7 +73,8 @@ import org.nce.model.Topics;
  * forwarder classes. Nothing here is a unit test: figures are printed and written, never asserted.
  */
 public final class GatewayBench {
-    static final String USAGE = "usage: GatewayBench [--quick] [--json FILE] [--cameras N] [--monitors N] [--window N]";
+    static final String USAGE = "usage: GatewayBench [--quick] [--json FILE] [--cameras N] [--monitors N] [--window N]\n"
+            + "       [--only cameras,rss,hj212,ratio,replay]";
     static final String ZONE = "Asia/Shanghai";
     static final int CLIP_W = 1280;
     static final int CLIP_H = 720;
@@ -95,6 +96,8 @@ public final class GatewayBench {
     private final int cameras;
     private final int monitors;
     private final int window;
+    /** The phases to run (all by default). */
+    private final List<String> only;
     private final Path home;
     private final Path cache;
     private final String run;
@@ -103,8 +106,9 @@ public final class GatewayBench {
     private final String hjPassword;
     final Figures figures = new Figures();
 
-    GatewayBench(boolean quick, int cameras, int monitors, int window) throws IOException {
+    GatewayBench(boolean quick, int cameras, int monitors, int window, List<String> only) throws IOException {
         this.quick = quick;
+        this.only = List.copyOf(only);
         this.cameras = cameras;
         this.monitors = monitors;
         this.window = window;
@@ -129,6 +133,7 @@ public final class GatewayBench {
         Integer cameras = null;
         int monitors = 200;
         int window = 1;
+        List<String> only = List.of("cameras", "rss", "hj212", "ratio", "replay");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -136,6 +141,7 @@ public final class GatewayBench {
                 case "--cameras" -> cameras = Integer.parseInt(args[++i]);
                 case "--monitors" -> monitors = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
+                case "--only" -> only = List.of(args[++i].split(","));
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     return;
@@ -147,7 +153,7 @@ public final class GatewayBench {
             }
         }
         ClipReader.quietFfmpegLogs();
-        GatewayBench b = new GatewayBench(quick, cameras != null ? cameras : quick ? 4 : 8, monitors, window);
+        GatewayBench b = new GatewayBench(quick, cameras != null ? cameras : quick ? 4 : 8, monitors, window, only);
         b.runAll();
         String table = GatewayFigures.table(b.figures);
         System.out.println();
@@ -172,8 +178,9 @@ public final class GatewayBench {
         Map<String, Object> p = figures.parameters;
         p.put("quick", quick);
         say("run " + run + (quick ? " (quick)" : "") + ", work in " + home);
-        Path clip = phaseValue("720p25 H.264 clip", this::clip);
-        if (clip != null) {
+        boolean cams = only.contains("cameras") || only.contains("rss");
+        Path clip = cams ? phaseValue("720p25 H.264 clip", this::clip) : null;
+        if (clip != null && only.contains("cameras")) {
             phase("cameras per core", () -> camerasPerCore(clip));
         }
         OwnMosquitto broker = null;
@@ -186,13 +193,20 @@ public final class GatewayBench {
         }
         if (broker != null) {
             OwnMosquitto b = broker;
-            if (clip != null) {
+            if (clip != null && only.contains("rss")) {
                 phase("resident memory, 16 cameras through a Gateway", () -> rss(clip, b));
             }
-            phase("HJ 212 → MQTT, durability fsync", () -> figures.hj212ReadingsPerS = hj212(b, "fsync"));
-            phase("HJ 212 → MQTT, durability os", () -> figures.hj212ReadingsPerSOs = hj212(b, "os"));
-            phase("gateway publish vs bare Paho", () -> publishRatio(b));
-            phase("replay after a broker outage", () -> replay(b));
+            if (only.contains("hj212")) {
+                phase("HJ 212 → MQTT, durability fsync", () -> figures.hj212ReadingsPerS = hj212(b, "fsync"));
+                phase("HJ 212 → MQTT, durability os", () -> figures.hj212ReadingsPerSOs = hj212(b, "os"));
+            }
+            if (only.contains("ratio")) {
+                phase("gateway publish vs bare Paho", () -> publishRatio(b));
+            }
+            if (only.contains("replay")) {
+                phase("replay after a broker outage", () -> replay(b)); // last: it stops and restarts the broker
+            }
+            b.close();
         }
     }
 
@@ -447,7 +461,7 @@ public final class GatewayBench {
     double hj212(OwnMosquitto broker, String durability) throws Exception {
         int warm = quick ? 2 : 5;
         int measure = quick ? 4 : 20;
-        int perMonitor = (int) Math.ceil(40_000.0 * (warm + measure + 3) / monitors);
+        int perMonitor = (int) Math.ceil(20_000.0 * (warm + measure + 3) / monitors);
         String site = "gwb-" + run + "-" + durability;
         say(String.format(Locale.ROOT, "   %d monitors, window %d, %d readings each queued", monitors, window, perMonitor));
         List<Hj212Simulator> sims = new ArrayList<>();
@@ -461,6 +475,10 @@ public final class GatewayBench {
             long t0 = System.nanoTime();
             long got0 = sub.count();
             long stored0 = gw.listener().readings();
+            long cpu0 = Child.cpuNanos();
+            Map<String, Long> threads0 = threadCpu();
+            long brokerCpu0 = broker.cpuNanos();
+            long[] stat0 = Child.procStat();
             long end = t0 + measure * 1_000_000_000L;
             boolean dry = false;
             while (System.nanoTime() < end) {
@@ -471,15 +489,21 @@ public final class GatewayBench {
                 }
             }
             long t1 = System.nanoTime();
+            double cores = (Child.cpuNanos() - cpu0) / (double) (t1 - t0);
+            String byThread = coresByThread(threads0, threadCpu(), cores, t1 - t0);
+            double brokerCores = (broker.cpuNanos() - brokerCpu0) / (double) (t1 - t0);
+            double busy = Child.busy(stat0, Child.procStat());
             double secs = (t1 - t0) / 1e9;
             double rate = (sub.count() - got0) / secs;
             double storedRate = (gw.listener().readings() - stored0) / secs;
             String settings = String.format(Locale.ROOT,
                     "%d simulated monitors (Hj212Simulator, window %d%s) → the Gateway's listener → outbox (durability %s) → "
                             + "forwarder (window %d) → Mosquitto → one QoS 1 subscriber; %.0f s after %d s warm-up; listener "
-                            + "stored %.0f/s; outbox backlog at the end %d%s",
+                            + "stored %.0f/s; outbox backlog at the end %d%s; CPU: this JVM (monitors, gateway, subscriber) %.2f "
+                            + "cores (%s), Mosquitto %.2f, machine %.0f %% busy",
                     monitors, window, window == 1 ? ": a real monitor waits for each 9014" : ": pipelined", durability, WINDOW, secs,
-                    warm, storedRate, gw.outbox().rows(Outbox.Lane.READINGS), dry ? "; the monitors ran out of readings early" : "");
+                    warm, storedRate, gw.outbox().rows(Outbox.Lane.READINGS), dry ? "; the monitors ran out of readings early" : "",
+                    cores, byThread, brokerCores, 100 * busy);
             if ("fsync".equals(durability)) {
                 figures.hj212Settings = settings;
                 figures.parameters.put("monitors", monitors);
@@ -635,6 +659,50 @@ public final class GatewayBench {
     }
 
     // ---- small things ---------------------------------------------------------------------------
+
+    /** CPU time so far of every live Java thread, ns, summed by what the thread does. */
+    static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                out.merge(threadGroup(t.getThreadName()), ns, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    static String threadGroup(String name) {
+        if (name.startsWith("hj212-sim-")) {
+            return "simulated monitors";
+        } else if (name.startsWith("nioEventLoopGroup")) {
+            return "listener";
+        } else if (name.startsWith("outbox-writer")) {
+            return "outbox writer";
+        } else if (name.startsWith("forward-")) {
+            return "forwarders";
+        } else if (name.startsWith("MQTT")) {
+            return "Paho threads";
+        }
+        return "other Java threads";
+    }
+
+    /** "group cores, ..." over a window; what no Java thread accounts for is the JVM's own (JIT, GC). */
+    static String coresByThread(Map<String, Long> before, Map<String, Long> after, double totalCores, long windowNanos) {
+        List<String> parts = new ArrayList<>();
+        double sum = 0;
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            double c = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / (double) windowNanos;
+            sum += c;
+            parts.add(String.format(Locale.ROOT, "%s %.2f", e.getKey(), c));
+        }
+        parts.add(String.format(Locale.ROOT, "JIT and GC %.2f", Math.max(0, totalCores - sum)));
+        return String.join(", ", parts);
+    }
 
     /** Closes every simulator at once (each close waits for its thread) and forgets them. */
     static void closeAll(List<Hj212Simulator> sims) throws InterruptedException {
