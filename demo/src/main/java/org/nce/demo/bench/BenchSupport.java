@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -236,39 +238,76 @@ final class BenchSupport {
 
     /**
      * A Mosquitto of the bench's own on a free loopback port, with a larger in-flight window and queue
-     * than the project's broker (anonymous: nothing but this process and loopback talk to it).
+     * than the project's broker: anonymous ({@link #start(Path, int, long)}: nothing but this process
+     * and loopback talk to it), or with users and a password file ({@link #start(Options)}), as a
+     * deployed broker has.
      */
     static final class OwnMosquitto implements AutoCloseable {
+        /**
+         * @param port       0 for a free one; a fixed one to start a stopped broker again where its clients look
+         * @param users      user → password, hashed into a password file by {@code mosquitto_passwd -U}
+         *                   (the passwords never appear on a command line); empty: anonymous
+         * @param persistent sessions and queued messages saved in the directory on SIGTERM, restored on start
+         */
+        record Options(Path parent, int port, int maxInflight, long maxQueued, Map<String, String> users,
+                       boolean persistent) {
+        }
+
+        /** Brokers still running, stopped when the bench's JVM exits however it exits (System.exit, Ctrl-C). */
+        private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroy), "own-mosquitto-stop"));
+        }
+
         final int port;
         final int maxInflight;
+        final Options options;
         private final Process process;
         private final Path dir;
 
-        private OwnMosquitto(int port, int maxInflight, Process process, Path dir) {
+        private OwnMosquitto(int port, int maxInflight, Options options, Process process, Path dir) {
             this.port = port;
             this.maxInflight = maxInflight;
+            this.options = options;
             this.process = process;
             this.dir = dir;
         }
 
         static OwnMosquitto start(Path parent, int maxInflight, long maxQueued) throws Exception {
-            int port = freePort();
-            Path dir = Files.createDirectories(parent.resolve("mosquitto-" + port));
+            return start(new Options(parent, 0, maxInflight, maxQueued, Map.of(), false));
+        }
+
+        static OwnMosquitto start(Options o) throws Exception {
+            int port = o.port() == 0 ? freePort() : o.port();
+            Path dir = Files.createDirectories(o.parent().resolve("mosquitto-" + port));
             Path conf = dir.resolve("mosquitto.conf");
-            Files.writeString(conf, String.join("\n", List.of(
+            List<String> lines = new ArrayList<>(List.of(
                     "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
                     "user " + System.getProperty("user.name"),
-                    "persistence false",
-                    "max_inflight_messages " + maxInflight,
-                    "max_queued_messages " + maxQueued,
+                    "max_inflight_messages " + o.maxInflight(),
+                    "max_queued_messages " + o.maxQueued(),
                     "max_queued_bytes 0",
                     "message_size_limit 10485760",
                     "log_dest file " + dir.resolve("mosquitto.log"),
-                    "log_type error", "log_type warning", "")));
-            Process p = new ProcessBuilder("mosquitto", "-c", conf.toString())
+                    "log_type error", "log_type warning"));
+            if (o.persistent()) {
+                lines.addAll(List.of("persistence true", "persistence_location " + dir + "/", "autosave_interval 0"));
+            } else {
+                lines.add("persistence false");
+            }
+            if (o.users().isEmpty()) {
+                lines.add("allow_anonymous true");
+            } else {
+                lines.addAll(List.of("allow_anonymous false", "password_file " + passwordFile(dir, o.users())));
+            }
+            lines.add("");
+            Files.writeString(conf, String.join("\n", lines));
+            String binary = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
+            Process p = new ProcessBuilder(binary, "-c", conf.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            OwnMosquitto m = new OwnMosquitto(port, maxInflight, p, dir);
+            RUNNING.add(p);
+            OwnMosquitto m = new OwnMosquitto(port, o.maxInflight(), o, p, dir);
             long deadline = System.currentTimeMillis() + 10_000;
             while (true) {
                 try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
@@ -284,8 +323,38 @@ final class BenchSupport {
             }
         }
 
+        private static Path passwordFile(Path dir, Map<String, String> users) throws Exception {
+            Path f = dir.resolve("passwd");
+            StringBuilder plain = new StringBuilder();
+            users.forEach((u, pw) -> plain.append(u).append(':').append(pw).append('\n'));
+            Files.writeString(f, plain, StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder("mosquitto_passwd", "-U", f.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("mosquitto_passwd -U failed: " + out);
+            }
+            return f;
+        }
+
+        /** The same broker again on the same port, after {@link #close()} (with its saved state when persistent). */
+        OwnMosquitto restart() throws Exception {
+            return start(new Options(options.parent(), port, options.maxInflight(), options.maxQueued(), options.users(),
+                    options.persistent()));
+        }
+
         String url() {
             return "tcp://127.0.0.1:" + port;
+        }
+
+        /** CPU time the broker process has used so far, ns (from /proc; -1 where there is none). */
+        long cpuNanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, 100 Hz ticks
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         @Override
@@ -294,6 +363,7 @@ final class BenchSupport {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            RUNNING.remove(process);
         }
     }
 }
