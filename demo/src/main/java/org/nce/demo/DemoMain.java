@@ -141,7 +141,8 @@ public final class DemoMain {
 
         // Each demo run starts with an empty outbox: what an earlier run left unsent is that run's
         // business (a real gateway keeps it and sends it first; ./nce gateway does).
-        for (String f : new String[] {"outbox.db", "outbox.db-wal", "outbox.db-shm"}) {
+        for (String f : new String[] {"outbox.db", "outbox.db-wal", "outbox.db-shm", "outbox.db.frames", "outbox.db.frames-wal",
+                "outbox.db.frames-shm"}) {
             Files.deleteIfExists(home.resolve("gateway").resolve(f));
         }
         int hj212Port = Integer.parseInt(env("NCE_HJ212_PORT", "9212"));

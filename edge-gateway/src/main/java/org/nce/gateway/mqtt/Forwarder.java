@@ -29,7 +29,7 @@ public final class Forwarder implements AutoCloseable {
     private final int window;
     private final Thread thread;
     private final Semaphore credits;
-    private final ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Outbox.Acked> acked = new ConcurrentLinkedQueue<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong refusedByBroker = new AtomicLong();
@@ -153,7 +153,7 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         if (lane == Outbox.Lane.FRAMES) {
-            outbox.delete(lane, List.of(id));
+            outbox.delete(lane, List.of(new Outbox.Acked(id, head.get(0).payload().length)));
             poisonDropped.incrementAndGet();
             LOG.error("forwarder {}: entry {} on {} ({} bytes) outlived 5 connections without an ack (larger than the broker accepts?); "
                     + "dropped", lane, id, head.get(0).topic(), head.get(0).payload().length);
@@ -173,7 +173,7 @@ public final class Forwarder implements AutoCloseable {
                     if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
                         refused(e, codes[0]);
                     } else {
-                        acked.add(e.id());
+                        acked.add(new Outbox.Acked(e.id(), e.payload().length));
                         published.incrementAndGet();
                     }
                     if (connection.epoch() == epoch) {
@@ -221,15 +221,11 @@ public final class Forwarder implements AutoCloseable {
         if (acked.isEmpty()) {
             return;
         }
-        List<Long> ids = new ArrayList<>();
-        for (Long id; (id = acked.poll()) != null; ) {
-            ids.add(id);
+        List<Outbox.Acked> done = new ArrayList<>();
+        for (Outbox.Acked a; (a = acked.poll()) != null; ) {
+            done.add(a);
         }
-        try {
-            outbox.delete(lane, ids);
-        } catch (Exception e) {
-            LOG.warn("forwarder {}: delete of {} acknowledged entries failed (they will be sent again): {}", lane, ids.size(), e.toString());
-        }
+        outbox.delete(lane, done);
     }
 
     private static void sleepQuietly(long ms) {

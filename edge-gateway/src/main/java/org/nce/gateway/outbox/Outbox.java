@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -26,24 +27,34 @@ import org.slf4j.LoggerFactory;
  * published, and deleted only when the broker has acknowledged it, so what the broker has not
  * taken survives a broker outage and a {@code kill -9} of the gateway, and is replayed in order.
  *
- * <p><b>Store.</b> SQLite in WAL mode, one file. It was chosen over hand-made segment files for
+ * <p><b>Store.</b> SQLite in WAL mode, a file per lane ({@code path} for readings,
+ * {@code path.frames} for frames), each with its own writer thread: a reading never waits for a
+ * commit that carries frames, nor for their fsync or checkpoint. It was chosen over hand-made segment files for
  * its documented crash behaviour (a committed transaction survives the process dying at any
  * point), over H2 MVStore and MapDB for the one-line "drop the oldest frames" query and its use
  * on countless embedded boxes, and over Chronicle Queue because a queue we must delete from the
  * middle (frames first) is not an append-only log.
  *
- * <p><b>Fsync policy.</b> {@link Durability#FSYNC} ({@code synchronous=FULL}, the default): every
- * commit is fsynced, so an acknowledged reading survives power loss too. {@link Durability#OS}
+ * <p><b>Fsync policy.</b> Readings: {@link Durability#FSYNC} ({@code synchronous=FULL}, the default):
+ * every commit is fsynced, so an acknowledged reading survives power loss too. Frames always
+ * {@code synchronous=NORMAL} (a {@code kill -9} loses none; a power cut may lose the last second of
+ * them; and the disk is spared an fsync per frame commit). {@link Durability#OS}
  * ({@code synchronous=NORMAL}): commits reach the OS but the WAL is fsynced only at checkpoints: a
  * {@code kill -9} loses nothing, a power cut may lose the last commits. Appends are group-committed
  * by one writer thread (one transaction, one fsync, for whatever arrived meanwhile), so the fsync
  * cost is paid per batch, not per reading. {@link #append} completes only after the commit, and the
  * HJ 212 listener acknowledges a packet to the monitor only then.
  *
- * <p><b>Bounds.</b> At most {@code maxBytes} of payload. When an append would go over, the oldest
- * frames are deleted first ({@code framesDroppedFull}); when no stored frame is left, incoming
- * frames are refused ({@code framesRefusedFull}); stored readings are deleted only to make room for
- * newer readings, and then at ERROR ({@code readingsDroppedFull}).
+ * <p><b>Threads.</b> Per lane, one writer thread owns the write connection: appends, evictions and
+ * the deletes of acknowledged entries ride in its transactions (one fsync for all of them).
+ * Forwarders read through a second connection (WAL lets it read while the writer commits), so
+ * reading the next entries never waits for an fsync. When the outbox is full, the readings writer
+ * asks the frames writer to evict (one writer per file, always) and waits for it.
+ *
+ * <p><b>Bounds.</b> At most {@code maxBytes} of payload in both files. When an append would go over,
+ * the oldest frames are deleted first ({@code framesDroppedFull}); when no stored frame is left,
+ * incoming frames are refused ({@code framesRefusedFull}); stored readings are deleted only to make
+ * room for newer readings, and then at ERROR ({@code readingsDroppedFull}).
  */
 public final class Outbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -63,370 +74,119 @@ public final class Outbox implements AutoCloseable {
     public record Entry(long id, String topic, byte[] payload) {
     }
 
-    private record Pending(Lane lane, String topic, byte[] payload, CompletableFuture<Void> done) {
+    /** An entry the broker acknowledged: its id, and its size for the byte count. */
+    public record Acked(long id, int size) {
     }
 
-    /** Frames taken into one commit at most: readings queued behind them wait for this many, no more. */
+    /**
+     * Frames taken into one commit at most (count, and bytes once one is in): what arrives meanwhile
+     * waits for one commit of this size at most.
+     */
     static final int FRAMES_PER_COMMIT = 16;
+    static final long FRAME_BYTES_PER_COMMIT = 1L << 20;
 
-    private final Connection db;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition appended = lock.newCondition();
+    private final Store readings;
+    private final Store frames;
+    private final java.nio.channels.FileChannel lockFile;
+    private final java.nio.channels.FileLock fileLock;
     private final long maxBytes;
-    private final long[] bytes = new long[2];
-    private final long[] rows = new long[2];
-    /** Readings and frames wait for the writer apart, so a burst of frames never delays readings. */
-    private final BlockingQueue<Pending> pendingReadings;
-    private final BlockingQueue<Pending> pendingFrames;
-    private final Thread writer;
-    private volatile boolean open = true;
     private final AtomicLong framesDroppedFull = new AtomicLong();
     private final AtomicLong readingsDroppedFull = new AtomicLong();
     private final AtomicLong framesRefusedBusy = new AtomicLong();
     private final AtomicLong framesRefusedFull = new AtomicLong();
-    private final AtomicLong commits = new AtomicLong();
-    private long lastReadingDropLog;
-    private volatile Throwable writerFailure;
+    private volatile long lastReadingDropLog;
 
-    private Outbox(Connection db, long maxBytes, int pendingCapacity) throws SQLException {
-        this.db = db;
+    private Outbox(Path file, Durability durability, long maxBytes, java.nio.channels.FileChannel lockFile,
+                   java.nio.channels.FileLock fileLock) throws SQLException {
         this.maxBytes = maxBytes;
-        this.pendingReadings = new ArrayBlockingQueue<>(pendingCapacity);
-        this.pendingFrames = new ArrayBlockingQueue<>(FRAMES_PER_COMMIT * 4);
-        for (Lane lane : Lane.values()) {
-            try (Statement s = db.createStatement();
-                 ResultSet r = s.executeQuery("SELECT count(*), coalesce(sum(length(payload)), 0) FROM " + lane.table)) {
-                r.next();
-                rows[lane.ordinal()] = r.getLong(1);
-                bytes[lane.ordinal()] = r.getLong(2);
-            }
+        this.lockFile = lockFile;
+        this.fileLock = fileLock;
+        this.readings = new Store(Lane.READINGS, file, durability, 20_000);
+        Store f;
+        try {
+            f = new Store(Lane.FRAMES, framesFile(file), Durability.OS, FRAMES_PER_COMMIT * 4);
+        } catch (SQLException | RuntimeException e) {
+            readings.closeConnections();
+            throw e;
         }
-        this.writer = new Thread(this::writeLoop, "outbox-writer");
-        writer.setDaemon(true);
-        writer.start();
+        this.frames = f;
+        readings.start();
+        frames.start();
+    }
+
+    /** Where the frames lane lives: beside the readings file. */
+    public static Path framesFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".frames");
     }
 
     public static Outbox open(Path file, long maxBytes, Durability durability) throws SQLException, java.io.IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        // One gateway per outbox: a second process on the same files would send and delete the first
+        // one's entries. An OS file lock beside the database refuses it (and is released if we die).
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
         try {
-            init(db, durability);
-        } catch (SQLException e) {
-            db.close();
-            if (String.valueOf(e.getMessage()).contains("locked") || String.valueOf(e.getMessage()).contains("BUSY")) {
-                throw new IllegalStateException("outbox " + file + " is in use by another gateway process (one gateway per outbox)", e);
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IllegalStateException("outbox " + file + " is in use by another gateway process (one gateway per outbox)");
+        }
+        try {
+            Outbox o = new Outbox(file, durability, maxBytes, ch, lock);
+            if (o.readings.rows() + o.frames.rows() > 0) {
+                LOG.info("outbox {}: {} readings and {} frames ({} bytes) left from before, to be sent first", file,
+                        o.readings.rows(), o.frames.rows(), o.bytes());
             }
+            return o;
+        } catch (SQLException | RuntimeException e) {
+            lock.release();
+            ch.close();
             throw e;
         }
-        db.setAutoCommit(false);
-        Outbox o = new Outbox(db, maxBytes, 20_000);
-        if (o.rows[0] + o.rows[1] > 0) {
-            LOG.info("outbox {}: {} readings and {} frames ({} bytes) left from before, to be sent first", file,
-                    o.rows[0], o.rows[1], o.bytes[0] + o.bytes[1]);
-        }
-        return o;
     }
 
-    private static void init(Connection db, Durability durability) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            // One gateway per outbox: a second process on the same file would send and delete the
-            // first one's entries. Exclusive locking refuses it (SQLITE_BUSY on open).
-            s.execute("PRAGMA locking_mode=EXCLUSIVE");
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=" + (durability == Durability.FSYNC ? "FULL" : "NORMAL"));
-            for (Lane lane : Lane.values()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + lane.table
-                        + " (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL)");
-            }
-        }
+    private Store store(Lane lane) {
+        return lane == Lane.FRAMES ? frames : readings;
     }
 
     /**
-     * Queues a message; the future completes once it is committed (or fails: outbox closed, or too
-     * many appends waiting for the writer). Never blocks.
+     * Queues a message; the future completes once it is committed (or fails: outbox closed, too
+     * many appends waiting for the writer, or — a frame — no room without evicting readings). Never blocks.
      */
     public CompletableFuture<Void> append(Lane lane, String topic, byte[] payload) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!open) {
-            done.completeExceptionally(new IllegalStateException("outbox closed"));
-        } else {
-            BlockingQueue<Pending> q = lane == Lane.FRAMES ? pendingFrames : pendingReadings;
-            if (!q.offer(new Pending(lane, topic, payload, done))) {
-                if (lane == Lane.FRAMES) {
-                    framesRefusedBusy.incrementAndGet();
-                }
-                done.completeExceptionally(new IllegalStateException("outbox writer is " + q.size() + " " + lane.table + " behind"));
-            }
-        }
-        return done;
+        return store(lane).append(topic, payload);
     }
 
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        try {
-            while (open || !pendingReadings.isEmpty() || !pendingFrames.isEmpty()) {
-                try {
-                    pendingReadings.drainTo(batch, 5_000);
-                    pendingFrames.drainTo(batch, FRAMES_PER_COMMIT);
-                    if (batch.isEmpty()) {
-                        Pending first = pendingReadings.poll(5, TimeUnit.MILLISECONDS);
-                        if (first == null) {
-                            first = pendingFrames.poll();
-                        }
-                        if (first == null) {
-                            continue;
-                        }
-                        batch.add(first);
-                    }
-                    List<Pending> refused = commit(batch);
-                    for (Pending p : batch) {
-                        if (refused.contains(p)) {
-                            p.done.completeExceptionally(new IllegalStateException("outbox full: frame refused, readings kept"));
-                        } else {
-                            p.done.complete(null);
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } catch (SQLException | RuntimeException e) {
-                    LOG.error("outbox: commit of {} messages failed (none stored; readings stay unacknowledged): {}", batch.size(), e.toString());
-                    batch.forEach(p -> p.done.completeExceptionally(e));
-                }
-                batch.clear();
-            }
-        } catch (Throwable t) {
-            // An Error (out of memory…) must not leave appends waiting for ever with nobody writing.
-            writerFailure = t;
-            LOG.error("outbox writer stopped: {}", t.toString(), t);
-            batch.forEach(p -> p.done.completeExceptionally(t));
-            for (Pending p; (p = pendingReadings.poll()) != null || (p = pendingFrames.poll()) != null; ) {
-                p.done.completeExceptionally(t);
-            }
-            open = false;
-        }
-    }
-
-    /**
-     * One transaction: room made, the batch inserted, committed; counters change only once the commit
-     * succeeded, and a failure rolls back while the lock is still held (so no other thread's commit on
-     * the shared connection can carry half of it). Returns the incoming frames refused for room.
-     */
-    private List<Pending> commit(List<Pending> batch) throws SQLException {
-        lock.lock();
-        try {
-            long[] newBytes = bytes.clone();
-            long[] newRows = rows.clone();
-            long droppedFrames = 0;
-            long droppedReadings = 0;
-            long incomingReadings = 0;
-            long incomingFrames = 0;
-            for (Pending p : batch) {
-                if (p.lane == Lane.FRAMES) {
-                    incomingFrames += p.payload.length;
-                } else {
-                    incomingReadings += p.payload.length;
-                }
-            }
-            List<Pending> refused = new ArrayList<>();
-            try {
-                long over = newBytes[0] + newBytes[1] + incomingReadings + incomingFrames - maxBytes;
-                if (over > 0) {
-                    droppedFrames = evict(Lane.FRAMES, over, newBytes, newRows);
-                    over = newBytes[0] + newBytes[1] + incomingReadings + incomingFrames - maxBytes;
-                }
-                if (over > 0 && incomingFrames > 0) {
-                    // Never evict a stored reading to make room for a frame: the incoming frames go instead.
-                    for (Pending p : batch) {
-                        if (p.lane == Lane.FRAMES) {
-                            refused.add(p);
-                        }
-                    }
-                    over -= incomingFrames;
-                }
-                if (over > 0) {
-                    droppedReadings = evict(Lane.READINGS, over, newBytes, newRows);
-                }
-                for (Lane lane : Lane.values()) {
-                    try (PreparedStatement ins = db.prepareStatement("INSERT INTO " + lane.table + " (topic, payload) VALUES (?, ?)")) {
-                        int n = 0;
-                        for (Pending p : batch) {
-                            if (p.lane == lane && !refused.contains(p)) {
-                                ins.setString(1, p.topic);
-                                ins.setBytes(2, p.payload);
-                                ins.addBatch();
-                                n++;
-                                newBytes[lane.ordinal()] += p.payload.length;
-                                newRows[lane.ordinal()]++;
-                            }
-                        }
-                        if (n > 0) {
-                            ins.executeBatch();
-                        }
-                    }
-                }
-                db.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackHoldingLock();
-                throw e;
-            }
-            commits.incrementAndGet();
-            System.arraycopy(newBytes, 0, bytes, 0, 2);
-            System.arraycopy(newRows, 0, rows, 0, 2);
-            framesDroppedFull.addAndGet(droppedFrames);
-            framesRefusedFull.addAndGet(refused.size());
-            if (droppedReadings > 0) {
-                long total = readingsDroppedFull.addAndGet(droppedReadings);
-                long now = System.nanoTime();
-                if (now - lastReadingDropLog > 10_000_000_000L || lastReadingDropLog == 0) {
-                    // Loud, but once per 10 s: a full outbox would otherwise log at the rate readings arrive.
-                    lastReadingDropLog = now;
-                    LOG.error("outbox full ({} bytes) and no frame left to drop: dropped the oldest readings, {} so far; "
-                            + "raise outbox.max_bytes or bring the broker back", maxBytes, total);
-                }
-            }
-            appended.signalAll();
-            return refused;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Deletes the oldest entries of a lane until {@code over} bytes are freed (or none is left); updates the given counters. */
-    private long evict(Lane lane, long over, long[] newBytes, long[] newRows) throws SQLException {
-        long count = 0;
-        while (over > 0 && newRows[lane.ordinal()] > 0) {
-            List<Long> ids = new ArrayList<>();
-            long freed = 0;
-            try (PreparedStatement q = db.prepareStatement("SELECT id, length(payload) FROM " + lane.table + " ORDER BY id LIMIT 256");
-                 ResultSet r = q.executeQuery()) {
-                while (r.next() && freed < over) {
-                    ids.add(r.getLong(1));
-                    freed += r.getLong(2);
-                }
-            }
-            if (ids.isEmpty()) {
-                break;
-            }
-            deleteIds(lane, ids);
-            newBytes[lane.ordinal()] -= freed;
-            newRows[lane.ordinal()] -= ids.size();
-            over -= freed;
-            count += ids.size();
-        }
-        return count;
-    }
-
-    /** Up to {@code limit} entries of a lane with id greater than {@code afterId}, oldest first. */
+    /** Up to {@code limit} entries of a lane with id greater than {@code afterId}, oldest first (committed ones). */
     public List<Entry> after(Lane lane, long afterId, int limit) throws SQLException {
-        lock.lock();
-        try (PreparedStatement q = db.prepareStatement("SELECT id, topic, payload FROM " + lane.table + " WHERE id > ? ORDER BY id LIMIT ?")) {
-            q.setLong(1, afterId);
-            q.setInt(2, limit);
-            List<Entry> out = new ArrayList<>();
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    out.add(new Entry(r.getLong(1), r.getString(2), r.getBytes(3)));
-                }
-            }
-            db.commit(); // ends the read transaction, so the WAL can be checkpointed
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return store(lane).after(afterId, limit);
     }
 
     /** Waits up to {@code millis} for a commit that adds entries after {@code afterId}. */
-    public void awaitAfter(Lane lane, long afterId, long millis) throws InterruptedException, SQLException {
-        lock.lock();
-        try {
-            if (rows[lane.ordinal()] == 0 || newestId(lane) <= afterId) {
-                appended.await(millis, TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            lock.unlock();
-        }
+    public void awaitAfter(Lane lane, long afterId, long millis) throws InterruptedException {
+        store(lane).awaitAfter(afterId, millis);
     }
 
-    private long newestId(Lane lane) throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) FROM " + lane.table)) {
-            r.next();
-            long id = r.getLong(1);
-            db.commit();
-            return id;
-        }
-    }
-
-    /** Deletes acknowledged entries; returns how many were still there. */
-    public int delete(Lane lane, Collection<Long> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        lock.lock();
-        try {
-            long freed = 0;
-            int n = 0;
-            try (PreparedStatement len = db.prepareStatement("SELECT length(payload) FROM " + lane.table + " WHERE id = ?")) {
-                for (long id : ids) {
-                    len.setLong(1, id);
-                    try (ResultSet r = len.executeQuery()) {
-                        if (r.next()) {
-                            freed += r.getLong(1);
-                            n++;
-                        }
-                    }
-                }
-            }
-            deleteIds(lane, ids);
-            db.commit();
-            bytes[lane.ordinal()] -= freed;
-            rows[lane.ordinal()] -= n;
-            return n;
-        } catch (SQLException e) {
-            rollbackHoldingLock();
-            throw e;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void deleteIds(Lane lane, Collection<Long> ids) throws SQLException {
-        try (PreparedStatement del = db.prepareStatement("DELETE FROM " + lane.table + " WHERE id = ?")) {
-            for (long id : ids) {
-                del.setLong(1, id);
-                del.addBatch();
-            }
-            del.executeBatch();
-        }
-    }
-
-    /** Caller holds {@link #lock}. */
-    private void rollbackHoldingLock() {
-        try {
-            db.rollback();
-        } catch (SQLException e) {
-            LOG.warn("outbox rollback: {}", e.toString());
-        }
+    /**
+     * Deletes acknowledged entries, in the lane writer's next transaction (a delete lost in a crash
+     * only means the entry is sent again, and recognised downstream by its message id). Never blocks.
+     */
+    public void delete(Lane lane, Collection<Acked> acked) {
+        store(lane).pendingDeletes.addAll(acked);
     }
 
     public long rows(Lane lane) {
-        lock.lock();
-        try {
-            return rows[lane.ordinal()];
-        } finally {
-            lock.unlock();
-        }
+        return store(lane).rows();
     }
 
     public long bytes() {
-        lock.lock();
-        try {
-            return bytes[0] + bytes[1];
-        } finally {
-            lock.unlock();
-        }
+        return readings.bytes() + frames.bytes();
     }
 
     public long maxBytes() {
@@ -451,32 +211,428 @@ public final class Outbox implements AutoCloseable {
         return framesRefusedFull.get();
     }
 
-    /** False once the writer thread died (an Error); the heartbeat shows it. */
+    /** False once a writer thread died (an Error); the heartbeat shows it. */
     public boolean writerAlive() {
-        return writerFailure == null && writer.isAlive();
+        return readings.alive() && frames.alive();
     }
 
     /** Readings waiting for the writer: the listener stops reading a connection while this is high. */
     public int pendingReadings() {
-        return pendingReadings.size();
+        return readings.pending.size();
     }
 
+    /** Commits of the readings lane (group commit: fewer than appends). */
     public long commits() {
-        return commits.get();
+        return readings.commits.get();
     }
 
-    /** Commits what is queued, then closes the file. */
+    /** Commits what is queued (appends and deletes), then closes the files and releases the lock. */
     @Override
     public void close() throws InterruptedException {
-        open = false;
-        writer.join(10_000);
-        lock.lock();
+        readings.stop();
+        frames.stop();
+        readings.closeConnections();
+        frames.closeConnections();
         try {
-            db.close();
-        } catch (SQLException e) {
-            LOG.warn("outbox close: {}", e.toString());
-        } finally {
-            lock.unlock();
+            fileLock.release();
+            lockFile.close();
+        } catch (java.io.IOException e) {
+            LOG.warn("outbox lock: {}", e.toString());
+        }
+    }
+
+    private record Pending(String topic, byte[] payload, CompletableFuture<Void> done) {
+    }
+
+    private record EvictRequest(long bytes, CompletableFuture<Long> freed) {
+    }
+
+    /** One lane: its file, its writer thread and connection, a reader connection, its counters. */
+    private final class Store {
+        final Lane lane;
+        final String table;
+        final Connection writeDb;
+        final Connection readDb;
+        /** Bytes the readings writer needs freed (outbox full), done by this lane's own writer. */
+        final ConcurrentLinkedQueue<EvictRequest> evictRequests = new ConcurrentLinkedQueue<>();
+        final BlockingQueue<Pending> pending;
+        final ConcurrentLinkedQueue<Acked> pendingDeletes = new ConcurrentLinkedQueue<>();
+        final ReentrantLock state = new ReentrantLock();
+        final Condition appended = state.newCondition();
+        final AtomicLong commits = new AtomicLong();
+        final Thread writer;
+        long bytes;
+        long rows;
+        long maxId;
+        volatile boolean open = true;
+        volatile Throwable failure;
+
+        Store(Lane lane, Path file, Durability durability, int capacity) throws SQLException {
+            this.lane = lane;
+            this.table = lane.table;
+            org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+            cfg.setJournalMode(org.sqlite.SQLiteConfig.JournalMode.WAL);
+            cfg.setSynchronous(durability == Durability.FSYNC ? org.sqlite.SQLiteConfig.SynchronousMode.FULL
+                    : org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+            cfg.setBusyTimeout(10_000);
+            String url = "jdbc:sqlite:" + file.toAbsolutePath();
+            Connection w = DriverManager.getConnection(url, cfg.toProperties());
+            Connection r = null;
+            try {
+                try (Statement s = w.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table
+                            + " (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL)");
+                    try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(sum(length(payload)), 0), coalesce(max(id), 0) FROM " + table)) {
+                        rs.next();
+                        rows = rs.getLong(1);
+                        bytes = rs.getLong(2);
+                        maxId = rs.getLong(3);
+                    }
+                }
+                w.setAutoCommit(false);
+                r = DriverManager.getConnection(url, cfg.toProperties());
+            } catch (SQLException | RuntimeException ex) {
+                for (Connection c : new Connection[] {r, w}) {
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+                throw ex;
+            }
+            writeDb = w;
+            readDb = r;
+            pending = new ArrayBlockingQueue<>(capacity);
+            writer = new Thread(this::writeLoop, "outbox-writer-" + table);
+            writer.setDaemon(true);
+        }
+
+        void start() {
+            writer.start();
+        }
+
+        CompletableFuture<Void> append(String topic, byte[] payload) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (!open) {
+                done.completeExceptionally(new IllegalStateException("outbox closed"));
+            } else if (!pending.offer(new Pending(topic, payload, done))) {
+                if (lane == Lane.FRAMES) {
+                    framesRefusedBusy.incrementAndGet();
+                }
+                done.completeExceptionally(new IllegalStateException("outbox writer is " + pending.size() + " " + table + " behind"));
+            }
+            return done;
+        }
+
+        private void writeLoop() {
+            List<Pending> batch = new ArrayList<>();
+            List<Acked> deletes = new ArrayList<>();
+            try {
+                while (open || !pending.isEmpty() || !pendingDeletes.isEmpty()) {
+                    try {
+                        for (EvictRequest q; (q = evictRequests.poll()) != null; ) {
+                            evictFor(q);
+                        }
+                        if (lane == Lane.FRAMES) {
+                            long frameBytes = 0;
+                            for (int n = 0; n < FRAMES_PER_COMMIT && frameBytes < FRAME_BYTES_PER_COMMIT; n++) {
+                                Pending f = pending.poll();
+                                if (f == null) {
+                                    break;
+                                }
+                                batch.add(f);
+                                frameBytes += f.payload.length;
+                            }
+                        } else {
+                            pending.drainTo(batch, 5_000);
+                        }
+                        for (Acked a; deletes.size() < 20_000 && (a = pendingDeletes.poll()) != null; ) {
+                            deletes.add(a);
+                        }
+                        if (batch.isEmpty() && deletes.isEmpty()) {
+                            Pending first = pending.poll(5, TimeUnit.MILLISECONDS);
+                            if (first == null) {
+                                continue;
+                            }
+                            batch.add(first);
+                        }
+                        boolean refuseAll = commit(batch, deletes);
+                        for (Pending p : batch) {
+                            if (refuseAll) {
+                                p.done.completeExceptionally(new IllegalStateException("outbox full: frame refused, readings kept"));
+                            } else {
+                                p.done.complete(null);
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.error("outbox {}: commit of {} messages failed (none stored; readings stay unacknowledged): {}", table,
+                                batch.size(), e.toString());
+                        batch.forEach(p -> p.done.completeExceptionally(e));
+                        // Deletes that failed are dropped: their entries are sent again, and recognised by message id.
+                    }
+                    batch.clear();
+                    deletes.clear();
+                }
+            } catch (Throwable t) {
+                // An Error (out of memory…) must not leave appends waiting for ever with nobody writing.
+                failure = t;
+                for (EvictRequest q; (q = evictRequests.poll()) != null; ) {
+                    q.freed().completeExceptionally(t);
+                }
+                LOG.error("outbox writer {} stopped: {}", table, t.toString(), t);
+                batch.forEach(p -> p.done.completeExceptionally(t));
+                for (Pending p; (p = pending.poll()) != null; ) {
+                    p.done.completeExceptionally(t);
+                }
+                open = false;
+            }
+        }
+
+        /**
+         * One transaction: acknowledged entries deleted, room made, the batch inserted, committed;
+         * counters change by what the commit did, only once it succeeded. True when the batch (frames)
+         * was refused for room.
+         */
+        private boolean commit(List<Pending> batch, List<Acked> deletes) throws SQLException {
+            long removedBytes = 0;
+            long removedRows = 0;
+            long incoming = 0;
+            for (Pending p : batch) {
+                incoming += p.payload.length;
+            }
+            boolean refuse = false;
+            long droppedOwn = 0;
+            long newMax = -1;
+            try {
+                if (!deletes.isEmpty()) {
+                    int[] counts = deleteIds(writeDb, table, deletes.stream().map(Acked::id).toList());
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] > 0) { // an entry evicted meanwhile is not counted twice
+                            removedBytes += deletes.get(i).size();
+                            removedRows++;
+                        }
+                    }
+                }
+                long over = bytes() - removedBytes + other().bytes() + incoming - maxBytes;
+                if (over > 0 && lane == Lane.FRAMES) {
+                    long[] freed = evict(writeDb, table, over);
+                    removedBytes += freed[0];
+                    removedRows += freed[1];
+                    droppedOwn = freed[1];
+                    if (freed[0] < over) {
+                        refuse = true; // never evict a stored reading to make room for a frame
+                    }
+                } else if (over > 0) {
+                    over -= frames.evictForReadings(over); // frames go first
+                    if (over > 0) {
+                        long[] freed = evict(writeDb, table, over);
+                        removedBytes += freed[0];
+                        removedRows += freed[1];
+                        droppedOwn = freed[1];
+                    }
+                }
+                if (!refuse && !batch.isEmpty()) {
+                    try (PreparedStatement ins = writeDb.prepareStatement("INSERT INTO " + table + " (topic, payload) VALUES (?, ?)")) {
+                        for (Pending p : batch) {
+                            ins.setString(1, p.topic);
+                            ins.setBytes(2, p.payload);
+                            ins.addBatch();
+                        }
+                        ins.executeBatch();
+                    }
+                    try (Statement s = writeDb.createStatement(); ResultSet r = s.executeQuery("SELECT max(id) FROM " + table)) {
+                        r.next();
+                        newMax = r.getLong(1);
+                    }
+                }
+                writeDb.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writeDb.rollback();
+                } catch (SQLException re) {
+                    LOG.warn("outbox rollback: {}", re.toString());
+                }
+                throw e;
+            }
+            commits.incrementAndGet();
+            if (lane == Lane.FRAMES) {
+                framesDroppedFull.addAndGet(droppedOwn);
+                if (refuse) {
+                    framesRefusedFull.addAndGet(batch.size());
+                }
+            } else if (droppedOwn > 0) {
+                readingsDropped(droppedOwn);
+            }
+            state.lock();
+            try {
+                bytes += (refuse ? 0 : incoming) - removedBytes;
+                rows += (refuse ? 0 : batch.size()) - removedRows;
+                if (newMax >= 0) {
+                    maxId = newMax;
+                }
+                appended.signalAll();
+            } finally {
+                state.unlock();
+            }
+            return refuse;
+        }
+
+        /** The readings writer needs {@code over} bytes: the oldest frames go, in this lane's writer; returns what was freed. */
+        long evictForReadings(long over) throws SQLException {
+            if (rows() == 0 || !alive()) {
+                return 0;
+            }
+            EvictRequest q = new EvictRequest(over, new CompletableFuture<>());
+            evictRequests.add(q);
+            try {
+                return q.freed().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while the frames writer made room", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new SQLException("the frames writer could not make room: " + e, e);
+            }
+        }
+
+        private void evictFor(EvictRequest q) {
+            try {
+                long[] freed;
+                try {
+                    freed = evict(writeDb, table, q.bytes());
+                    writeDb.commit();
+                } catch (SQLException | RuntimeException e) {
+                    writeDb.rollback();
+                    throw e;
+                }
+                framesDroppedFull.addAndGet(freed[1]);
+                state.lock();
+                try {
+                    bytes -= freed[0];
+                    rows -= freed[1];
+                } finally {
+                    state.unlock();
+                }
+                q.freed().complete(freed[0]);
+            } catch (SQLException | RuntimeException e) {
+                q.freed().completeExceptionally(e);
+            }
+        }
+
+        Store other() {
+            return lane == Lane.FRAMES ? readings : frames;
+        }
+
+        List<Entry> after(long afterId, int limit) throws SQLException {
+            synchronized (readDb) {
+                try (PreparedStatement q = readDb.prepareStatement("SELECT id, topic, payload FROM " + table + " WHERE id > ? ORDER BY id LIMIT ?")) {
+                    q.setLong(1, afterId);
+                    q.setInt(2, limit);
+                    List<Entry> out = new ArrayList<>();
+                    try (ResultSet r = q.executeQuery()) {
+                        while (r.next()) {
+                            out.add(new Entry(r.getLong(1), r.getString(2), r.getBytes(3)));
+                        }
+                    }
+                    return out;
+                }
+            }
+        }
+
+        void awaitAfter(long afterId, long millis) throws InterruptedException {
+            state.lock();
+            try {
+                if (maxId <= afterId) {
+                    appended.await(millis, TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                state.unlock();
+            }
+        }
+
+        long rows() {
+            state.lock();
+            try {
+                return rows;
+            } finally {
+                state.unlock();
+            }
+        }
+
+        long bytes() {
+            state.lock();
+            try {
+                return bytes;
+            } finally {
+                state.unlock();
+            }
+        }
+
+        boolean alive() {
+            return failure == null && writer.isAlive();
+        }
+
+        void stop() throws InterruptedException {
+            open = false;
+            writer.join(10_000);
+        }
+
+        void closeConnections() {
+            for (Connection c : new Connection[] {readDb, writeDb}) {
+                try {
+                    synchronized (c) {
+                        c.close();
+                    }
+                } catch (SQLException e) {
+                    LOG.warn("outbox close: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void readingsDropped(long n) {
+        long total = readingsDroppedFull.addAndGet(n);
+        long now = System.nanoTime();
+        if (now - lastReadingDropLog > 10_000_000_000L || lastReadingDropLog == 0) {
+            // Loud, but once per 10 s: a full outbox would otherwise log at the rate readings arrive.
+            lastReadingDropLog = now;
+            LOG.error("outbox full ({} bytes) and no frame left to drop: dropped the oldest readings, {} so far; "
+                    + "raise outbox.max_bytes or bring the broker back", maxBytes, total);
+        }
+    }
+
+    /** Deletes the oldest entries of a table until {@code over} bytes are freed (or none is left): {bytes, rows}. */
+    private static long[] evict(Connection db, String table, long over) throws SQLException {
+        long freedBytes = 0;
+        long freedRows = 0;
+        while (freedBytes < over) {
+            List<Long> ids = new ArrayList<>();
+            long freed = 0;
+            try (PreparedStatement q = db.prepareStatement("SELECT id, length(payload) FROM " + table + " ORDER BY id LIMIT 256");
+                 ResultSet r = q.executeQuery()) {
+                while (r.next() && freedBytes + freed < over) {
+                    ids.add(r.getLong(1));
+                    freed += r.getLong(2);
+                }
+            }
+            if (ids.isEmpty()) {
+                break;
+            }
+            deleteIds(db, table, ids);
+            freedBytes += freed;
+            freedRows += ids.size();
+        }
+        return new long[] {freedBytes, freedRows};
+    }
+
+    private static int[] deleteIds(Connection db, String table, List<Long> ids) throws SQLException {
+        try (PreparedStatement del = db.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            for (long id : ids) {
+                del.setLong(1, id);
+                del.addBatch();
+            }
+            return del.executeBatch();
         }
     }
 }
