@@ -132,7 +132,7 @@ public final class CameraCapture implements AutoCloseable {
         if (settings.kind() == CameraSettings.Kind.SCENE) {
             return new SceneFrameSource(Scenes.byName(settings.source().substring("scene:".length())), settings.loop());
         }
-        return new GrabberFrameSource(settings.source(), settings.loop(), settings.stallSeconds());
+        return new GrabberFrameSource(settings.source(), settings.loop(), settings.stallSeconds(), settings.longEdge());
     }
 
     public String id() {

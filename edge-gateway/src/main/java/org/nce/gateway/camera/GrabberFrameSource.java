@@ -36,6 +36,7 @@ public final class GrabberFrameSource implements FrameSource {
     private final boolean loop;
     private final CameraSettings.Kind kind;
     private final long ioTimeoutMicros;
+    private final int longEdge;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private FFmpegFrameGrabber grabber;
     private boolean multipartJpeg;
@@ -50,6 +51,17 @@ public final class GrabberFrameSource implements FrameSource {
 
     /** Opens the source; {@code ioTimeoutSeconds} bounds every network read (files have none). */
     public GrabberFrameSource(String location, boolean loop, int ioTimeoutSeconds) throws Exception {
+        this(location, loop, ioTimeoutSeconds, 0);
+    }
+
+    /**
+     * As above; {@code longEdge} > 0: frames come out no larger than that on their long edge. FFmpeg
+     * scales while it converts to BGR (one pass, and a quarter of the pixels to copy for 720p → 640),
+     * which is most of a camera's cost besides decoding, since every frame is converted, not only
+     * the sampled ones.
+     */
+    public GrabberFrameSource(String location, boolean loop, int ioTimeoutSeconds, int longEdge) throws Exception {
+        this.longEdge = longEdge;
         this.location = location;
         this.loop = loop;
         this.kind = CameraSettings.kindOf(location);
@@ -80,11 +92,21 @@ public final class GrabberFrameSource implements FrameSource {
             default -> {
             }
         }
+        // One decoder thread per camera: FFmpeg's default (cores + 1) multiplies frame buffers and
+        // threads by the number of cameras, for no gain at 25 fps; the cameras are the parallelism.
+        g.setVideoOption("threads", "1");
         try {
             g.start();
         } catch (FrameGrabber.Exception e) {
             closeQuietly(g);
             throw e;
+        }
+        int w = g.getImageWidth();
+        int h = g.getImageHeight();
+        if (longEdge > 0 && Math.max(w, h) > longEdge) {
+            double scale = (double) longEdge / Math.max(w, h);
+            g.setImageWidth(Math.max(1, (int) Math.round(w * scale)));
+            g.setImageHeight(Math.max(1, (int) Math.round(h * scale)));
         }
         grabber = g;
         multipartJpeg = "mpjpeg".equals(g.getFormat());
