@@ -69,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private Forwarder readingForwarder;
     private Forwarder frameForwarder;
     private Hj212Listener listener;
+    private java.util.function.Consumer<Throwable> outboxFailure = t -> { };
 
     /**
      * @param env           resolves the environment variables the config names (System::getenv in production)
@@ -93,6 +94,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway {} boot id {}", site, bootId);
         GatewayConfig.Outbox ob = config.outbox();
         outbox = Outbox.open(ob.path(), ob.maxBytes(), "os".equals(ob.durability()) ? Outbox.Durability.OS : Outbox.Durability.FSYNC);
+        outbox.onWriterFailure(t -> outboxFailure.accept(t));
 
         // The listener binds first: a port in use fails the start before anything is announced.
         if (config.hj212().enabled()) {
@@ -135,8 +137,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
         ReadingMapper mapper = new ReadingMapper(site, ZoneId.of(config.timezone()));
-        listener = new Hj212Listener(byMn, pw::get, mapper, new OutboxSink(site), config.hj212().idleSeconds())
-                .start(config.hj212().host(), config.hj212().port());
+        listener = new Hj212Listener(byMn, pw::get, mapper, new OutboxSink(site), config.hj212().idleSeconds());
+        listener.start(config.hj212().host(), config.hj212().port()); // a failed bind: close() still shuts its threads
         long seed = 1;
         for (GatewayConfig.Simulated s : config.hj212().simulate()) {
             GatewayConfig.Device d = config.hj212().devices().stream().filter(x -> x.id().equals(s.device())).findFirst().orElseThrow();
@@ -303,6 +305,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Called if the outbox can no longer store (a writer died): see {@link Outbox#onWriterFailure}. */
+    public void onOutboxFailure(java.util.function.Consumer<Throwable> handler) {
+        this.outboxFailure = handler;
+    }
+
     public Hj212Listener listener() {
         return listener;
     }
@@ -332,8 +339,11 @@ public final class Gateway implements AutoCloseable {
             listener.close();
         }
         // Forwarders first: their in-flight window would otherwise leave no room for the status.
+        // (Each part may be missing when start() failed half-way.)
         if (readingForwarder != null) {
             readingForwarder.close();
+        }
+        if (frameForwarder != null) {
             frameForwarder.close();
         }
         if (control != null && control.connected()) {
@@ -345,6 +355,8 @@ public final class Gateway implements AutoCloseable {
         }
         if (control != null) {
             control.close();
+        }
+        if (frames != null) {
             frames.close();
         }
         if (outbox != null) {

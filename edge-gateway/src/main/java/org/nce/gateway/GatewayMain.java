@@ -50,6 +50,12 @@ public final class GatewayMain {
         }
         javax.net.SocketFactory tls = config.mqtt().serverUri().startsWith("ssl://") ? Tls.socketFactory(config.mqtt().tls()) : null;
         Gateway gw = new Gateway(config, System::getenv, tls);
+        // A gateway that cannot store must not look alive: end, and let the supervisor start it again
+        // (what was committed is in the outbox). halt, not exit: the shutdown hook would wait on the outbox.
+        gw.onOutboxFailure(t -> {
+            System.err.println("gateway: the outbox can no longer store (" + t + "); stopping");
+            Runtime.getRuntime().halt(70);
+        });
         try {
             gw.start();
         } catch (Exception e) {

@@ -63,7 +63,7 @@ public class OverviewController {
         for (Map<String, Object> hb : latestHeartbeats()) {
             String site = String.valueOf(hb.get("site_id"));
             long time = hb.get("time_ms") instanceof Number n ? n.longValue() : 0;
-            boolean online = now - time <= ONLINE_WITHIN_MS;
+            boolean online = now - time <= ONLINE_WITHIN_MS && time <= now + ONLINE_WITHIN_MS; // a future time proves nothing
             for (String group : List.of("cameras", "sensors")) {
                 if (!(hb.get(group) instanceof List<?> list)) {
                     continue;

@@ -201,7 +201,8 @@ public final class Hj212Listener implements AutoCloseable {
         } catch (Hj212Exception e) {
             // The monitor's data is wrong, not its transmission: stored as a dead letter, then
             // acknowledged, so it is neither lost nor sent again for ever.
-            refuseThen(raw, remote, e.kind(), e.getMessage() + " (device " + d.id() + ")", p.mn(), stored);
+            // Authenticated: always stored (never only counted), since it is acknowledged afterwards.
+            refuseThen(raw, remote, e.kind(), e.getMessage() + " (device " + d.id() + ")", p.mn(), stored, false);
             return;
         }
         CompletableFuture<Void> done;
@@ -262,14 +263,23 @@ public final class Hj212Listener implements AutoCloseable {
             LOG.warn("HJ 212: {} sent {} refused packets in a row and nothing valid; closing the connection", ch.remoteAddress(), inARow[0]);
             ch.close();
         }
-        refuseThen(raw, String.valueOf(ch.remoteAddress()), kind, reason, mn, () -> { });
+        refuseThen(raw, String.valueOf(ch.remoteAddress()), kind, reason, mn, () -> { }, true);
     }
 
-    private void refuseThen(byte[] raw, String remote, String kind, String reason, String mn, Runnable after) {
+    /**
+     * @param budgeted true for what arrives before a device is authenticated (framing, CRC, MN, PW):
+     *                 past the per-host budget it is counted, not stored. A known device's refused
+     *                 data is always stored, because it is acknowledged once stored.
+     */
+    private void refuseThen(byte[] raw, String remote, String kind, String reason, String mn, Runnable after, boolean budgeted) {
         count(kind);
         String host = remote.contains(":") ? remote.substring(0, remote.lastIndexOf(':')) : remote;
         long minute = System.currentTimeMillis() / 60_000;
-        long[] budget = deadLetterBudget.compute(host, (k, b) -> b == null || b[0] != minute ? new long[] {minute, 1} : new long[] {minute, b[1] + 1});
+        if (deadLetterBudget.size() > 10_000) {
+            deadLetterBudget.values().removeIf(b -> b[0] != minute); // old minutes of hosts long gone
+        }
+        long[] budget = budgeted ? deadLetterBudget.compute(host, (k, b) -> b == null || b[0] != minute ? new long[] {minute, 1}
+                : new long[] {minute, b[1] + 1}) : new long[] {minute, 0};
         if (budget[1] > DEAD_LETTERS_PER_MINUTE) {
             // Counted, not stored: garbage from one peer must not crowd real readings out of the outbox.
             refusalsNotStored.incrementAndGet();
@@ -294,7 +304,11 @@ public final class Hj212Listener implements AutoCloseable {
     private void expireSplits() {
         for (SplitPackets.Expired x : splits.expire(System.currentTimeMillis())) {
             count("split_incomplete");
-            sink.refused(Refusal.of(x.raw(), "-", "split_incomplete", "split message incomplete: " + x.what(), x.mn()));
+            sink.refused(Refusal.of(x.raw(), "-", "split_incomplete", "split message incomplete: " + x.what(), x.mn()))
+                    .exceptionally(e -> {
+                        storeFailures.incrementAndGet();
+                        return null;
+                    });
         }
     }
 

@@ -101,11 +101,15 @@ public final class Forwarder implements AutoCloseable {
                     continue;
                 }
                 int free = 1 + credits.drainPermits();
+                long committed = outbox.maxId(lane); // read before the query: every id up to it is visible to it
                 List<Outbox.Entry> batch = outbox.after(lane, cursor, free);
                 if (batch.size() < free) {
                     credits.release(free - batch.size());
                 }
                 if (batch.isEmpty()) {
+                    // Nothing after the cursor up to what is committed: move it there, or an emptied lane
+                    // (cursor reset to 0 after a reconnect) would query in a loop without waiting.
+                    cursor = Math.max(cursor, committed);
                     deleteAcked();
                     lastDelete = System.nanoTime();
                     outbox.awaitAfter(lane, cursor, 200);
@@ -170,7 +174,12 @@ public final class Forwarder implements AutoCloseable {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
-                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                    if (codes != null && codes.length > 0 && (codes[0] == 0x90 || codes[0] == 0x95)) {
+                        // Topic name invalid, packet too large: this entry can never be taken. Kept, it
+                        // would hold the lane back for good; dropped, counted, said at ERROR.
+                        unsendable(e, codes[0]);
+                        acked.add(new Outbox.Acked(e.id(), e.payload().length));
+                    } else if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
                         refused(e, codes[0]);
                     } else {
                         acked.add(new Outbox.Acked(e.id(), e.payload().length));
@@ -197,6 +206,12 @@ public final class Forwarder implements AutoCloseable {
             sleepQuietly(5);
             return false;
         }
+    }
+
+    private void unsendable(Outbox.Entry e, int code) {
+        poisonDropped.incrementAndGet();
+        LOG.error("forwarder {}: the broker can never take entry {} on {} ({} bytes; PUBACK reason 0x{}: {}); dropped",
+                lane, e.id(), e.topic(), e.payload().length, Integer.toHexString(code), code == 0x95 ? "packet too large" : "topic name invalid");
     }
 
     /**
@@ -241,7 +256,7 @@ public final class Forwarder implements AutoCloseable {
         return published.get();
     }
 
-    /** Frames dropped because the broker never took them across five connections. */
+    /** Entries dropped because the broker can never take them (too large, invalid topic, or a frame outliving five connections). */
     public long poisonDropped() {
         return poisonDropped.get();
     }

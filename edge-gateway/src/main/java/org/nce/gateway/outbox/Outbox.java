@@ -95,13 +95,15 @@ public final class Outbox implements AutoCloseable {
     private final AtomicLong framesRefusedBusy = new AtomicLong();
     private final AtomicLong framesRefusedFull = new AtomicLong();
     private volatile long lastReadingDropLog;
+    private volatile java.util.function.Consumer<Throwable> failureHandler = t -> { };
 
     private Outbox(Path file, Durability durability, long maxBytes, java.nio.channels.FileChannel lockFile,
                    java.nio.channels.FileLock fileLock) throws SQLException {
         this.maxBytes = maxBytes;
         this.lockFile = lockFile;
         this.fileLock = fileLock;
-        this.readings = new Store(Lane.READINGS, file, durability, 20_000);
+        // Room for every connection's read buffer of lines beyond the listener's backpressure mark.
+        this.readings = new Store(Lane.READINGS, file, durability, 100_000);
         Store f;
         try {
             f = new Store(Lane.FRAMES, framesFile(file), Durability.OS, FRAMES_PER_COMMIT * 4);
@@ -216,6 +218,25 @@ public final class Outbox implements AutoCloseable {
         return readings.alive() && frames.alive();
     }
 
+    /** The highest id committed in a lane (every entry up to it is visible to {@link #after}). */
+    public long maxId(Lane lane) {
+        Store st = store(lane);
+        st.state.lock();
+        try {
+            return st.maxId;
+        } finally {
+            st.state.unlock();
+        }
+    }
+
+    /**
+     * Called once if a lane's writer dies (an Error): the gateway cannot store any more, so the
+     * process should end and be restarted by its supervisor (what was committed survives).
+     */
+    public void onWriterFailure(java.util.function.Consumer<Throwable> handler) {
+        this.failureHandler = handler;
+    }
+
     /** Readings waiting for the writer: the listener stops reading a connection while this is high. */
     public int pendingReadings() {
         return readings.pending.size();
@@ -319,6 +340,9 @@ public final class Outbox implements AutoCloseable {
                     framesRefusedBusy.incrementAndGet();
                 }
                 done.completeExceptionally(new IllegalStateException("outbox writer is " + pending.size() + " " + table + " behind"));
+            } else if (!open && pending.remove(new Pending(topic, payload, done))) {
+                // Closed between the check and the offer: the writer may be gone already.
+                done.completeExceptionally(new IllegalStateException("outbox closed"));
             }
             return done;
         }
@@ -370,7 +394,7 @@ public final class Outbox implements AutoCloseable {
                         LOG.error("outbox {}: commit of {} messages failed (none stored; readings stay unacknowledged): {}", table,
                                 batch.size(), e.toString());
                         batch.forEach(p -> p.done.completeExceptionally(e));
-                        // Deletes that failed are dropped: their entries are sent again, and recognised by message id.
+                        pendingDeletes.addAll(deletes); // tried again next commit (a row is never counted twice)
                     }
                     batch.clear();
                     deletes.clear();
@@ -378,15 +402,19 @@ public final class Outbox implements AutoCloseable {
             } catch (Throwable t) {
                 // An Error (out of memory…) must not leave appends waiting for ever with nobody writing.
                 failure = t;
-                for (EvictRequest q; (q = evictRequests.poll()) != null; ) {
-                    q.freed().completeExceptionally(t);
-                }
                 LOG.error("outbox writer {} stopped: {}", table, t.toString(), t);
                 batch.forEach(p -> p.done.completeExceptionally(t));
-                for (Pending p; (p = pending.poll()) != null; ) {
-                    p.done.completeExceptionally(t);
-                }
+                failureHandler.accept(t);
+            } finally {
+                // Closed, interrupted or failed: nothing queued may wait for ever.
                 open = false;
+                IllegalStateException closed = new IllegalStateException("outbox " + table + " writer stopped");
+                for (Pending p; (p = pending.poll()) != null; ) {
+                    p.done.completeExceptionally(closed);
+                }
+                for (EvictRequest q; (q = evictRequests.poll()) != null; ) {
+                    q.freed().completeExceptionally(closed);
+                }
             }
         }
 
@@ -417,12 +445,15 @@ public final class Outbox implements AutoCloseable {
                 }
                 long over = bytes() - removedBytes + other().bytes() + incoming - maxBytes;
                 if (over > 0 && lane == Lane.FRAMES) {
-                    long[] freed = evict(writeDb, table, over);
-                    removedBytes += freed[0];
-                    removedRows += freed[1];
-                    droppedOwn = freed[1];
-                    if (freed[0] < over) {
-                        refuse = true; // never evict a stored reading to make room for a frame
+                    if (bytes() - removedBytes >= over) {
+                        long[] freed = evict(writeDb, table, over);
+                        removedBytes += freed[0];
+                        removedRows += freed[1];
+                        droppedOwn = freed[1];
+                    } else {
+                        // Stored frames cannot make the room (readings fill the outbox): keep them and
+                        // refuse the incoming ones; a stored reading is never evicted for a frame.
+                        refuse = true;
                     }
                 } else if (over > 0) {
                     over -= frames.evictForReadings(over); // frames go first
@@ -481,8 +512,12 @@ public final class Outbox implements AutoCloseable {
 
         /** The readings writer needs {@code over} bytes: the oldest frames go, in this lane's writer; returns what was freed. */
         long evictForReadings(long over) throws SQLException {
-            if (rows() == 0 || !alive()) {
+            if (rows() == 0) {
                 return 0;
+            }
+            if (!alive()) {
+                // Frames are on disk but nobody can delete them: refuse rather than evict readings first.
+                throw new SQLException("the frames writer is stopped; no room made (frames first)");
             }
             EvictRequest q = new EvictRequest(over, new CompletableFuture<>());
             evictRequests.add(q);

@@ -149,6 +149,25 @@ class Hj212ListenerTest {
         assertEquals(70.0, readings.get(0).lmax());
     }
 
+    /**
+     * A known device whose data is wrong (a factor map that does not fit): every such packet is
+     * acknowledged, so every one must be stored, past the per-host budget for garbage too. (Before,
+     * the 61st in a minute was acknowledged and only counted.)
+     */
+    @Test
+    void aKnownDevicesRefusedDataIsAlwaysStoredBeforeItsAck() throws Exception {
+        int n = Hj212Listener.DEAD_LETTERS_PER_MINUTE + 20;
+        try (Conn c = new Conn(listener.port())) {
+            for (int i = 0; i < n; i++) {
+                c.send(Hj212Writer.frame(String.format("QN=20261201220000%03d;ST=23;CN=2011;PW=123456;MN=%s;Flag=5;"
+                        + "CP=&&DataTime=202612012200%02d;LA-Rtd=250,LA-Flag=N&&", i, MN, i % 60)));
+                assertEquals("9014", Hj212Parser.parse(c.answer()).cn());
+            }
+        }
+        assertEquals(n, refusals.size(), "each acknowledged packet kept as a dead letter");
+        assertEquals(0, listener.refusalsNotStored());
+    }
+
     @Test
     void runningStatusIsStoredBeforeItIsAcknowledged() throws Exception {
         try (Conn c = new Conn(listener.port())) {

@@ -119,7 +119,7 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
     }
 
     /** A gateway's heartbeat: a JSON object naming the topic's site, a boot id and a time. */
-    private static org.nce.model.GatewayHealth heartbeat(String site, byte[] payload) {
+    private org.nce.model.GatewayHealth heartbeat(String site, byte[] payload) {
         if (payload.length > MAX_HEARTBEAT_BYTES) {
             throw new IllegalArgumentException("heartbeat of " + payload.length + " bytes exceeds the limit of " + MAX_HEARTBEAT_BYTES);
         }
@@ -139,7 +139,9 @@ public class DecodeFunction extends ProcessFunction<MqttRecord, Frame> {
         if (!Frame.BOOT_ID.matcher(boot).matches()) {
             throw new IllegalArgumentException("heartbeat has no valid boot_id");
         }
-        return new org.nce.model.GatewayHealth(site, boot, h.path("time_ms").asLong(), new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        long time = h.path("time_ms").asLong();
+        checkTime(time); // a heartbeat from the future would show its gateway online for ever
+        return new org.nce.model.GatewayHealth(site, boot, time, new String(payload, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A device-given name as a reason shows it: cut, so a 32 KB topic level cannot bloat every message. */

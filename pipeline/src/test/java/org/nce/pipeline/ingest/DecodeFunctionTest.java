@@ -98,15 +98,18 @@ class DecodeFunctionTest {
 
     @Test
     void aGatewayHeartbeatGoesToTheHealthStreamAndABadOneToTheDeadLetters() throws Exception {
-        String hb = "{\"site_id\":\"site-a\",\"boot_id\":\"b1\",\"time_ms\":1796139987599,\"cameras\":[{\"id\":\"cam-1\",\"fps\":2.0}]}";
+        long now = System.currentTimeMillis();
+        String hb = "{\"site_id\":\"site-a\",\"boot_id\":\"b1\",\"time_ms\":" + now + ",\"cameras\":[{\"id\":\"cam-1\",\"fps\":2.0}]}";
         send(Topics.gatewayHeartbeat("site-a"), hb.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(1, harness.getSideOutput(DecodeFunction.HEARTBEATS).size());
-        assertEquals("site-a:b1:1796139987599", harness.getSideOutput(DecodeFunction.HEARTBEATS).peek().getValue().documentId());
+        assertEquals("site-a:b1:" + now, harness.getSideOutput(DecodeFunction.HEARTBEATS).peek().getValue().documentId());
         send(Topics.gatewayHeartbeat("site-b"), hb.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         send(Topics.gatewayHeartbeat("site-a"), "[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         send(Topics.gatewayHeartbeat("site-a"), "{\"site_id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        send(Topics.gatewayHeartbeat("site-a"), hb.replace(Long.toString(now), Long.toString(now + 86_400_000L))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         List<String> reasons = deadLetters().stream().map(d -> d.reason()).toList();
-        assertEquals(3, reasons.size(), reasons.toString());
+        assertEquals(4, reasons.size(), reasons.toString());
         assertTrue(reasons.get(0).contains("names site 'site-a' but the topic names 'site-b'"), reasons.get(0));
         assertTrue(reasons.get(1).contains("not a JSON object"), reasons.get(1));
         assertTrue(reasons.get(2).contains("not JSON"), reasons.get(2));
