@@ -65,7 +65,8 @@ abstract class FirstSliceScenario {
 
         PipelineConfig config = new PipelineConfig(
                 new PipelineConfig.MqttConfig(s.mqttUrl(), s.pipelineUser(), "NCE_IT_MQTT_PASSWORD", "nce-it-" + run,
-                        List.of(Topics.ROOT + "/" + Servers.SITE + "/camera/+/frame", Topics.ROOT + "/" + Servers.SITE + "/sensor/+/reading"),
+                        List.of(Topics.ROOT + "/" + Servers.SITE + "/camera/+/frame", Topics.ROOT + "/" + Servers.SITE + "/sensor/+/reading",
+                                Topics.ROOT + "/" + Servers.SITE + "/gateway/heartbeat"),
                         1, 600L),
                 new PipelineConfig.S3Config(s.s3Url(), "nce-evidence", "NCE_IT_S3_ACCESS_KEY", "NCE_IT_S3_SECRET_KEY"),
                 new PipelineConfig.EsConfig(s.esUrl()),
@@ -153,6 +154,13 @@ abstract class FirstSliceScenario {
                     return false;
                 }, 60).path("hits").path("hits");
                 assertTrue(dead.size() > 0);
+
+                // The gateway's heartbeat went through the job into the store the console reads device health from.
+                JsonNode health = awaitJson(s.esUrl() + "/" + org.nce.model.StoreLayout.GATEWAY_HEALTH + "/_search?size=5&q="
+                        + java.net.URLEncoder.encode("boot_id:\"" + gateway.bootId() + "\"", StandardCharsets.UTF_8),
+                        n -> n.path("hits").path("hits").size() > 0, 60).path("hits").path("hits");
+                assertTrue(health.size() > 0, "a heartbeat of this gateway run in " + org.nce.model.StoreLayout.GATEWAY_HEALTH);
+                assertEquals(camera, health.get(0).path("_source").path("cameras").get(0).path("id").asText());
             }
         } finally {
             job.cancel().get();
