@@ -35,6 +35,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theLocalTryOutConfigurationIsValid() throws Exception {
+        GatewayConfig c = GatewayConfig.load(java.nio.file.Path.of("../deploy/config/gateway.local.yaml"));
+        assertEquals(List.of(), c.problems());
+        assertEquals(List.of("mqtt.password_env: environment variable NCE_MQTT_GATEWAY_PASSWORD (the broker password) is not set"),
+                c.missingSecrets(java.util.Map.of("NCE_HJ212_LOCAL_PW", "x")::get));
+    }
+
+    @Test
     void unknownKeysAreRefused() {
         Exception e = assertThrows(Exception.class, () -> GatewayConfig.parse("site: s\ncamras: []\n"));
         assertTrue(e.getMessage().contains("camras"), e.getMessage());
