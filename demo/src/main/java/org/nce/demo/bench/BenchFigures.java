@@ -184,7 +184,8 @@ public final class BenchFigures {
         return b.toString();
     }
 
-    private static void row(StringBuilder b, String name, String value, String target, Verdict verdict, String settings) {
+    /** One markdown row of a bench table: both benches print theirs alike. */
+    static void row(StringBuilder b, String name, String value, String target, Verdict verdict, String settings) {
         String shown = switch (verdict) {
             case MET -> "met";
             case MISSED -> "**missed**";

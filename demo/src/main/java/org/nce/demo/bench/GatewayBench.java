@@ -159,12 +159,7 @@ public final class GatewayBench {
         System.out.println();
         System.out.print(table);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(GatewayFigures.toJson(b.figures)));
-            say("wrote " + json);
+            PipelineBench.writeJson(json, GatewayFigures.toJson(b.figures));
         }
         deleteTree(b.home);
         System.exit(0);

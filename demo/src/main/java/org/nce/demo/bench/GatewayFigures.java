@@ -120,17 +120,17 @@ public final class GatewayFigures {
         b.append('\n');
         b.append("| figure | measured | target | verdict | measured with |\n");
         b.append("|---|---|---|---|---|\n");
-        row(b, "cameras per core", num(f.camerasPerCore, "%.1f"), "≥ 16", v.get("cameras_per_core"), f.camerasSettings);
-        row(b, "resident memory, 16 cameras", num(f.rssMb16Cameras, "%.0f MB"), "≤ 512 MB", v.get("rss_mb_16_cameras"),
+        BenchFigures.row(b, "cameras per core", num(f.camerasPerCore, "%.1f"), "≥ 16", v.get("cameras_per_core"), f.camerasSettings);
+        BenchFigures.row(b, "resident memory, 16 cameras", num(f.rssMb16Cameras, "%.0f MB"), "≤ 512 MB", v.get("rss_mb_16_cameras"),
                 f.rssSettings);
-        row(b, "HJ 212 → MQTT readings/s (fsync)", BenchFigures.rate(f.hj212ReadingsPerS), "≥ 10,000/s",
+        BenchFigures.row(b, "HJ 212 → MQTT readings/s (fsync)", BenchFigures.rate(f.hj212ReadingsPerS), "≥ 10,000/s",
                 v.get("hj212_readings_per_s"), f.hj212Settings);
-        row(b, "HJ 212 → MQTT readings/s (os)", BenchFigures.rate(f.hj212ReadingsPerSOs), "≥ 10,000/s",
+        BenchFigures.row(b, "HJ 212 → MQTT readings/s (os)", BenchFigures.rate(f.hj212ReadingsPerSOs), "≥ 10,000/s",
                 v.get("hj212_readings_per_s_os"), f.hj212OsSettings);
-        row(b, "outbox fill, broker down", BenchFigures.rate(f.replayFillPerS), "–", Verdict.NO_TARGET,
+        BenchFigures.row(b, "outbox fill, broker down", BenchFigures.rate(f.replayFillPerS), "–", Verdict.NO_TARGET,
                 "the replay run's listener → outbox rate while the broker was stopped");
-        row(b, "replay of the backlog", BenchFigures.rate(f.replayReadingsPerS), "–", Verdict.NO_TARGET, f.replaySettings);
-        row(b, "gateway publish / bare Paho", num(f.publishRatioToPaho, "%.2f"), "≥ 0.8", v.get("publish_ratio_to_paho"),
+        BenchFigures.row(b, "replay of the backlog", BenchFigures.rate(f.replayReadingsPerS), "–", Verdict.NO_TARGET, f.replaySettings);
+        BenchFigures.row(b, "gateway publish / bare Paho", num(f.publishRatioToPaho, "%.2f"), "≥ 0.8", v.get("publish_ratio_to_paho"),
                 f.ratioSettings);
         if (!f.notes.isEmpty()) {
             b.append("\nnotes:\n");
@@ -141,16 +141,5 @@ public final class GatewayFigures {
 
     private static String num(Double v, String format) {
         return v == null ? "–" : String.format(Locale.ROOT, format, v);
-    }
-
-    private static void row(StringBuilder b, String name, String value, String target, Verdict verdict, String settings) {
-        String shown = switch (verdict) {
-            case MET -> "met";
-            case MISSED -> "**missed**";
-            case NOT_MEASURED -> "not measured";
-            case NO_TARGET -> "–";
-        };
-        b.append("| ").append(name).append(" | ").append(value).append(" | ").append(target).append(" | ")
-                .append(shown).append(" | ").append(settings == null ? "" : settings).append(" |\n");
     }
 }

@@ -133,12 +133,7 @@ public final class PipelineBench {
         System.out.println();
         System.out.print(table);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(BenchFigures.toJson(b.figures)));
-            say("wrote " + json);
+            writeJson(json, BenchFigures.toJson(b.figures));
         }
         deleteTree(b.home);
         System.exit(0);
@@ -869,6 +864,16 @@ public final class PipelineBench {
     static String env(String name, String dflt) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? dflt : v;
+    }
+
+    /** Writes a bench's figures as pretty JSON, creating the directory. */
+    static void writeJson(Path json, Object figures) throws java.io.IOException {
+        Path parent = json.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(figures));
+        say("wrote " + json);
     }
 
     static void say(String s) {
