@@ -281,8 +281,9 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
         if (!mqtt.serverUri().matches("(tcp|ssl|ws|wss)://.+")) {
             out.add("mqtt.server_uri: must look like tcp://host:port, got " + mqtt.serverUri());
         }
-        if (mqtt.qos() < 0 || mqtt.qos() > 2) {
-            out.add("mqtt.qos: must be 0, 1 or 2, got " + mqtt.qos());
+        if (mqtt.qos() < 0 || mqtt.qos() > 1) {
+            out.add("mqtt.qos: must be 1 (at least once) or 0 (at most once), got " + mqtt.qos() + (mqtt.qos() == 2
+                    ? ": Paho 1.2.5 completes QoS 2's handshake before the checkpoint, so a restart would lose messages" : ""));
         }
         if (mqtt.receiveMaximum() < 1 || mqtt.receiveMaximum() > 65535) {
             out.add("mqtt.receive_maximum: must be 1..65535, got " + mqtt.receiveMaximum());

@@ -209,8 +209,10 @@ public final class MqttSource implements Source<MqttRecord, MqttSplit, MqttEnume
                     throw new IllegalArgumentException("invalid topic filter '" + t + "'");
                 }
             }
-            if (qos < 0 || qos > 2) {
-                throw new IllegalArgumentException("qos must be 0, 1 or 2, got " + qos);
+            if (qos < 0 || qos > 1) {
+                // QoS 2: Paho 1.2.5 sends PUBREC and PUBCOMP itself, even with manual acks, so the broker
+                // never resends a QoS 2 message the job had not checkpointed.
+                throw new IllegalArgumentException("qos must be 1 (at least once) or 0, got " + qos);
             }
             if (sessionExpirySeconds < 1) {
                 throw new IllegalArgumentException("sessionExpirySeconds must be >= 1 for a persistent session");

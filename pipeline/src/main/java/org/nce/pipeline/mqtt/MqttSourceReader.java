@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +22,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -40,10 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Normally one session (client) per reader, subscribed to every filter through a shared
  * subscription. Paho's callback thread hands messages to the task thread through a queue per
- * session that holds at least Receive Maximum messages: the broker never has more QoS 1/2 messages
- * unacknowledged to us, so the queue never fills and Paho's thread never waits. (A waiting Paho
- * thread stops reading the socket, PINGRESP goes unread and the keepalive drops the connection.)
+ * session that holds at least Receive Maximum messages: a broker that honours it never has more QoS 1
+ * messages unacknowledged to us, so the queue never fills and Paho's thread never waits. (A waiting
+ * Paho thread stops reading the socket, PINGRESP goes unread and the keepalive drops the connection.)
  * Flow control is the broker's: with the window full it stops sending until a checkpoint acks.
+ * Mosquitto 2.0.11 does not honour it; {@link HandOffQueue} says what happens then.
  */
 final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
@@ -58,6 +58,8 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     private final AtomicInteger connectedSessions = new AtomicInteger();
     private final FilterActivity activity;
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    /** Set first thing in {@link #close()}: a reconnect under way on the helper thread stops. */
+    private volatile boolean closing;
     private ScheduledExecutorService helper;
     private int nextSession;
     private Counter received;
@@ -199,8 +201,18 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
 
     @Override
     public void close() {
+        closing = true;
         if (helper != null) {
             helper.shutdownNow();
+            try {
+                // A reconnect for redelivery must be over before the clients close: a client still
+                // connecting would come up after close() and fight the restored reader for the session.
+                if (!helper.awaitTermination(40, TimeUnit.SECONDS)) {
+                    LOG.warn("MQTT source: a reconnect was still under way after 40 s; closing its client anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Session s : sessions.values()) {
             s.close();
@@ -211,14 +223,12 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
     /** One persistent session: its Paho client, its queue to the task thread and the acks it owes. */
     private final class Session implements MqttCallback {
         final MqttSplit split;
-        final BlockingQueue<Delivery> queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        final HandOffQueue<Delivery> queue = new HandOffQueue<>(options.queueCapacity());
         /** Task thread only. */
         final PendingAcks acks = new PendingAcks();
         /** The connection messages arrive on; bumped under this session's lock (see {@link #ackUpTo}). */
         private final AtomicInteger generation = new AtomicInteger();
         private final AtomicBoolean connected = new AtomicBoolean();
-        /** Messages were left unacknowledged because the queue was full: reconnect once drained. */
-        private final AtomicBoolean overflowed = new AtomicBoolean();
         /** After an overflow: the checkpoint that covers everything received before it, or -1. Task thread. */
         private long drainedAtCheckpoint = -1;
         private final AtomicBoolean recovering = new AtomicBoolean();
@@ -322,8 +332,9 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
          * Task thread; the reconnect itself runs on the helper thread.
          */
         void recoverIfDrained() {
-            if (overflowed.get() && queue.isEmpty() && acks.size() == 0) {
-                reconnectForRedelivery();
+            Object connection = queue.needsReconnect();
+            if (connection != null && queue.isEmpty() && acks.size() == 0) {
+                reconnectForRedelivery(connection);
             }
         }
 
@@ -334,40 +345,84 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
          * acks at all" (recoverIfDrained) could wait for ever; this does not. Task thread.
          */
         void markDrainedAt(long checkpointId) {
-            if (overflowed.get() && drainedAtCheckpoint < 0 && queue.isEmpty()) {
+            if (queue.needsReconnect() != null && drainedAtCheckpoint < 0 && queue.isEmpty()) {
                 drainedAtCheckpoint = checkpointId;
             }
         }
 
         void recoverIfCovered(long completedCheckpointId) {
-            if (overflowed.get() && drainedAtCheckpoint >= 0 && completedCheckpointId >= drainedAtCheckpoint) {
-                reconnectForRedelivery(); // what was emitted since is redelivered too: duplicates, never a loss
+            Object connection = queue.needsReconnect();
+            if (connection != null && drainedAtCheckpoint >= 0 && completedCheckpointId >= drainedAtCheckpoint) {
+                reconnectForRedelivery(connection); // emitted since and not yet acked: redelivered too (duplicates, never a loss)
             }
         }
 
-        private void reconnectForRedelivery() {
-            if (recovering.compareAndSet(false, true)) {
+        private void reconnectForRedelivery(Object connection) {
+            if (!closing && recovering.compareAndSet(false, true)) {
                 drainedAtCheckpoint = -1;
+                queue.reconnectAsked(connection);
                 helper.execute(() -> {
+                    boolean underWay = false;
                     try {
-                        overflowed.set(false);
                         synchronized (this) {
                             generation.incrementAndGet(); // Paho reports no disconnected() for our own disconnect
                         }
                         overflowReconnects.inc();
                         LOG.info("MQTT {}: caught up after a full queue, reconnecting for redelivery", split.clientId());
-                        client.disconnect(0).waitForCompletion(5_000);
+                        try {
+                            client.disconnect(0).waitForCompletion(5_000);
+                        } catch (MqttException e) {
+                            // Already disconnecting or disconnected (the connection dropped meanwhile), or
+                            // the disconnect outlasted its 5 s: reconnect all the same (unless closing).
+                            LOG.debug("MQTT {}: disconnect before the resend: {}", split.clientId(), e.getMessage());
+                        }
                         if (connected.compareAndSet(true, false)) {
                             connectedSessions.decrementAndGet();
                         }
-                        client.reconnect(); // connectComplete(true, ..) subscribes again
-                    } catch (MqttException e) {
-                        LOG.warn("MQTT {}: reconnect after a full queue: {}", split.clientId(), e.getMessage());
+                        underWay = reconnect();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // the reader is closing
                     } finally {
+                        if (!underWay) {
+                            // Asked for again at the next completed checkpoint (or poll) that finds it drained.
+                            queue.reconnectFailed(connection);
+                        }
                         recovering.set(false);
                     }
                 });
             }
+        }
+
+        /**
+         * Starts the reconnect once Paho has finished the disconnect; true when a connection is under
+         * way or up. Paho 1.2.5 completes a disconnect's token before its shutdown ends, and a
+         * reconnect tried meanwhile fails with "currently disconnecting": once, that left a session
+         * disconnected for good (no automatic reconnect after our own disconnect) and the job deaf
+         * to half its input. A failed connection attempt Paho retries itself.
+         */
+        private boolean reconnect() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!closing) {
+                try {
+                    client.reconnect(); // connectComplete(true, ..) subscribes again
+                    return true;
+                } catch (MqttException e) {
+                    int rc = e.getReasonCode();
+                    if (rc == MqttClientException.REASON_CODE_CLIENT_CONNECTED || rc == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                        return true;
+                    }
+                    if (rc == MqttClientException.REASON_CODE_CLIENT_CLOSED) {
+                        return false;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        LOG.warn("MQTT {}: reconnect after a full queue still failing after 30 s ({}); asked for again"
+                                + " at the next checkpoint", split.clientId(), e.getMessage());
+                        return false;
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            return false;
         }
 
         @Override
@@ -375,22 +430,26 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
             long now = System.currentTimeMillis();
             activity.received(topic, now);
             MqttRecord r = new MqttRecord(topic, m.getPayload(), m.getQos(), m.isDuplicate(), now);
-            if (!queue.offer(new Delivery(r, m.getId(), generation.get()))) {
-                // Never wait here. A broker that honours Receive Maximum never gets us here for QoS
-                // 1/2; Mosquitto 2.0.11 does not (after an ack it sends a whole new window). The
-                // message is left unacknowledged: the broker holds it in the session and sends it
-                // again on the next connection, which recoverIfDrained() makes once the task has
-                // caught up. (Throwing instead would make Paho 1.2.5 stop its callback thread for
-                // good while the connection stays up: a silent stall.)
-                queueOverflows.inc();
-                if (m.getQos() > 0 && overflowed.compareAndSet(false, true)) {
-                    LOG.warn("MQTT {}: queue of {} full (broker sent more than Receive Maximum {} unacknowledged):"
-                                    + " leaving messages unacknowledged, reconnecting for their redelivery once caught up",
-                            split.clientId(), options.queueCapacity(), options.receiveMaximum());
+            // Never wait here. A broker that honours Receive Maximum never fills the queue with QoS
+            // 1 messages; Mosquitto 2.0.11 does (after an ack it sends a whole new window). What is
+            // left out stays unacknowledged in the session; recoverIfDrained() reconnects once the
+            // task has caught up and the broker sends it again, in order (HandOffQueue). (Throwing
+            // instead would make Paho 1.2.5 stop its callback thread for good while the connection
+            // stays up: a silent stall.)
+            // The connection is Paho's callback thread, which it starts afresh for each (see HandOffQueue).
+            switch (queue.offer(new Delivery(r, m.getId(), generation.get()), m.getQos() > 0, Thread.currentThread())) {
+                case TAKEN -> available.complete(null);
+                case LEFT_OUT -> queueOverflows.inc();
+                case FULL -> {
+                    queueOverflows.inc();
+                    if (m.getQos() > 0) {
+                        LOG.warn("MQTT {}: queue of {} full (broker sent more than Receive Maximum {} unacknowledged):"
+                                        + " leaving this connection's messages unacknowledged, reconnecting for their"
+                                        + " redelivery in order once caught up",
+                                split.clientId(), options.queueCapacity(), options.receiveMaximum());
+                    }
                 }
-                return;
             }
-            available.complete(null);
         }
 
         @Override

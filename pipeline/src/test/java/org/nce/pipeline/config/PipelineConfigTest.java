@@ -58,6 +58,13 @@ class PipelineConfigTest {
         assertTrue(e.getMessage().contains("sever_uri"), e.getMessage());
     }
 
+    /** QoS 2 would lose messages over a restart (Paho completes its handshake before the checkpoint): refused, with why. */
+    @Test
+    void qos2IsRefusedWithTheReason() throws Exception {
+        PipelineConfig c = PipelineConfig.parse("mqtt: {server_uri: \"tcp://localhost:1883\", qos: 2}\n");
+        assertTrue(c.problems().stream().anyMatch(x -> x.startsWith("mqtt.qos") && x.contains("lose messages")), c.problems().toString());
+    }
+
     @Test
     void everyProblemIsListedAtOnceWithItsKey() throws Exception {
         PipelineConfig c = PipelineConfig.parse("""

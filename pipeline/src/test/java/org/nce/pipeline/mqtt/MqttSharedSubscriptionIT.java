@@ -109,6 +109,11 @@ class MqttSharedSubscriptionIT {
                 System.out.println("[slow] 240 messages through a 40 ms/record task in "
                         + (System.currentTimeMillis() - started) + " ms");
                 assertEquals(expected, payloads(run), "messages lost");
+                // In order, too: the camera and sensor stages judge a source's data in its order and pass
+                // over what arrives behind newer data, so a reconnect round must not put later messages
+                // ahead of the ones it left out (a TaskManager kill once lost whole fires that way).
+                assertEquals(List.of(), reordered(MqttTestSupport.received(run), "f"), "frames overtaken on the way");
+                assertEquals(List.of(), reordered(MqttTestSupport.received(run), "r"), "readings overtaken on the way");
                 String log = broker.log();
                 // A keepalive failure shows as the broker timing the client out, or as the client closing
                 // its socket without a DISCONNECT. A DISCONNECT the source sends itself is its recovery
@@ -124,6 +129,7 @@ class MqttSharedSubscriptionIT {
                         .collect(Collectors.groupingBy(c -> c, java.util.TreeMap::new, Collectors.counting()));
                 System.out.println("[slow] connections per client id: " + connectionsPerClient);
                 assertEquals(List.of(), drops, "the source's connection dropped while the task was slow");
+                assertTrue(ownDisconnects > 0, "the queue never filled, so the order checks above proved nothing about it");
                 long connections = connectionsPerClient.values().stream().mapToLong(Long::longValue).sum();
                 assertTrue(!connectionsPerClient.isEmpty() && connections == connectionsPerClient.size() + ownDisconnects,
                         "source clients connected more often than their own reconnects explain: " + connectionsPerClient);
@@ -131,6 +137,28 @@ class MqttSharedSubscriptionIT {
                 job.cancel().get();
             }
         }
+    }
+
+    /**
+     * The messages (payloads {@code <prefix>NNN}, published in order) whose first arrival came after a
+     * later one's: redeliveries of what already arrived are fine, overtaking is not.
+     */
+    static List<String> reordered(List<MqttTestSupport.Received> arrivals, String prefix) {
+        Set<String> seen = new java.util.HashSet<>();
+        List<String> out = new java.util.ArrayList<>();
+        int newest = -1;
+        for (MqttTestSupport.Received r : arrivals) {
+            String p = r.payload();
+            if (!p.matches(java.util.regex.Pattern.quote(prefix) + "\\d{3}") || !seen.add(p)) {
+                continue;
+            }
+            int n = Integer.parseInt(p.substring(prefix.length()));
+            if (n < newest) {
+                out.add(p + " after " + prefix + String.format("%03d", newest));
+            }
+            newest = Math.max(newest, n);
+        }
+        return out;
     }
 
     private static Set<String> payloads(String run) {

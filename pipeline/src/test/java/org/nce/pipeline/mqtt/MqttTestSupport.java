@@ -107,7 +107,26 @@ final class MqttTestSupport {
     static void publish(MqttClient c, String topic, String payload) throws MqttException {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(1);
-        c.publish(topic, m);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try {
+                c.publish(topic, m);
+                return;
+            } catch (MqttException e) {
+                // Paho 1.2.5's blocking publish can return before its in-flight count drops (seen once
+                // with the broker busy resending to a slow source): wait for the window, as a gateway would.
+                if (e.getReasonCode() != org.eclipse.paho.mqttv5.client.MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     static void close(MqttClient c) throws MqttException {
