@@ -253,10 +253,24 @@ public final class CameraCapture implements AutoCloseable {
         long anchorMediaUs = -1;
         int failures = 0;
         setState("streaming");
+        double framePeriodMs = source.fps() > 0 ? 1000.0 / source.fps() : 0;
+        long lastSeenMs = Long.MIN_VALUE;
         while (running) {
-            Mat image;
+            // Only a frame that may be due is converted; the rest are skipped (still decoded). The next
+            // frame comes about one frame period after the last: converted once it could be within half
+            // a period of the due time, so the due frame is never skipped (at worst one early frame is
+            // converted and then passed over below). Without a known frame rate every frame is converted.
+            boolean wanted = Double.isNaN(nextDueMs) || framePeriodMs <= 0 || lastSeenMs == Long.MIN_VALUE
+                    || lastSeenMs + 1.5 * framePeriodMs >= nextDueMs;
+            Mat image = null;
+            boolean got;
             try {
-                image = source.next();
+                if (wanted) {
+                    image = source.next();
+                    got = image != null;
+                } else {
+                    got = source.skip();
+                }
                 failures = 0;
             } catch (Exception e) {
                 corrupt.incrementAndGet();
@@ -271,7 +285,7 @@ public final class CameraCapture implements AutoCloseable {
                 }
                 continue;
             }
-            if (image == null) {
+            if (!got) {
                 if (!live && !settings.loop()) {
                     return true;
                 }
@@ -282,7 +296,7 @@ public final class CameraCapture implements AutoCloseable {
                 }
                 return false;
             }
-            try (Mat frame = image) {
+            try (Mat frame = image) { // null for a skipped frame
                 if (!live) {
                     long media = source.mediaTimeUs();
                     if (media >= 0) {
@@ -297,7 +311,12 @@ public final class CameraCapture implements AutoCloseable {
                     }
                 }
                 lastGrabNanos = System.nanoTime();
+                if (frame == null) {
+                    lastSeenMs = clockOf(source.streamClockMs());
+                    continue;
+                }
                 long captureMs = captureTime(source.streamClockMs());
+                lastSeenMs = captureMs;
                 if (!Double.isNaN(nextDueMs) && captureMs < nextDueMs) {
                     continue;
                 }
@@ -309,9 +328,14 @@ public final class CameraCapture implements AutoCloseable {
         return false;
     }
 
-    private long captureTime(long streamClockMs) {
+    /** The time a frame was captured by the clock {@link #captureTime} believes, without recording it. */
+    private long clockOf(long streamClockMs) {
         long wall = wallClock.getAsLong();
-        long t = streamClockMs >= 0 && Math.abs(streamClockMs - wall) <= MAX_CLOCK_SKEW_MS ? streamClockMs : wall;
+        return streamClockMs >= 0 && Math.abs(streamClockMs - wall) <= MAX_CLOCK_SKEW_MS ? streamClockMs : wall;
+    }
+
+    private long captureTime(long streamClockMs) {
+        long t = clockOf(streamClockMs);
         if (t <= lastCaptureMs) {
             t = lastCaptureMs + 1; // strictly increasing per camera, across reconnects and clock changes
         }

@@ -128,15 +128,42 @@ public final class GrabberFrameSource implements FrameSource {
     @Override
     public Mat next() throws Exception {
         if (multipartJpeg) {
-            return nextPart();
+            return nextPart(true);
         }
-        Frame f = grabber.grabImage();
+        Frame f = grab(true);
+        if (f == null) {
+            return null;
+        }
+        ClipReader.fixChannels(f, grabber);
+        Mat m = converter.convert(f);
+        if (m == null || m.empty()) {
+            throw new CorruptFrameException("empty picture from " + kind);
+        }
+        return m.clone();
+    }
+
+    @Override
+    public boolean skip() throws Exception {
+        if (multipartJpeg) {
+            try (Mat part = nextPart(false)) {
+                return part != null;
+            }
+        }
+        return grab(false) != null;
+    }
+
+    /**
+     * The next video frame, decoded; converted to BGR at the output size only when {@code convert}
+     * (JavaCV's doProcessing: without it the frame's image is stale and must not be read).
+     */
+    private Frame grab(boolean convert) throws Exception {
+        Frame f = grabber.grabFrame(false, true, convert, false, false);
         if (f == null && kind == CameraSettings.Kind.FILE && loop) {
             loopOffsetUs = lastMediaUs < 0 ? loopOffsetUs : lastMediaUs + frameMicros();
             closeQuietly(grabber);
             grabber = null;
             open();
-            f = grabber.grabImage();
+            f = grabber.grabFrame(false, true, convert, false, false);
         }
         if (f == null) {
             return null;
@@ -150,15 +177,11 @@ public final class GrabberFrameSource implements FrameSource {
                 streamClockMs = (realtime + f.timestamp) / 1000;
             }
         }
-        ClipReader.fixChannels(f, grabber);
-        Mat m = converter.convert(f);
-        if (m == null || m.empty()) {
-            throw new CorruptFrameException("empty picture from " + kind);
-        }
-        return m.clone();
+        return f;
     }
 
-    private Mat nextPart() throws Exception {
+    /** The next MJPEG part, decoded when {@code decode}; when not, a skipped part returns an empty Mat. */
+    private Mat nextPart(boolean decode) throws Exception {
         while (true) {
             AVPacket pkt = grabber.grabPacket();
             if (pkt == null) {
@@ -168,10 +191,13 @@ public final class GrabberFrameSource implements FrameSource {
                 if (pkt.stream_index() != videoStream || pkt.size() <= 0) {
                     continue;
                 }
-                byte[] bytes = new byte[pkt.size()];
-                pkt.data().get(bytes);
                 lastMediaUs = -1;
                 streamClockMs = -1;
+                if (!decode) {
+                    return new Mat(); // a JPEG part depends on no other: skipping it costs nothing (nor is it checked)
+                }
+                byte[] bytes = new byte[pkt.size()];
+                pkt.data().get(bytes);
                 Mat decoded;
                 try (Mat encoded = new Mat(bytes)) {
                     decoded = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR);
