@@ -52,6 +52,8 @@ public final class CameraCapture implements AutoCloseable {
     /** A stream clock further than this from the wall clock is not believed (a camera without NTP). */
     static final long MAX_CLOCK_SKEW_MS = Duration.ofMinutes(5).toMillis();
     private static final long FPS_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A step of the frames' clock larger than this (or not forward) is not believed by the sampler. */
+    private static final long MAX_CLOCK_STEP_MS = 10_000;
 
     /** Opens a fresh source for each (re)connection. */
     @FunctionalInterface
@@ -254,14 +256,26 @@ public final class CameraCapture implements AutoCloseable {
         int failures = 0;
         setState("streaming");
         double framePeriodMs = source.fps() > 0 ? 1000.0 / source.fps() : 0;
+        // The sampler's own time: it follows the frames' clock step by step, but a clock that stands
+        // still, steps back (an NTP step; the stream clock taking over from the wall clock once an RTCP
+        // report arrives) or leaps ahead moves it by the real time elapsed instead, so sampling never
+        // waits for a clock to catch up. Frames are still stamped by captureTime().
+        double cadenceMs = 0;
         long lastSeenMs = Long.MIN_VALUE;
+        long lastSeenNanos = 0;
+        double[] recentSteps = new double[8];
+        int steps = 0;
         while (running) {
             // Only a frame that may be due is converted; the rest are skipped (still decoded). The next
-            // frame comes about one frame period after the last: converted once it could be within half
-            // a period of the due time, so the due frame is never skipped (at worst one early frame is
-            // converted and then passed over below). Without a known frame rate every frame is converted.
+            // frame is expected one step after the last, the step being the stated frame period or the
+            // longest of the last few seen, if longer (a camera that states 25 fps and sends 3): it is
+            // converted once it could be within half a step of the due time. Unknown rate: every frame.
+            double expectedStep = framePeriodMs;
+            for (int i = 0; i < Math.min(steps, recentSteps.length); i++) {
+                expectedStep = Math.max(expectedStep, recentSteps[i]);
+            }
             boolean wanted = Double.isNaN(nextDueMs) || framePeriodMs <= 0 || lastSeenMs == Long.MIN_VALUE
-                    || lastSeenMs + 1.5 * framePeriodMs >= nextDueMs;
+                    || cadenceMs + 1.5 * expectedStep >= nextDueMs;
             Mat image = null;
             boolean got;
             try {
@@ -311,18 +325,24 @@ public final class CameraCapture implements AutoCloseable {
                     }
                 }
                 lastGrabNanos = System.nanoTime();
+                long seen = clockOf(source.streamClockMs());
+                if (lastSeenMs != Long.MIN_VALUE) {
+                    long clockStep = seen - lastSeenMs;
+                    double step = clockStep > 0 && clockStep <= MAX_CLOCK_STEP_MS ? clockStep : (lastGrabNanos - lastSeenNanos) / 1e6;
+                    cadenceMs += step;
+                    recentSteps[steps++ % recentSteps.length] = step;
+                }
+                lastSeenMs = seen;
+                lastSeenNanos = lastGrabNanos;
                 if (frame == null) {
-                    lastSeenMs = clockOf(source.streamClockMs());
                     continue;
                 }
-                long captureMs = captureTime(source.streamClockMs());
-                lastSeenMs = captureMs;
-                if (!Double.isNaN(nextDueMs) && captureMs < nextDueMs) {
+                if (!Double.isNaN(nextDueMs) && cadenceMs < nextDueMs) {
                     continue;
                 }
-                nextDueMs = Double.isNaN(nextDueMs) || captureMs - nextDueMs > periodMs ? captureMs + periodMs
+                nextDueMs = Double.isNaN(nextDueMs) || cadenceMs - nextDueMs > periodMs ? cadenceMs + periodMs
                         : nextDueMs + periodMs;
-                handOver(new Grabbed(frame.clone(), captureMs));
+                handOver(new Grabbed(frame.clone(), captureTime(source.streamClockMs())));
             }
         }
         return false;

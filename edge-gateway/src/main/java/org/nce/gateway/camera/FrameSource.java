@@ -32,15 +32,17 @@ public interface FrameSource extends AutoCloseable {
     double fps();
 
     /**
-     * Media time of the frame last returned by {@link #next()} in microseconds, increasing across
-     * loops, or -1 if unknown. Stored media is paced by it so a file plays in real time.
+     * Media time of the frame last returned by {@link #next()} or passed by {@link #skip()}, in
+     * microseconds, increasing across loops, or -1 if unknown. Stored media is paced by it so a file
+     * plays in real time.
      */
     default long mediaTimeUs() {
         return -1;
     }
 
     /**
-     * Capture time (UTC epoch ms) of the frame last returned by {@link #next()} from the stream's
+     * Capture time (UTC epoch ms) of the frame last returned by {@link #next()} or passed by
+     * {@link #skip()}, from the stream's
      * own clock (RTSP: the RTCP sender reports), or -1 when the stream has none; the capture then
      * uses the wall clock at the moment of the grab.
      */

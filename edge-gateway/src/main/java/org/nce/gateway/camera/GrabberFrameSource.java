@@ -56,9 +56,9 @@ public final class GrabberFrameSource implements FrameSource {
 
     /**
      * As above; {@code longEdge} > 0: frames come out no larger than that on their long edge. FFmpeg
-     * scales while it converts to BGR (one pass, and a quarter of the pixels to copy for 720p → 640),
-     * which is most of a camera's cost besides decoding, since every frame is converted, not only
-     * the sampled ones.
+     * scales while it converts to BGR (one pass, and a quarter of the pixels to copy for 720p → 640);
+     * only frames taken with {@link #next()} are converted, those passed with {@link #skip()} only
+     * decoded.
      */
     public GrabberFrameSource(String location, boolean loop, int ioTimeoutSeconds, int longEdge) throws Exception {
         this.longEdge = longEdge;

@@ -231,4 +231,58 @@ class CameraCaptureTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("camera-cam-1-")),
                 "no camera thread left");
     }
+
+    /**
+     * A camera that states 25 fps and sends 3 (low light, a variable rate): sampled at 2 fps it still
+     * gives about 2. Deciding before each grab whether the frame may be due, from the stated rate
+     * alone, passed over the due frame and gave about 1.
+     */
+    @Test
+    void aCameraSlowerThanItsStatedRateStillGivesTheSampleRate() throws Exception {
+        List<Frame> got = new CopyOnWriteArrayList<>();
+        CameraSettings settings = CameraSettings.of("cam-1", "scene:scripted").withSampleFps(2);
+        CameraCapture.SourceOpener opener = () -> new ScriptedSource(333) {
+            @Override
+            public double fps() {
+                return 25;
+            }
+        };
+        try (CameraCapture cam = capture(settings, got::add, opener)) {
+            cam.start();
+            Thread.sleep(5_000);
+        }
+        assertTrue(got.size() >= 8, "about 10 frames in 5 s at 2 fps, got " + got.size());
+    }
+
+    /**
+     * The clock steps back a minute (an NTP step; a stream clock taking over from the wall clock):
+     * frames keep coming at the sample rate, stamped strictly increasing. Sampling by the frames' own
+     * times waited for the clock to catch up, a minute without a frame.
+     */
+    @Test
+    void aClockSteppingBackDoesNotStopTheSampler() throws Exception {
+        List<Frame> got = new CopyOnWriteArrayList<>();
+        CameraSettings settings = CameraSettings.of("cam-1", "scene:scripted").withSampleFps(5);
+        java.util.concurrent.atomic.AtomicBoolean stepped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.LongSupplier clock = () -> System.currentTimeMillis() - (stepped.get() ? 60_000 : 0);
+        AtomicInteger afterStep = new AtomicInteger();
+        Consumer<Frame> sink = f -> {
+            got.add(f);
+            if (stepped.get()) {
+                afterStep.incrementAndGet();
+            } else if (got.size() == 3) {
+                stepped.set(true); // a minute back once three frames are out
+            }
+        };
+        try (CameraCapture cam = new CameraCapture("site-1", "boot-1", settings, sink, () -> new ScriptedSource(40), FAST,
+                CameraCapture.DEFAULT_QUEUE_CAPACITY, clock)) {
+            cam.start();
+            Await.until("three frames before the step", Duration.ofSeconds(10), stepped::get, cam::stats);
+            Thread.sleep(3_000);
+        }
+        assertTrue(afterStep.get() >= 10, "frames in the 3 s after the step (5 fps): " + afterStep + " of " + got.size());
+        for (int i = 1; i < got.size(); i++) {
+            assertTrue(got.get(i).timestampMs() > got.get(i - 1).timestampMs(), "strictly increasing");
+        }
+    }
 }
