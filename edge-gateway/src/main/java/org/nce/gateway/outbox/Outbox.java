@@ -165,7 +165,10 @@ public final class Outbox implements AutoCloseable {
         return store(lane).append(topic, payload);
     }
 
-    /** Up to {@code limit} entries of a lane with id greater than {@code afterId}, oldest first (committed ones). */
+    /**
+     * Up to {@code limit} committed entries of a lane with id greater than {@code afterId}, oldest
+     * first, leaving out those already deleted with {@link #delete} (even before that commits).
+     */
     public List<Entry> after(Lane lane, long afterId, int limit) throws SQLException {
         return store(lane).after(afterId, limit);
     }
@@ -180,7 +183,11 @@ public final class Outbox implements AutoCloseable {
      * only means the entry is sent again, and recognised downstream by its message id). Never blocks.
      */
     public void delete(Lane lane, Collection<Acked> acked) {
-        store(lane).pendingDeletes.addAll(acked);
+        Store st = store(lane);
+        for (Acked a : acked) {
+            st.deleting.add(a.id()); // first: after() must not hand it out again while the delete waits
+        }
+        st.pendingDeletes.addAll(acked);
     }
 
     public long rows(Lane lane) {
@@ -278,6 +285,12 @@ public final class Outbox implements AutoCloseable {
         final ConcurrentLinkedQueue<EvictRequest> evictRequests = new ConcurrentLinkedQueue<>();
         final BlockingQueue<Pending> pending;
         final ConcurrentLinkedQueue<Acked> pendingDeletes = new ConcurrentLinkedQueue<>();
+        /**
+         * Ids whose delete is queued or in a transaction not yet committed: {@link #after} passes over
+         * them, so a forwarder starting again from the oldest entry after a reconnect does not send
+         * what the broker already acknowledged (it did: a window's worth of duplicates per reconnect).
+         */
+        final java.util.Set<Long> deleting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final ReentrantLock state = new ReentrantLock();
         final Condition appended = state.newCondition();
         final AtomicLong commits = new AtomicLong();
@@ -380,6 +393,15 @@ public final class Outbox implements AutoCloseable {
                             batch.add(first);
                         }
                         boolean refuseAll = commit(batch, deletes);
+                        if (!deletes.isEmpty()) {
+                            // Under the reader's lock: a query under way may have read before the commit
+                            // and still checks these ids; any later query reads after it and finds none.
+                            synchronized (readDb) {
+                                for (Acked a : deletes) {
+                                    deleting.remove(a.id());
+                                }
+                            }
+                        }
                         for (Pending p : batch) {
                             if (refuseAll) {
                                 p.done.completeExceptionally(new IllegalStateException("outbox full: frame refused, readings kept"));
@@ -559,20 +581,38 @@ public final class Outbox implements AutoCloseable {
             return lane == Lane.FRAMES ? readings : frames;
         }
 
+        /**
+         * Up to {@code limit} entries after {@code afterId}, oldest first, passing over those being
+         * deleted. It reads on past them until it has {@code limit} or there are no more rows, so an
+         * entry it does not return is either being deleted or after the last one it returns (or
+         * not yet committed): a caller may move its cursor to what was committed when it gets none.
+         */
         List<Entry> after(long afterId, int limit) throws SQLException {
+            List<Entry> out = new ArrayList<>();
+            long from = afterId;
             synchronized (readDb) {
                 try (PreparedStatement q = readDb.prepareStatement("SELECT id, topic, payload FROM " + table + " WHERE id > ? ORDER BY id LIMIT ?")) {
-                    q.setLong(1, afterId);
-                    q.setInt(2, limit);
-                    List<Entry> out = new ArrayList<>();
-                    try (ResultSet r = q.executeQuery()) {
-                        while (r.next()) {
-                            out.add(new Entry(r.getLong(1), r.getString(2), r.getBytes(3)));
+                    while (out.size() < limit) {
+                        int want = limit - out.size();
+                        q.setLong(1, from);
+                        q.setInt(2, want);
+                        int seen = 0;
+                        try (ResultSet r = q.executeQuery()) {
+                            while (r.next()) {
+                                seen++;
+                                from = r.getLong(1);
+                                if (!deleting.contains(from)) {
+                                    out.add(new Entry(from, r.getString(2), r.getBytes(3)));
+                                }
+                            }
+                        }
+                        if (seen < want) {
+                            break; // no more rows
                         }
                     }
-                    return out;
                 }
             }
+            return out;
         }
 
         void awaitAfter(long afterId, long millis) throws InterruptedException {
