@@ -593,21 +593,23 @@ public final class Outbox implements AutoCloseable {
             synchronized (readDb) {
                 try (PreparedStatement q = readDb.prepareStatement("SELECT id, topic, payload FROM " + table + " WHERE id > ? ORDER BY id LIMIT ?")) {
                     while (out.size() < limit) {
-                        int want = limit - out.size();
+                        // Pages of at least 32 rows: after a reconnect many marked ids can lead the lane,
+                        // and a query per entry would hold the reader (and the writer's unmarking) long.
+                        int page = Math.max(limit - out.size(), 32);
                         q.setLong(1, from);
-                        q.setInt(2, want);
+                        q.setInt(2, page);
                         int seen = 0;
                         try (ResultSet r = q.executeQuery()) {
-                            while (r.next()) {
+                            while (out.size() < limit && r.next()) {
                                 seen++;
                                 from = r.getLong(1);
                                 if (!deleting.contains(from)) {
-                                    out.add(new Entry(from, r.getString(2), r.getBytes(3)));
+                                    out.add(new Entry(from, r.getString(2), r.getBytes(3))); // payload read only when kept
                                 }
                             }
                         }
-                        if (seen < want) {
-                            break; // no more rows
+                        if (seen < page) {
+                            break; // no more rows, or enough
                         }
                     }
                 }
