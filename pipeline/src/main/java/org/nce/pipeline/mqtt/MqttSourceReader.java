@@ -235,6 +235,8 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
         private final String[] sharedFilters;
         private final int[] qos;
         private MqttAsyncClient client;
+        /** Set once open() has subscribed: every later connection subscribes again. */
+        private volatile boolean subscribed;
 
         Session(MqttSplit split) {
             this.split = split;
@@ -273,6 +275,7 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
                     LOG.debug("MQTT {}: unsubscribing stale filters: {}", split.clientId(), e.getMessage());
                 }
             }
+            subscribed = true;
             LOG.info("MQTT {} subscribed to {} (qos {}, persistent session{}, receive maximum {})", split.clientId(),
                     List.of(sharedFilters), options.qos(), sessionPresent ? " resumed" : " new", options.receiveMaximum());
         }
@@ -460,12 +463,20 @@ final class MqttSourceReader implements SourceReader<MqttRecord, MqttSplit> {
             if (connected.compareAndSet(false, true)) {
                 connectedSessions.incrementAndGet();
             }
-            if (reconnect) {
+            if (reconnect || subscribed) {
+                // Every connection after the first, Paho's own reconnects and ours after a full queue
+                // alike: Paho says "reconnect" only for its own (ours come as a first connect), and
+                // does not tell whether the broker still had our subscriptions (an outage longer than
+                // the session expiry, a broker restarted without persistence, or from a snapshot that
+                // lacked one: after a Mosquitto kill -9 during our reconnect, every frame of a
+                // scenario went missing while its readings came). Subscribing is idempotent, and
+                // shared subscriptions get no retained messages.
                 reconnects.inc();
-                // Paho does not tell whether the broker still had our session (an outage longer than
-                // the session expiry, a broker restarted without persistence): subscribe again every
-                // time. It is idempotent, and shared subscriptions get no retained messages.
-                LOG.warn("MQTT {} reconnected to {}: subscribing again to {}", split.clientId(), serverUri, List.of(sharedFilters));
+                if (reconnect) {
+                    LOG.warn("MQTT {} reconnected to {}: subscribing again to {}", split.clientId(), serverUri, List.of(sharedFilters));
+                } else {
+                    LOG.debug("MQTT {} connected again: subscribing again", split.clientId());
+                }
                 resubscribe();
             }
         }
