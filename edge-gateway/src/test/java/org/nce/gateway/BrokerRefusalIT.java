@@ -90,9 +90,7 @@ class BrokerRefusalIT {
     private void framesAroundOneTooLarge(String limit, long timeoutMs) throws Exception {
         MosquittoBroker.assumeInstalled();
         try (MosquittoBroker broker = MosquittoBroker.on(dir)) {
-            Path passwd = broker.passwordFile(Map.of("site-b", "gw", "nce-admin", "admin"));
-            broker.start("listener " + broker.port() + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwd
-                    + "\nacl_file " + MosquittoBroker.deployDir().resolve("mosquitto/acl") + "\n" + limit + "\n");
+            broker.start(broker.loopbackConf(Map.of("site-b", "gw", "nce-admin", "admin"), limit));
             GatewayConfig config = GatewayConfig.parse("site: site-b\n"
                     + "mqtt: {server_uri: \"tcp://127.0.0.1:" + broker.port() + "\", password_env: GW}\n"
                     + "outbox: {path: \"" + dir.resolve("outbox.db") + "\"}\n");

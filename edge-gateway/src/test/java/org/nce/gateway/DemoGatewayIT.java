@@ -31,9 +31,7 @@ class DemoGatewayIT {
     void everyDeviceOfTheDemoDelivers() throws Exception {
         MosquittoBroker.assumeInstalled();
         try (MosquittoBroker broker = MosquittoBroker.on(dir)) {
-            Path passwd = broker.passwordFile(Map.of("site-demo", "gw", "nce-admin", "admin"));
-            broker.start("listener " + broker.port() + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwd + "\n"
-                    + "acl_file " + MosquittoBroker.deployDir().resolve("mosquitto/acl"));
+            broker.start(broker.loopbackConf(Map.of("site-demo", "gw", "nce-admin", "admin"), ""));
             GatewayConfig demo = GatewayConfig.load(MosquittoBroker.deployDir().resolveSibling("demo/src/main/resources/demo-gateway.yaml"));
             int port;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -28,9 +28,7 @@ class ForwarderIdleIT {
     void anEmptiedLaneWaitsForNewEntriesAfterAReconnect() throws Exception {
         MosquittoBroker.assumeInstalled();
         try (MosquittoBroker broker = MosquittoBroker.on(dir)) {
-            Path passwd = broker.passwordFile(Map.of("site-b", "gw", "nce-admin", "admin"));
-            String conf = "listener " + broker.port() + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwd
-                    + "\nacl_file " + MosquittoBroker.deployDir().resolve("mosquitto/acl") + "\n";
+            String conf = broker.loopbackConf(Map.of("site-b", "gw", "nce-admin", "admin"), "");
             broker.start(conf);
             GatewayConfig config = GatewayConfig.parse("site: site-b\n"
                     + "mqtt: {server_uri: \"tcp://127.0.0.1:" + broker.port() + "\", password_env: GW}\n"

@@ -31,9 +31,7 @@ class ReadingsBeforeFramesIT {
     void aBurstOfFramesDoesNotHoldUpReadings() throws Exception {
         MosquittoBroker.assumeInstalled();
         try (MosquittoBroker broker = MosquittoBroker.on(dir)) {
-            java.nio.file.Path passwd = broker.passwordFile(Map.of("site-b", "gw", "nce-admin", "admin"));
-            broker.start("listener " + broker.port() + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwd
-                    + "\nacl_file " + MosquittoBroker.deployDir().resolve("mosquitto/acl") + "\nmax_queued_messages 0\n");
+            broker.start(broker.loopbackConf(Map.of("site-b", "gw", "nce-admin", "admin"), "max_queued_messages 0"));
             int port;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();

@@ -342,7 +342,7 @@ public final class CameraCapture implements AutoCloseable {
                 }
                 nextDueMs = Double.isNaN(nextDueMs) || cadenceMs - nextDueMs > periodMs ? cadenceMs + periodMs
                         : nextDueMs + periodMs;
-                handOver(new Grabbed(frame.clone(), captureTime(source.streamClockMs())));
+                handOver(new Grabbed(frame.clone(), captureTime(seen)));
             }
         }
         return false;
@@ -354,8 +354,9 @@ public final class CameraCapture implements AutoCloseable {
         return streamClockMs >= 0 && Math.abs(streamClockMs - wall) <= MAX_CLOCK_SKEW_MS ? streamClockMs : wall;
     }
 
-    private long captureTime(long streamClockMs) {
-        long t = clockOf(streamClockMs);
+    /** The capture time of a frame whose clock ({@link #clockOf}) read {@code seenMs}: strictly increasing. */
+    private long captureTime(long seenMs) {
+        long t = seenMs;
         if (t <= lastCaptureMs) {
             t = lastCaptureMs + 1; // strictly increasing per camera, across reconnects and clock changes
         }

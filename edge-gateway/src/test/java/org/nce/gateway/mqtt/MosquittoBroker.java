@@ -66,6 +66,16 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     /**
+     * The config of a loopback listener that checks users (written to the password file here) and
+     * the project's ACL (deploy/mosquitto/acl), then {@code extra} lines: what most gateway tests run.
+     */
+    public String loopbackConf(Map<String, String> passwordsByUser, String extra) throws IOException, InterruptedException {
+        Path passwd = passwordFile(passwordsByUser);
+        return "listener " + port + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwd
+                + "\nacl_file " + deployDir().resolve("mosquitto/acl") + "\n" + extra + "\n";
+    }
+
+    /**
      * Starts Mosquitto with {@code conf} plus what a test broker needs (no persistence, the test's user
      * rather than 'mosquitto', a log file in the directory); ready when the port accepts connections.
      */
