@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nce.detectors.eval.DetectorSuite;
+import org.nce.detectors.motion.GatedDetectors;
+import org.nce.detectors.motion.MotionGateConfig;
 
 /**
  * Every known detector with its defaults: what {@code ./nce eval} and {@code ./nce bench} measure.
@@ -15,13 +17,22 @@ import org.nce.detectors.eval.DetectorSuite;
  * detector's actor gate use it; without it each says so once (the dumping detector then gates on motion).
  */
 public final class DefaultDetectorSuite implements DetectorSuite {
+    /** {@code -Dnce.motion_gate=off} measures the detectors without the shared motion gate (for comparison). */
+    public static final String MOTION_GATE_PROPERTY = "nce.motion_gate";
+
     @Override
     public List<Detector> create(String cameraId) {
         List<Detector> out = new ArrayList<>();
         for (String type : DetectorFactory.knownTypes()) {
             out.add(DetectorFactory.create(type, params(type)));
         }
-        return out;
+        return GatedDetectors.wrap(out, motionGate());
+    }
+
+    /** The default gate, or none when {@value #MOTION_GATE_PROPERTY} is {@code off}. */
+    static MotionGateConfig motionGate() {
+        boolean off = "off".equalsIgnoreCase(System.getProperty(MOTION_GATE_PROPERTY, "on").trim());
+        return MotionGateConfig.defaults().withEnabled(!off);
     }
 
     /** The dog detector's {@code model} and the dumping detector's {@code actor_model}: the same YOLO. */
@@ -59,6 +70,7 @@ public final class DefaultDetectorSuite implements DetectorSuite {
 
     @Override
     public String describe() {
-        return "default detectors " + DetectorFactory.knownTypes();
+        return "default detectors " + DetectorFactory.knownTypes() + (motionGate().enabled()
+                ? " behind the shared motion gate" : " without the motion gate (" + MOTION_GATE_PROPERTY + "=off)");
     }
 }

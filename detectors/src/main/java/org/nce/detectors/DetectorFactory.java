@@ -13,6 +13,7 @@ import org.nce.detectors.dumping.MuckDumpingDetector;
 import org.nce.detectors.dog.UnleashedDogDetector;
 import org.nce.detectors.fire.FireConfig;
 import org.nce.detectors.fire.OpenBurningDetector;
+import org.nce.detectors.motion.MotionGateConfig;
 
 /**
  * Builds detectors by their type name from a parameter map (the per-camera YAML/JSON block). The
@@ -63,6 +64,16 @@ public final class DetectorFactory {
             case MUCK_DUMPING -> config(type, DumpingConfig.class, DumpingConfig.defaults(), p);
             case UNLEASHED_DOG -> config(type, DogConfig.class, DogConfig.defaults(), p);
             default -> throw new IllegalArgumentException("unknown detector type '" + type + "', known: " + knownTypes());
+        }
+    }
+
+    /** A camera's {@code motion_gate} block laid over {@link MotionGateConfig#defaults()}; bad keys and values named. */
+    public static MotionGateConfig motionGate(Map<String, Object> params) {
+        try {
+            return config("motion_gate", MotionGateConfig.class, MotionGateConfig.defaults(), params == null ? Map.of() : params);
+        } catch (IllegalArgumentException e) {
+            // config() says "<type> detector: ..."; the gate is not a detector
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^motion_gate detector: (motion_gate\\.)?", ""), e);
         }
     }
 
