@@ -24,6 +24,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.nce.detectors.Detector;
 import org.nce.detectors.DetectorFactory;
 import org.nce.detectors.FrameMeta;
+import org.nce.detectors.motion.MotionGate;
+import org.nce.detectors.motion.MotionGateConfig;
 import org.nce.model.Alert;
 import org.nce.model.Detection;
 import org.nce.model.Frame;
@@ -56,6 +58,11 @@ import org.nce.pipeline.ingest.DeadLetters;
  * confirms the same type within {@link #RESTORE_GRACE_MS} of its first frame is re-finding that
  * episode, and is not reported again (counted as {@code alertsSuppressedAfterRestore}).
  *
+ * <p><b>The shared motion gate.</b> Each camera's frames first meet its {@link MotionGate}, read at a
+ * fraction of their size: a frame where nothing moved (and no heartbeat is due) is kept for the clip
+ * and counted ({@code framesStill}), but neither decoded in full nor shown to the detectors. The gate
+ * is not in state; after a restore (or a detector rebuilt after an error) its first frame passes.
+ *
  * <p><b>Bad frames never stall the camera.</b> An undecodable JPEG is a dead letter and never enters
  * the buffer (it would poison every clip it is part of); a detector that throws is a dead letter, is
  * closed and rebuilt, and the camera goes on.
@@ -83,6 +90,8 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private final EvidenceConfig evidence;
 
     private transient Map<String, List<Running>> detectorsByCamera;
+    private transient Map<String, MotionGate> gatesByCamera;
+    private transient Map<String, Long> detectorFrames;
     /** Cameras whose detectors were closed after one threw: rebuilt without the restore rule (not a restore). */
     private transient java.util.Set<String> rebuiltAfterError;
     private transient Map<String, FpsEstimate> fpsByCamera;
@@ -102,6 +111,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     private transient Counter detectorErrors;
     private transient Counter suppressed;
     private transient Counter lateFrames;
+    private transient Counter stillFrames;
     private transient ValueState<String> currentBoot;
     private transient ValueState<Long> newestAnalysedTs;
     private transient ValueState<String> candidateBoot;
@@ -140,6 +150,8 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         org.nce.pipeline.NativeLibraries.ensureLoaded();
         recentAlerts.open();
         detectorsByCamera = new HashMap<>();
+        gatesByCamera = new HashMap<>();
+        detectorFrames = new HashMap<>();
         rebuiltAfterError = new java.util.HashSet<>();
         fpsByCamera = new HashMap<>();
         nextIndex = getRuntimeContext().getState(new ValueStateDescriptor<>("next-index", Types.LONG));
@@ -162,6 +174,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         detectorErrors = getRuntimeContext().getMetricGroup().counter("detectorErrors");
         suppressed = getRuntimeContext().getMetricGroup().counter("alertsSuppressedAfterRestore");
         lateFrames = getRuntimeContext().getMetricGroup().counter("framesLate");
+        stillFrames = getRuntimeContext().getMetricGroup().counter("framesStill");
         currentBoot = getRuntimeContext().getState(new ValueStateDescriptor<>("current-boot", Types.STRING));
         newestAnalysedTs = getRuntimeContext().getState(new ValueStateDescriptor<>("newest-analysed-ts", Types.LONG));
         candidateBoot = getRuntimeContext().getState(new ValueStateDescriptor<>("candidate-boot", Types.STRING));
@@ -180,12 +193,13 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             redelivered.inc();
             return; // a redelivery (at-least-once source) of a frame already taken in
         }
-        try (Mat bgr = decode(f)) {
-            if (bgr == null) {
-                undecodable.inc();
-                seenFrames.put(f.frameKey(), -1L);
-                ctx.output(DeadLetters.TAG, DeadLetters.of("camera", "JPEG could not be decoded (frame "
-                        + f.frameKey() + " of " + f.cameraId() + ")", f.cameraId(), f.jpeg()));
+        MotionGate gate = gate(f.cameraId());
+        boolean gateOn = gate.config().enabled();
+        // With the gate on, the frame is first read at a fraction of its size (libjpeg scales in the DCT):
+        // most frames of a still camera end there. The full decode is for the frames the detectors see.
+        try (Mat small = decode(f, gateOn ? gate.decodeFlag(Math.max(f.width(), f.height())) : opencv_imgcodecs.IMREAD_COLOR)) {
+            if (small == null) {
+                undecodable(f, ctx);
                 return;
             }
             long index = nextIndex.value() == null ? 0 : nextIndex.value();
@@ -197,21 +211,39 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                     running = build(f);
                 }
             }
-            nextIndex.update(index + 1);
-            recentFrames.put(index, f);
-            recentFrames.remove(index - keep());
-            seenFrames.put(f.frameKey(), index);
-            if (late(f)) {
-                // Kept for the clip (sorted by capture time there), but the detectors only ever see a
-                // camera's frames in capture order: with shared subscriptions a frame can arrive behind a
-                // newer one, and an old fire frame in a new quiet stretch would keep an episode open.
-                lateFrames.inc();
-                emitCompleteClips(index, Long.MIN_VALUE, out);
-                return;
+            // Kept for the clip (sorted by capture time there), but the detectors only ever see a
+            // camera's frames in capture order: with shared subscriptions a frame can arrive behind a
+            // newer one, and an old fire frame in a new quiet stretch would keep an episode open.
+            boolean isLate = late(f);
+            boolean toDetectors = !isLate && gate.offer(small, f.timestampMs()).passes();
+            Mat full = toDetectors && gateOn ? decode(f, opencv_imgcodecs.IMREAD_COLOR) : null;
+            try {
+                if (toDetectors && gateOn && full == null) {
+                    undecodable(f, ctx); // before the frame takes an index: no hole in the buffer
+                    return;
+                }
+                nextIndex.update(index + 1);
+                recentFrames.put(index, f);
+                recentFrames.remove(index - keep());
+                seenFrames.put(f.frameKey(), index);
+                if (isLate) {
+                    lateFrames.inc();
+                    emitCompleteClips(index, Long.MIN_VALUE, out);
+                    return;
+                }
+                fps(f.cameraId()).update(f.timestampMs());
+                fpsState.update(fps(f.cameraId()).toState());
+                if (toDetectors) {
+                    detectorFrames.merge(f.cameraId(), 1L, Long::sum);
+                    analyse(running, gateOn ? full : small, f, index, ctx);
+                } else {
+                    stillFrames.inc(); // kept for the clip; nothing moved, so the detectors need not see it
+                }
+            } finally {
+                if (full != null) {
+                    full.close();
+                }
             }
-            fps(f.cameraId()).update(f.timestampMs());
-            fpsState.update(fps(f.cameraId()).toState());
-            analyse(running, bgr, f, index, ctx);
         }
         analysed.inc();
         emitCompleteClips(nextIndex.value() - 1, Long.MIN_VALUE, out);
@@ -375,9 +407,36 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         lastFlushTimer.update(due);
     }
 
+    private void undecodable(Frame f, Context ctx) throws Exception {
+        undecodable.inc();
+        seenFrames.put(f.frameKey(), -1L);
+        ctx.output(DeadLetters.TAG, DeadLetters.of("camera", "JPEG could not be decoded (frame "
+                + f.frameKey() + " of " + f.cameraId() + ")", f.cameraId(), f.jpeg()));
+    }
+
+    /** Frames of this camera shown to its detectors since this instance opened, warm-up aside (for tests). */
+    long detectorFrames(String cameraId) {
+        return detectorFrames.getOrDefault(cameraId, 0L);
+    }
+
+    /** The camera's motion gate (not in state: after a restore its first frame passes). */
+    private MotionGate gate(String cameraId) {
+        MotionGate g = gatesByCamera.get(cameraId);
+        if (g == null) {
+            CameraConfig c = cameras.get(cameraId);
+            g = new MotionGate(c == null ? MotionGateConfig.defaults() : c.motionGateConfig());
+            gatesByCamera.put(cameraId, g);
+        }
+        return g;
+    }
+
     private static Mat decode(Frame f) {
+        return decode(f, opencv_imgcodecs.IMREAD_COLOR);
+    }
+
+    private static Mat decode(Frame f, int flags) {
         try (Mat encoded = new Mat(new BytePointer(f.jpeg()))) {
-            Mat bgr = opencv_imgcodecs.imdecode(encoded, opencv_imgcodecs.IMREAD_COLOR);
+            Mat bgr = opencv_imgcodecs.imdecode(encoded, flags);
             if (bgr == null || bgr.empty()) {
                 if (bgr != null) {
                     bgr.close();
@@ -444,6 +503,10 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
 
     private void closeAll(String cameraId) {
         rebuiltAfterError.add(cameraId);
+        MotionGate g = gatesByCamera.get(cameraId);
+        if (g != null) {
+            g.reset(); // the rebuilt detectors' first frame passes
+        }
         List<Running> ds = detectorsByCamera.remove(cameraId);
         if (ds != null) {
             ds.forEach(r -> r.detector.close());
@@ -455,6 +518,9 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         recentAlerts.close();
         if (detectorsByCamera != null) {
             detectorsByCamera.values().forEach(list -> list.forEach(r -> r.detector.close()));
+        }
+        if (gatesByCamera != null) {
+            gatesByCamera.values().forEach(MotionGate::close);
         }
         super.close();
     }

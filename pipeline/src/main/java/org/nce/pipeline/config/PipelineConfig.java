@@ -227,9 +227,26 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
     }
 
     /** A camera and the detectors that watch it; {@code params} go to the detector's own config record. */
-    public record CameraConfig(String id, String site, List<DetectorSpec> detectors) implements Serializable {
+    /**
+     * @param motionGate the camera's shared motion gate ({@code enabled}, {@code heartbeat_ms}, ... over
+     *                   {@link org.nce.detectors.motion.MotionGateConfig#defaults()}): the detectors see only
+     *                   frames where something moved, and a still camera's frame once per heartbeat
+     */
+    public record CameraConfig(String id, String site, List<DetectorSpec> detectors, Map<String, Object> motionGate)
+            implements Serializable {
         public CameraConfig {
             detectors = detectors == null ? List.of() : List.copyOf(detectors);
+            // Not Map.copyOf: a YAML key without a value is a null, which the check names, not a load-time NPE.
+            motionGate = motionGate == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(motionGate));
+        }
+
+        public CameraConfig(String id, String site, List<DetectorSpec> detectors) {
+            this(id, site, detectors, null);
+        }
+
+        /** The gate's settings; {@link #problems()} has checked them. */
+        public org.nce.detectors.motion.MotionGateConfig motionGateConfig() {
+            return org.nce.detectors.DetectorFactory.motionGate(motionGate);
         }
     }
 
@@ -305,6 +322,11 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
             }
             if (c.site() == null || c.site().isBlank()) {
                 out.add(key + ".site: required");
+            }
+            try {
+                c.motionGateConfig();
+            } catch (IllegalArgumentException e) {
+                out.add(key + ".motion_gate: " + e.getMessage());
             }
             for (int j = 0; j < c.detectors().size(); j++) {
                 DetectorSpec d = c.detectors().get(j);

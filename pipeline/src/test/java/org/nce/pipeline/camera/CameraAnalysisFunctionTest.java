@@ -335,4 +335,85 @@ class CameraAnalysisFunctionTest {
             }
         }
     }
+
+    /** A scene with a still stretch before its event, through the camera stage with the motion gate on or off. */
+    static List<EvidenceRequest> gated(FireScene scene, boolean gateOn, long[] shownOut) throws Exception {
+        CameraAnalysisFunction fn = new CameraAnalysisFunction(Map.of("cam-1", new CameraConfig("cam-1", "site-a",
+                List.of(new DetectorSpec("open_burning", Map.of())), Map.of("enabled", gateOn))), new EvidenceConfig(150, 5, 10_000L));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), Frame::cameraId, Types.STRING)) {
+            h.open();
+            int i = 0;
+            for (; i < 300 && h.extractOutputValues().isEmpty(); i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            shownOut[0] = fn.detectorFrames("cam-1");
+            shownOut[1] = i;
+            assertEquals(List.of(), deadLetters(h));
+            return h.extractOutputValues();
+        }
+    }
+
+    /**
+     * The shared motion gate: a still camera's frames are not shown to the detectors (only its heartbeat),
+     * yet the event that follows is found as without the gate, and its clip still holds every frame,
+     * the still ones before the event included.
+     */
+    @Test
+    void theMotionGateKeepsStillFramesFromTheDetectorsButNotFromTheClip() throws Exception {
+        for (FireScene scene : List.of(new FireScene(7), FireScene.smokeOnly(11, 640, 360, 10, 300, 60))) {
+            long[] shown = new long[2];
+            List<EvidenceRequest> off = gated(scene, false, shown);
+            assertEquals(shown[1], shown[0], "without the gate the detectors see every frame");
+            List<EvidenceRequest> on = gated(scene, true, shown);
+            assertEquals(1, off.size(), "without the gate");
+            assertEquals(1, on.size(), "the gate must not hide the event");
+            // 60 still frames at 10 fps before the event: only the first and one per 2 s heartbeat reach the detectors
+            assertTrue(shown[0] <= shown[1] - 50, "detectors saw " + shown[0] + " of " + shown[1] + " frames");
+            EvidenceRequest r = on.get(0);
+            assertTrue(r.alert().lastSeq() >= 60, "not before the event: " + r.alert().lastSeq());
+            assertTrue(Math.abs(r.alert().lastSeq() - off.get(0).alert().lastSeq()) <= 10,
+                    "found about when it is found without the gate: " + r.alert().lastSeq() + " vs " + off.get(0).alert().lastSeq());
+            assertTrue(r.frames().get(0).seq() < 60, "the clip reaches back into the still stretch: " + r.frames().get(0).seq());
+            assertEquals(r.alert().lastSeq() - r.frames().get(0).seq() + 1, r.frames().size() - 5L, "every frame, still or not");
+            for (int k = 1; k < r.frames().size(); k++) {
+                assertEquals(r.frames().get(k - 1).seq() + 1, r.frames().get(k).seq(), "consecutive");
+            }
+        }
+    }
+
+    /**
+     * A frame the detectors never saw (it came late) makes a detector throw when the rebuilt detectors are
+     * shown the restored buffer: a dead letter, the detectors start afresh, the camera goes on (the gate too).
+     */
+    @Test
+    void aDetectorThatThrowsInTheWarmUpAfterARestoreIsADeadLetterAndTheCameraGoesOn() throws Exception {
+        FireScene scene = new FireScene(7);
+        Map<String, Object> zones = Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
+                List.of(1.0, 1.0), List.of(0.0, 1.0))));
+        OperatorSubtaskState snapshot;
+        try (var h = harness(10, 5, "muck_dumping", zones)) {
+            h.open();
+            for (int i = 0; i < 20; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            try (Mat tiny = new Mat(4, 4, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                    new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0))) {
+                // 1 s behind the newest frame: late, kept for the clip, never shown to the detectors
+                h.processElement(new StreamRecord<>(new Frame("site-a", "cam-1", "boot-a", 1000, T0 + 900, 4, 4, jpeg(tiny))));
+            }
+            assertEquals(List.of(), deadLetters(h));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(10, 5, "muck_dumping", zones)) {
+            h.initializeState(snapshot);
+            h.open();
+            for (int i = 20; i < 60; i++) {
+                h.processElement(new StreamRecord<>(frame(scene, i)));
+            }
+            List<DeadLetter> dl = deadLetters(h);
+            assertEquals(1, dl.size(), dl.toString());
+            assertEquals("detect", dl.get(0).stage());
+            assertTrue(dl.get(0).reason().contains("muck_dumping detector failed"), dl.get(0).reason());
+        }
+    }
 }

@@ -35,6 +35,23 @@ class PipelineConfigTest {
                 c.problems().toString());
     }
 
+    @Test
+    void motionGateSettingsAreCheckedWithTheirKeys() throws Exception {
+        PipelineConfig c = PipelineConfig.parse("""
+                cameras:
+                  - {id: cam-1, site: s, motion_gate: {heartbeat_ms: 60000}}
+                  - {id: cam-2, site: s, motion_gate: {hartbeat_ms: 1000}}
+                  - {id: cam-3, site: s, motion_gate: {heartbeat_ms: }}
+                  - {id: cam-4, site: s, motion_gate: {enabled: false, heartbeat_ms: 4000}}
+                """);
+        List<String> p = c.problems();
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("cameras[0].motion_gate: heartbeat_ms must be in [1, 5000]")), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("cameras[1].motion_gate") && x.contains("hartbeat_ms")), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("cameras[2].motion_gate") && x.contains("heartbeat_ms")), p.toString());
+        assertTrue(p.stream().noneMatch(x -> x.startsWith("cameras[3]")), p.toString());
+        assertEquals(false, c.cameras().get(3).motionGateConfig().enabled());
+    }
+
     /** Finding: bad values used to be replaced silently (parallelism -3 became 1). Now each is a problem. */
     @Test
     void badValuesAreProblemsNeverReplaced() throws Exception {
