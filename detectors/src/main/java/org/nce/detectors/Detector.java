@@ -21,6 +21,15 @@ public interface Detector extends AutoCloseable {
 
     List<Detection> detect(Mat bgrFrame, FrameMeta meta);
 
+    /**
+     * True while an event is part-way to confirmation (a candidate accumulating, a track alive): the
+     * shared motion gate then lets every frame through, because confirmation may need frames closer
+     * together than its heartbeat, even where nothing moves (a pile lying still for its static time).
+     */
+    default boolean busy() {
+        return false;
+    }
+
     /** Bytes of native and heap state this instance holds (background models, tracks, buffers). */
     default long stateBytes() {
         return 0;

@@ -407,6 +407,11 @@ public final class UnleashedDogDetector implements Detector {
     }
 
     @Override
+    public boolean busy() {
+        return !tracker.tracks().isEmpty();
+    }
+
+    @Override
     public long stateBytes() {
         long mats = 0;
         for (Mat m : new Mat[] {small, grey, prevGrey, diff}) {

@@ -192,6 +192,8 @@ public final class MuckDumpingDetector implements Detector {
     private double areaPx;
     private final List<Reported> reported = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** A new region in a zone has gone still (it may be a pile on its way to confirmation); see {@link #busy()}. */
+    private boolean staticInZone;
     private final Deque<ActorSighting> actorSightings = new ArrayDeque<>();
     private double lastObjectRunT = Double.NEGATIVE_INFINITY;
     private long lastObjectRunSeq = -1;
@@ -469,6 +471,7 @@ public final class MuckDumpingDetector implements Detector {
 
     /** Both backgrounds start again from the current frame; all clocks and actor memory clear. */
     private void restart(double t) {
+        staticInZone = false;
         System.arraycopy(cur, 0, bgLong, 0, cur.length);
         System.arraycopy(cur, 0, bgShort, 0, cur.length);
         Arrays.fill(staticSince, Float.NaN);
@@ -624,11 +627,15 @@ public final class MuckDumpingDetector implements Detector {
         int n = w * h;
         double minStatic = config.minStaticSeconds();
         boolean any = false;
+        boolean still = false;
         for (int i = 0; i < n; i++) {
-            boolean on = zone[i] != 0 && !Float.isNaN(staticSince[i]) && t - staticSince[i] >= minStatic;
+            boolean inZone = zone[i] != 0 && !Float.isNaN(staticSince[i]);
+            boolean on = inZone && t - staticSince[i] >= minStatic;
             maskBytes[i] = (byte) (on ? 255 : 0);
             any |= on;
+            still |= inZone;
         }
+        staticInZone = still;
         reported.removeIf(r -> t - r.lastSeenT() > config.quietSeconds());
         if (!any) {
             return List.of();
@@ -968,6 +975,11 @@ public final class MuckDumpingDetector implements Detector {
         int x1 = Math.min(srcW, (int) Math.round((b.x() + b.w()) * scaleX));
         int y1 = Math.min(srcH, (int) Math.round((b.y() + b.h()) * scaleY));
         return new Box(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+    }
+
+    @Override
+    public boolean busy() {
+        return staticInZone || !pending.isEmpty();
     }
 
     @Override

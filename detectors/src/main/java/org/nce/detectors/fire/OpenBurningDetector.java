@@ -1037,6 +1037,11 @@ public final class OpenBurningDetector implements Detector {
     }
 
     @Override
+    public boolean busy() {
+        return flameSec > 0 || smokeSec > 0;
+    }
+
+    @Override
     public long stateBytes() {
         if (srcW < 0) {
             return 0;

@@ -27,6 +27,7 @@ public final class GatedDetectors {
         List<Detector> out = new ArrayList<>();
         for (Detector d : detectors) {
             out.add(new Gated(d, shared));
+            shared.inner.add(d);
         }
         return out;
     }
@@ -44,9 +45,11 @@ public final class GatedDetectors {
             this.open = open;
         }
 
+        final List<Detector> inner = new ArrayList<>();
+
         MotionGate.Verdict verdict(Mat bgr, FrameMeta meta) {
             if (verdict == null || meta.seq() != seq || meta.timestampMs() != ts) {
-                verdict = gate.offer(bgr, meta.timestampMs());
+                verdict = gate.offer(bgr, meta.timestampMs(), inner.stream().anyMatch(Detector::busy));
                 seq = meta.seq();
                 ts = meta.timestampMs();
             }
@@ -78,6 +81,11 @@ public final class GatedDetectors {
         @Override
         public List<Detection> detect(Mat bgrFrame, FrameMeta meta) {
             return shared.verdict(bgrFrame, meta).passes() ? inner.detect(bgrFrame, meta) : List.of();
+        }
+
+        @Override
+        public boolean busy() {
+            return inner.busy();
         }
 
         @Override

@@ -50,6 +50,8 @@ public final class MotionGate implements AutoCloseable {
         HOLD,
         /** A still camera's periodic frame. */
         HEARTBEAT,
+        /** Nothing moved, but a detector is part-way through confirming an event ({@code Detector.busy()}). */
+        BUSY,
         /** Nothing moved: the detectors need not see it. */
         STILL;
 
@@ -111,6 +113,11 @@ public final class MotionGate implements AutoCloseable {
      * {@link #decodeFlag(int)} (it is resized to the gate's width either way).
      */
     public Verdict offer(Mat bgr, long timestampMs) {
+        return offer(bgr, timestampMs, false);
+    }
+
+    /** As {@link #offer(Mat, long)}; {@code busy}: a detector needs every frame now, so a still one passes too. */
+    public Verdict offer(Mat bgr, long timestampMs, boolean busy) {
         if (!config.enabled()) {
             return count(Verdict.OFF);
         }
@@ -173,6 +180,9 @@ public final class MotionGate implements AutoCloseable {
         }
         if (timestampMs - lastPassTs >= config.heartbeatMs()) {
             return pass(Verdict.HEARTBEAT, timestampMs);
+        }
+        if (busy) {
+            return pass(Verdict.BUSY, timestampMs);
         }
         return count(Verdict.STILL);
     }

@@ -215,10 +215,13 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             // camera's frames in capture order: with shared subscriptions a frame can arrive behind a
             // newer one, and an old fire frame in a new quiet stretch would keep an episode open.
             boolean isLate = late(f);
-            boolean toDetectors = !isLate && gate.offer(small, f.timestampMs()).passes();
+            // A detector part-way through confirming (a pile lying still for its static time) gets every frame.
+            boolean busy = running.stream().anyMatch(r -> r.detector.busy());
+            boolean toDetectors = !isLate && gate.offer(small, f.timestampMs(), busy).passes();
             Mat full = toDetectors && gateOn ? decode(f, opencv_imgcodecs.IMREAD_COLOR) : null;
             try {
                 if (toDetectors && gateOn && full == null) {
+                    gate.reset(); // its reference is now a frame the detectors never saw
                     undecodable(f, ctx); // before the frame takes an index: no hole in the buffer
                     return;
                 }
