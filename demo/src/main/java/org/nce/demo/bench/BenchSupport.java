@@ -168,6 +168,21 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * Connects once with a clean start and no session expiry: the broker discards the session and every
+     * message it still queues for it (a bench's backlog would otherwise stay for the session expiry,
+     * and Mosquitto rewrites it to disk at every autosave).
+     */
+    static void discardSession(String url, String clientId, String user, String password) throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+        try {
+            c.connect(options(user, password, true, 0, 1000)).waitForCompletion(10_000);
+            c.disconnect().waitForCompletion(10_000);
+        } finally {
+            c.close(true);
+        }
+    }
+
     /** An async QoS 1 publisher with its own in-flight window (waits instead of dropping when it is full). */
     static final class Publisher implements AutoCloseable {
         private final MqttAsyncClient client;

@@ -401,6 +401,7 @@ public final class PipelineBench {
         } finally {
             pubs.forEach(Publisher::close);
             job.cancel().get();
+            dropJobSessions(broker, config); // their queued backlog would slow the broker for the next phase
         }
     }
 
@@ -409,6 +410,17 @@ public final class PipelineBench {
         for (int i = 0; i < config.job().parallelism(); i++) {
             BenchSupport.createSession(broker, config.mqtt().clientId() + "-" + i,
                     "$share/" + config.mqtt().clientId() + "/" + config.mqtt().topics().get(0), "nce-pipeline", password);
+        }
+    }
+
+    /** Ends the job's sessions and drops what the broker still queues for them (frames it never took in). */
+    private void dropJobSessions(String broker, PipelineConfig config) {
+        for (int i = 0; i < config.job().parallelism(); i++) {
+            try {
+                BenchSupport.discardSession(broker, config.mqtt().clientId() + "-" + i, "nce-pipeline", password);
+            } catch (MqttException e) {
+                say("   could not drop session " + config.mqtt().clientId() + "-" + i + ": " + e);
+            }
         }
     }
 
@@ -762,6 +774,7 @@ public final class PipelineBench {
         } finally {
             pubs.forEach(Publisher::close);
             job.cancel().get();
+            dropJobSessions(mqttUrl, config); // their queued backlog would slow the broker for the next phase
         }
     }
 
