@@ -863,7 +863,8 @@ public final class PipelineBench {
                     long t0 = System.nanoTime();
                     try (Mat enc = new Mat(new BytePointer(j));
                          Mat small = opencv_imgcodecs.imdecode(enc, gate.decodeFlag(640))) {
-                        if (gate.offer(small, ts + frames * 500L).passes()) {
+                        boolean busy = ds.stream().anyMatch(Detector::busy); // as the camera stage asks
+                        if (gate.offer(small, ts + frames * 500L, busy).passes()) {
                             try (Mat bgr = opencv_imgcodecs.imdecode(enc, opencv_imgcodecs.IMREAD_COLOR)) {
                                 FrameMeta meta = new FrameMeta("cost", frames, ts + frames * 500L, CAMERA_FPS);
                                 for (Detector d : ds) {
