@@ -194,10 +194,14 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             return; // a redelivery (at-least-once source) of a frame already taken in
         }
         MotionGate gate = gate(f.cameraId());
-        boolean gateOn = gate.config().enabled();
         // With the gate on, the frame is first read at a fraction of its size (libjpeg scales in the DCT):
         // most frames of a still camera end there. The full decode is for the frames the detectors see.
-        try (Mat small = decode(f, gateOn ? gate.decodeFlag(Math.max(f.width(), f.height())) : opencv_imgcodecs.IMREAD_COLOR)) {
+        // The fraction comes from the JPEG's own header, not from the size the device declares.
+        org.nce.model.JpegHeader.Size header = headerSize(f);
+        int longSide = header == null ? Math.max(f.width(), f.height()) : Math.max(header.width(), header.height());
+        int flag = gate.config().enabled() ? gate.decodeFlag(longSide) : opencv_imgcodecs.IMREAD_COLOR;
+        boolean reduced = flag != opencv_imgcodecs.IMREAD_COLOR; // else the first read is the full frame already
+        try (Mat small = decode(f, flag)) {
             if (small == null) {
                 undecodable(f, ctx);
                 return;
@@ -218,9 +222,9 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
             // A detector part-way through confirming (a pile lying still for its static time) gets every frame.
             boolean busy = running.stream().anyMatch(r -> r.detector.busy());
             boolean toDetectors = !isLate && gate.offer(small, f.timestampMs(), busy).passes();
-            Mat full = toDetectors && gateOn ? decode(f, opencv_imgcodecs.IMREAD_COLOR) : null;
+            Mat full = toDetectors && reduced ? decode(f, opencv_imgcodecs.IMREAD_COLOR) : null;
             try {
-                if (toDetectors && gateOn && full == null) {
+                if (toDetectors && reduced && full == null) {
                     gate.reset(); // its reference is now a frame the detectors never saw
                     undecodable(f, ctx); // before the frame takes an index: no hole in the buffer
                     return;
@@ -238,7 +242,7 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
                 fpsState.update(fps(f.cameraId()).toState());
                 if (toDetectors) {
                     detectorFrames.merge(f.cameraId(), 1L, Long::sum);
-                    analyse(running, gateOn ? full : small, f, index, ctx);
+                    analyse(running, reduced ? full : small, f, index, ctx);
                 } else {
                     stillFrames.inc(); // kept for the clip; nothing moved, so the detectors need not see it
                 }
@@ -420,6 +424,15 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
     /** Frames of this camera shown to its detectors since this instance opened, warm-up aside (for tests). */
     long detectorFrames(String cameraId) {
         return detectorFrames.getOrDefault(cameraId, 0L);
+    }
+
+    /** The size in the JPEG's frame header, or null when there is none to read (the decode then says so). */
+    private static org.nce.model.JpegHeader.Size headerSize(Frame f) {
+        try {
+            return org.nce.model.JpegHeader.size(f.jpeg());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The camera's motion gate (not in state: after a restore its first frame passes). */

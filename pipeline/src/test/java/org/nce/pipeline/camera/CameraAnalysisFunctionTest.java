@@ -458,16 +458,22 @@ class CameraAnalysisFunctionTest {
             assertEquals(List.of(), deadLetters(h));
             snapshot = h.snapshot(1, 1);
         }
-        try (var h = harness(10, 5, "muck_dumping", zones)) {
+        CameraAnalysisFunction fn = new CameraAnalysisFunction(
+                Map.of("cam-1", new CameraConfig("cam-1", "site-a", List.of(new DetectorSpec("muck_dumping", zones)))),
+                new EvidenceConfig(10, 5, 10_000L));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), Frame::cameraId, Types.STRING)) {
             h.initializeState(snapshot);
             h.open();
-            for (int i = 20; i < 60; i++) {
+            h.processElement(new StreamRecord<>(frame(scene, 20)));
+            long afterFirst = fn.detectorFrames("cam-1");
+            for (int i = 21; i < 60; i++) {
                 h.processElement(new StreamRecord<>(frame(scene, i)));
             }
             List<DeadLetter> dl = deadLetters(h);
             assertEquals(1, dl.size(), dl.toString());
             assertEquals("detect", dl.get(0).stage());
             assertTrue(dl.get(0).reason().contains("muck_dumping detector failed"), dl.get(0).reason());
+            assertTrue(fn.detectorFrames("cam-1") > afterFirst, "the rebuilt detectors go on seeing frames");
         }
     }
 }
