@@ -156,10 +156,9 @@ final class BenchSupport {
      * published from now on for {@code clientId}, whenever it connects.
      */
     static void createSession(String url, String clientId, String filter, String user, String password) throws MqttException {
+        discardSession(url, clientId, user, password); // whatever a previous run left
         MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         try {
-            c.connect(options(user, password, true, 0, 1000)).waitForCompletion(10_000);
-            c.disconnect().waitForCompletion(10_000);
             c.connect(options(user, password, false, 600, 1000)).waitForCompletion(10_000);
             c.subscribe(filter, 1).waitForCompletion(10_000);
             c.disconnect().waitForCompletion(10_000);

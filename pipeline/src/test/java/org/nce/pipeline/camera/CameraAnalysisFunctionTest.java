@@ -31,6 +31,18 @@ class CameraAnalysisFunctionTest {
     /** Valid SOI/EOI (it passes the envelope's truncation check) but nothing a decoder can read. */
     static final byte[] GARBAGE_JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4, 5, (byte) 0xFF, (byte) 0xD9};
 
+    /** A muck_dumping zone covering the whole frame. */
+    static final Map<String, Object> WHOLE_FRAME = Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
+            List.of(1.0, 1.0), List.of(0.0, 1.0))));
+
+    /** A 4x4 grey frame: the muck_dumping detector throws on it. */
+    static Frame tinyFrame(long seq, long ts) {
+        try (Mat tiny = new Mat(4, 4, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+                new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0))) {
+            return new Frame("site-a", "cam-1", "boot-a", seq, ts, 4, 4, jpeg(tiny));
+        }
+    }
+
     static byte[] jpeg(Mat m) {
         try (BytePointer buf = new BytePointer()) {
             opencv_imgcodecs.imencode(".jpg", m, buf);
@@ -188,16 +200,12 @@ class CameraAnalysisFunctionTest {
     @Test
     void aDetectorThatThrowsIsADeadLetterAndTheCameraGoesOn() throws Exception {
         FireScene scene = new FireScene(7);
-        try (var h = harness(10, 5, "muck_dumping", Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
-                List.of(1.0, 1.0), List.of(0.0, 1.0)))))) {
+        try (var h = harness(10, 5, "muck_dumping", WHOLE_FRAME)) {
             h.open();
             for (int i = 0; i < 20; i++) {
                 h.processElement(new StreamRecord<>(frame(scene, i)));
             }
-            try (Mat tiny = new Mat(4, 4, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-                    new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0))) {
-                h.processElement(new StreamRecord<>(new Frame("site-a", "cam-1", "boot-a", 20, T0 + 2_000, 4, 4, jpeg(tiny))));
-            }
+            h.processElement(new StreamRecord<>(tinyFrame(20, T0 + 2_000)));
             for (int i = 21; i < 60; i++) {
                 h.processElement(new StreamRecord<>(frame(scene, i)));
             }
@@ -394,8 +402,7 @@ class CameraAnalysisFunctionTest {
     /** The scene's frames in the given order at 10 fps, then the last one held for 30 s: a still street. */
     static List<EvidenceRequest> dumpingThroughTheStage(org.nce.detectors.synthetic.DumpingScene scene, List<Integer> order,
                                                         boolean gateOn) throws Exception {
-        Map<String, Object> zones = Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
-                List.of(1.0, 1.0), List.of(0.0, 1.0))));
+        Map<String, Object> zones = WHOLE_FRAME;
         CameraAnalysisFunction fn = new CameraAnalysisFunction(Map.of("cam-1", new CameraConfig("cam-1", "site-a",
                 List.of(new DetectorSpec("muck_dumping", zones)), Map.of("enabled", gateOn))), new EvidenceConfig(10, 5, 10_000L));
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(fn), Frame::cameraId, Types.STRING)) {
@@ -442,19 +449,15 @@ class CameraAnalysisFunctionTest {
     @Test
     void aDetectorThatThrowsInTheWarmUpAfterARestoreIsADeadLetterAndTheCameraGoesOn() throws Exception {
         FireScene scene = new FireScene(7);
-        Map<String, Object> zones = Map.of("zones", List.of(List.of(List.of(0.0, 0.0), List.of(1.0, 0.0),
-                List.of(1.0, 1.0), List.of(0.0, 1.0))));
+        Map<String, Object> zones = WHOLE_FRAME;
         OperatorSubtaskState snapshot;
         try (var h = harness(10, 5, "muck_dumping", zones)) {
             h.open();
             for (int i = 0; i < 20; i++) {
                 h.processElement(new StreamRecord<>(frame(scene, i)));
             }
-            try (Mat tiny = new Mat(4, 4, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
-                    new org.bytedeco.opencv.opencv_core.Scalar(90, 90, 90, 0))) {
-                // 1 s behind the newest frame: late, kept for the clip, never shown to the detectors
-                h.processElement(new StreamRecord<>(new Frame("site-a", "cam-1", "boot-a", 1000, T0 + 900, 4, 4, jpeg(tiny))));
-            }
+            // 1 s behind the newest frame: late, kept for the clip, never shown to the detectors
+            h.processElement(new StreamRecord<>(tinyFrame(1000, T0 + 900)));
             assertEquals(List.of(), deadLetters(h));
             snapshot = h.snapshot(1, 1);
         }
