@@ -31,7 +31,21 @@ public final class StoreLayout {
     /** {@code <site>/<source>/<yyyy-MM-dd UTC>/<alert id, made key-safe>}: the part every object of an alert shares. */
     public static String prefix(Alert a) {
         return a.siteId() + "/" + a.sourceId() + "/" + DAY.format(Instant.ofEpochMilli(a.eventTimeMs())) + "/"
-                + a.alertId().replaceAll("[^A-Za-z0-9._-]", "_");
+                + safe(a.alertId());
+    }
+
+    /** Whether {@code key} is one of the objects of alert {@code alertId} (its clip, key frames, readings or chart). */
+    public static boolean isObjectOf(String key, String alertId) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        String safe = safe(alertId);
+        return name.startsWith(safe) && OBJECT_SUFFIXES.contains(name.substring(safe.length()));
+    }
+
+    /** What follows the alert's part in each of its objects' names (clip, key frame, annotated key frame, readings, chart). */
+    private static final java.util.Set<String> OBJECT_SUFFIXES = java.util.Set.of(".mp4", ".jpg", "-annotated.jpg", ".json", ".png");
+
+    private static String safe(String alertId) {
+        return alertId.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     public static String clip(Alert a) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nce.model.CaseRecord;
+import org.nce.model.StoreLayout;
 
 /**
  * How the job's version of a case meets the one in {@code nce-cases} (the case policy; the sink only
@@ -16,7 +17,7 @@ import org.nce.model.CaseRecord;
  * evidence are only ever added, never dropped: the stored lists are united with the job's, so a job
  * restored from an older checkpoint, or an older version of the case sent again after a restore,
  * cannot take an alert out of its case. A case that left {@code draft} takes no new alert: such
- * additions are refused and named, for the caller to record.
+ * additions are refused and named, for the caller to record (evidence of the alerts it holds is still added).
  */
 public final class CaseMerge {
     private CaseMerge() {
@@ -39,15 +40,26 @@ public final class CaseMerge {
                     refused.add(a);
                 }
             }
-            // An officer's case: the job may refresh nothing but evidence of alerts it already holds.
-            merged.put("evidence", evidence(merged.get("evidence"), update.get("evidence"), Set.copyOf(storedAlerts), true));
+            // An officer's case: the job may add nothing but evidence of alerts it already holds (a clip
+            // comes after its post-roll, and the case is opened when the alert is raised); evidence is
+            // told by its key, which names its alert (StoreLayout).
+            List<Object> held = new ArrayList<>();
+            if (update.get("evidence") instanceof List<?> l) {
+                for (Object e : l) {
+                    if (e instanceof Map<?, ?> m && m.get("key") != null
+                            && storedAlerts.stream().anyMatch(a -> StoreLayout.isObjectOf(m.get("key").toString(), a))) {
+                        held.add(e);
+                    }
+                }
+            }
+            merged.put("evidence", evidence(merged.get("evidence"), held));
             return new Result(merged, refused);
         }
         merged.putAll(update);
         Set<String> alerts = new LinkedHashSet<>(storedAlerts);
         alerts.addAll(newAlerts);
         merged.put("alert_ids", new ArrayList<>(alerts));
-        merged.put("evidence", evidence(stored == null ? null : stored.get("evidence"), update.get("evidence"), Set.of(), false));
+        merged.put("evidence", evidence(stored == null ? null : stored.get("evidence"), update.get("evidence")));
         Object storedLast = stored == null ? null : stored.get("last_alert_at");
         Object newLast = update.get("last_alert_at");
         if (storedLast instanceof Number s && newLast instanceof Number n) {
@@ -59,9 +71,8 @@ public final class CaseMerge {
         return new Result(merged, refused);
     }
 
-    /** Evidence by key, stored first; with {@code onlyKnown}, nothing for alerts outside {@code known}. */
-    @SuppressWarnings("unchecked")
-    private static List<Object> evidence(Object stored, Object update, Set<String> known, boolean onlyKnown) {
+    /** Evidence by key, stored first. */
+    private static List<Object> evidence(Object stored, Object update) {
         Map<String, Object> byKey = new LinkedHashMap<>();
         for (Object list : new Object[] {stored, update}) {
             if (list instanceof List<?> l) {
@@ -71,10 +82,6 @@ public final class CaseMerge {
                     }
                 }
             }
-        }
-        if (onlyKnown && stored instanceof List<?> l) {
-            // refuse new objects on a decided case: keep exactly what was stored
-            return new ArrayList<>((List<Object>) l);
         }
         return new ArrayList<>(byKey.values());
     }

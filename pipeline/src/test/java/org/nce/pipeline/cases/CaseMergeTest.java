@@ -39,6 +39,29 @@ class CaseMergeTest {
         assertEquals(List.of("A2"), r.refusedAlerts());
     }
 
+    /**
+     * The case is opened when the alert is raised; its clip may come after an officer has acted on the
+     * case, in an update that also brings an alert the case refuses. The held alert's evidence is added
+     * (told by its key), the refused one's is not.
+     */
+    @Test
+    void aDecidedCaseStillTakesTheEvidenceOfAnAlertItHolds() {
+        String clipA1 = "clips/site-a/cam-1/2026-05-29/cam-1_open_burning_boot-a-93.mp4";
+        String clipA2 = "clips/site-a/cam-1/2026-05-29/cam-1_open_burning_boot-a-930.mp4";
+        String frameA2 = "keyframes/site-a/cam-1/2026-05-29/cam-1_open_burning_boot-a-930-annotated.jpg";
+        Map<String, Object> stored = Map.of("status", "reviewed", "alert_ids", List.of("cam-1:open_burning:boot-a-93"),
+                "evidence", List.of(), "officer_note", "confirmed on site");
+        Map<String, Object> update = Map.of("status", "draft",
+                "alert_ids", List.of("cam-1:open_burning:boot-a-93", "cam-1:open_burning:boot-a-930"),
+                "evidence", List.of(ev(clipA1), ev(clipA2), ev(frameA2)));
+        CaseMerge.Result r = CaseMerge.merge(stored, update);
+        assertEquals("reviewed", r.document().get("status"));
+        assertEquals(List.of("cam-1:open_burning:boot-a-93"), r.document().get("alert_ids"));
+        assertEquals(List.of(ev(clipA1)), r.document().get("evidence"));
+        assertEquals("confirmed on site", r.document().get("officer_note"));
+        assertEquals(List.of("cam-1:open_burning:boot-a-930"), r.refusedAlerts());
+    }
+
     @Test
     void aNewCaseIsTheUpdate() {
         CaseMerge.Result r = CaseMerge.merge(null, Map.of("status", "draft", "alert_ids", List.of("A1"), "evidence", List.of()));
