@@ -103,8 +103,10 @@ abstract class FirstSliceScenario {
                 }
                 meter.publish(Topics.reading(Servers.SITE, noise), "{\"site_id\": \"site-test\", \"value\": ".getBytes(StandardCharsets.UTF_8));
 
-                JsonNode fire = awaitCase(s.esUrl(), "open_burning", camera, 150);
-                JsonNode noiseCase = awaitCase(s.esUrl(), "noise_exceedance", noise, 60);
+                // A case is written when its alert is raised, and its evidence joins it once stored (the
+                // clip after its post-roll): wait for both.
+                JsonNode fire = awaitCase(s.esUrl(), "open_burning", camera, 150, "clip");
+                JsonNode noiseCase = awaitCase(s.esUrl(), "noise_exceedance", noise, 60, "readings", "chart");
 
                 assertEquals("draft", fire.get("status").asText());
                 assertEquals(Servers.SITE, fire.get("subject").asText());
@@ -191,11 +193,24 @@ abstract class FirstSliceScenario {
         throw new AssertionError("case " + c.get("id") + " has no " + kind + " evidence: " + c.get("evidence"));
     }
 
-    /** Polls nce-cases for a case of this type with an alert from this source (its _source). */
-    static JsonNode awaitCase(String esUrl, String type, String source, int seconds) throws Exception {
+    /** Polls nce-cases for a case of this type with an alert from this source and evidence of these kinds (its _source). */
+    static JsonNode awaitCase(String esUrl, String type, String source, int seconds, String... kinds) throws Exception {
         JsonNode cases = awaitJson(esUrl + "/nce-cases/_search?size=200&sort=opened_at:desc&q=" + java.net.URLEncoder.encode("type:" + type, StandardCharsets.UTF_8),
-                n -> find(n, type, source) != null, seconds);
+                n -> find(n, type, source) != null && hasEvidence(find(n, type, source), kinds), seconds);
         return find(cases, type, source);
+    }
+
+    static boolean hasEvidence(JsonNode c, String... kinds) {
+        for (String kind : kinds) {
+            boolean found = false;
+            for (JsonNode e : c.path("evidence")) {
+                found |= kind.equals(e.path("kind").asText());
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static JsonNode find(JsonNode search, String type, String source) {

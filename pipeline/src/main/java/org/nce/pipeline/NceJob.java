@@ -20,6 +20,7 @@ import org.nce.model.Frame;
 import org.nce.model.SensorReading;
 import org.nce.pipeline.camera.CameraAnalysisFunction;
 import org.nce.pipeline.cases.CaseBuilderFunction;
+import org.nce.pipeline.cases.CaseInput;
 import org.nce.pipeline.config.PipelineConfig;
 import org.nce.pipeline.config.PipelineConfig.CameraConfig;
 import org.nce.pipeline.config.PipelineConfig.SensorConfig;
@@ -140,8 +141,9 @@ public final class NceJob {
                 .process(new SensorRuleFunction(limits, ruleData, config.cases().timezone()))
                 .uid("sensor-rules").name("sensor rules");
 
+        DataStream<EvidenceRequest> raised = cameraAlerts.union(sensorAlerts);
         // Ordered, so a subject's alerts reach the case stage in the order they were raised.
-        SingleOutputStreamOperator<EvidencedAlert> evidenced = AsyncDataStream.orderedWait(cameraAlerts.union(sensorAlerts),
+        SingleOutputStreamOperator<EvidencedAlert> evidenced = AsyncDataStream.orderedWait(raised,
                         new EvidenceFunction(config.s3(), config.cases().timezone(), config.evidence().writers()),
                         config.evidence().storeTimeoutMs(), TimeUnit.MILLISECONDS, 4 * config.evidence().writers())
                 .uid("evidence").name("evidence")
@@ -150,7 +152,15 @@ public final class NceJob {
 
         evidenced.sinkTo(new EsSink<EvidencedAlert>(esUrl, NceJob::alertDocuments)).uid("alerts-sink").name("nce-alerts + nce-evidence");
 
-        evidenced.keyBy(ea -> CaseBuilderFunction.key(ea.alert()))
+        // The case stage hears of an alert twice: when it is raised (a camera's at confirmation, before
+        // its post-roll), so that its draft case is in the index within a second, and when its evidence
+        // is stored, which only attaches the evidence to that case.
+        DataStream<CaseInput> caseInputs = cameraAlerts.getSideOutput(CameraAnalysisFunction.RAISED)
+                .map(CaseInput::raised).returns(CaseInput.class).uid("case-input-camera-raised").name("camera alert raised")
+                .union(sensorAlerts.map(r -> CaseInput.raised(r.alert())).returns(CaseInput.class)
+                                .uid("case-input-sensor-raised").name("sensor alert raised"),
+                        evidenced.map(CaseInput::evidence).returns(CaseInput.class).uid("case-input-evidence").name("evidence stored"));
+        caseInputs.keyBy(CaseInput::key)
                 .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().maxAlertsPerCase(),
                         config.cases().timezone(),
                         new org.nce.pipeline.sink.EsOpenCaseLookup(esUrl)))

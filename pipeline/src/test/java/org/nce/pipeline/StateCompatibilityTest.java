@@ -26,6 +26,7 @@ import org.nce.model.EvidencedAlert;
 import org.nce.model.Frame;
 import org.nce.pipeline.camera.CameraAnalysisFunction;
 import org.nce.pipeline.cases.CaseBuilderFunction;
+import org.nce.pipeline.cases.CaseInput;
 import org.nce.pipeline.cases.OpenCaseLookup;
 import org.nce.pipeline.config.PipelineConfig.CameraConfig;
 import org.nce.pipeline.config.PipelineConfig.DetectorSpec;
@@ -96,10 +97,10 @@ class StateCompatibilityTest {
         }
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, EvidencedAlert, CaseRecord> cases() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, CaseInput, CaseRecord> cases() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new CaseBuilderFunction(24, 200, "Asia/Shanghai", OpenCaseLookup.none())),
-                (EvidencedAlert ea) -> CaseBuilderFunction.key(ea.alert()), Types.STRING);
+                CaseInput::key, Types.STRING);
     }
 
     static EvidencedAlert alert(String id, long t) {
@@ -114,7 +115,7 @@ class StateCompatibilityTest {
         if (WRITE) {
             try (var h = cases()) {
                 h.open();
-                h.processElement(new StreamRecord<>(alert("cam-1:open_burning:boot-v1-93", T0)));
+                h.processElement(new StreamRecord<>(CaseInput.evidence(alert("cam-1:open_burning:boot-v1-93", T0))));
                 Files.createDirectories(DIR);
                 OperatorSnapshotUtil.writeStateHandle(h.snapshot(1, 1), file.toString());
             }
@@ -122,7 +123,7 @@ class StateCompatibilityTest {
         try (var h = cases()) {
             h.initializeState(OperatorSnapshotUtil.readStateHandle(file.toString()));
             h.open();
-            h.processElement(new StreamRecord<>(alert("cam-1:open_burning:boot-v1-400", T0 + 3_600_000)));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(alert("cam-1:open_burning:boot-v1-400", T0 + 3_600_000))));
             CaseRecord c = h.extractOutputValues().get(0);
             assertEquals(List.of("cam-1:open_burning:boot-v1-93", "cam-1:open_burning:boot-v1-400"), c.alertIds());
             assertEquals(2, c.evidence().size());

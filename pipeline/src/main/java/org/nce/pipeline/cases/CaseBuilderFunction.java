@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -28,14 +30,19 @@ import org.nce.model.Hashes;
  *
  * <p>A case belongs to the officers once it leaves {@code draft}: before an alert joins the case
  * held in state, the job reads the case's status from the index (a real-time get, so it sees the
- * console's last write); a case that is reviewed, decided, dismissed or closed takes no more alerts,
+ * console's last write at once); a case that is reviewed, decided, dismissed or closed takes no more alerts,
  * and the alert opens a new draft. The window is anchored at the case's opening, not its newest
  * alert, and a case holds at most {@code maxAlertsPerCase} alerts, so a persistent violator's case
  * closes and never grows without bound. When the job holds no case for a subject (a new deployment),
  * it first asks the {@link OpenCaseLookup} for a draft opened inside the window, so a redeployment
  * joins the open case instead of doubling it.
+ *
+ * <p>Each alert comes twice ({@link CaseInput}): when it is raised, so its case is in the index
+ * within a second, and when its evidence is stored, seconds later for a clip with its post-roll. The
+ * second attaches the evidence to the case the first joined (kept in state until then, even when
+ * that case is no longer the open one) and never adds the alert to another case.
  */
-public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedAlert, CaseRecord> {
+public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput, CaseRecord> {
     private static final long serialVersionUID = 1L;
 
     private final long mergeWindowMs;
@@ -43,6 +50,18 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
     private final String timezone;
     private final OpenCaseLookup lookup;
     private transient ValueState<CaseRecord> openCase;
+    /**
+     * The case each alert joined, until its second arrival: that goes there and nowhere else. No time
+     * to live: an entry ends with the arrival it waits for, which always comes (the evidence stage
+     * passes every alert on, failures as incidents, and its in-flight requests are in its checkpoint),
+     * however long the job was stopped. Only alerts in flight across an upgrade from a job without this
+     * state come once, and leave their entry.
+     */
+    private transient MapState<String, String> caseOfAlert;
+    /** Alerts raised whose evidence has not come yet. */
+    private transient MapState<String, Boolean> awaitingEvidence;
+    /** Cases no longer open (full, out of the window, left draft) that still wait for an alert's evidence. */
+    private transient MapState<String, CaseRecord> earlierCases;
     private transient Counter opened;
     private transient Counter continued;
     private transient Counter leftDraft;
@@ -61,6 +80,12 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
     @Override
     public void open(OpenContext ctx) throws java.io.IOException {
         openCase = getRuntimeContext().getState(new ValueStateDescriptor<>("open-case", CaseRecord.class));
+        MapStateDescriptor<String, String> joined = new MapStateDescriptor<>("case-of-alert", String.class, String.class);
+        caseOfAlert = getRuntimeContext().getMapState(joined);
+        MapStateDescriptor<String, Boolean> awaiting = new MapStateDescriptor<>("awaiting-evidence", String.class, Boolean.class);
+        awaitingEvidence = getRuntimeContext().getMapState(awaiting);
+        MapStateDescriptor<String, CaseRecord> earlier = new MapStateDescriptor<>("earlier-cases", String.class, CaseRecord.class);
+        earlierCases = getRuntimeContext().getMapState(earlier);
         opened = getRuntimeContext().getMetricGroup().counter("casesOpened");
         continued = getRuntimeContext().getMetricGroup().counter("casesContinued");
         leftDraft = getRuntimeContext().getMetricGroup().counter("casesLeftDraft");
@@ -74,8 +99,18 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
     }
 
     @Override
-    public void processElement(EvidencedAlert ea, Context ctx, Collector<CaseRecord> out) throws Exception {
+    public void processElement(CaseInput in, Context ctx, Collector<CaseRecord> out) throws Exception {
+        EvidencedAlert ea = in.alert();
         Alert a = ea.alert();
+        String joinedCase = caseOfAlert.get(a.alertId());
+        if (joinedCase != null) {
+            // The alert's second arrival (its evidence, or the raised alert that its evidence overtook):
+            // into its own case only.
+            caseOfAlert.remove(a.alertId());
+            awaitingEvidence.remove(a.alertId());
+            attachEvidence(joinedCase, ea.evidence(), out);
+            return;
+        }
         CaseRecord current = openCase.value();
         if (current == null) {
             current = lookup.newestDraft(a.subject(), a.type(), a.eventTimeMs() - mergeWindowMs).orElse(null);
@@ -84,9 +119,14 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
             }
         }
         if (current != null && current.alertIds().contains(a.alertId())) {
-            // Same alert again (at-least-once delivery): merge any evidence it brings, add nothing else.
+            // Same alert again (at-least-once delivery, or the open draft of an earlier deployment):
+            // merge any evidence it brings, add nothing else.
             CaseRecord merged = withEvidence(current, ea.evidence());
             openCase.update(merged);
+            caseOfAlert.put(a.alertId(), merged.id());
+            if (!in.evidenceOnly()) {
+                awaitingEvidence.put(a.alertId(), true);
+            }
             if (!merged.equals(current)) {
                 out.collect(merged);
             }
@@ -94,6 +134,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
         }
         if (current != null && !stillDraft(current)) {
             leftDraft.inc();
+            retire(current);
             current = null;
         }
         CaseRecord next;
@@ -106,13 +147,64 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, EvidencedA
                     current.siteId(), current.openedAt(), ids, current.evidence(), summary(a, ids.size()),
                     current.legalBasis(), Math.max(current.lastAlertAt(), a.eventTimeMs())), ea.evidence());
         } else {
+            if (current != null) {
+                retire(current);
+            }
             opened.inc();
             next = new CaseRecord(caseId(a), a.type(), CaseRecord.STATUS_DRAFT, a.subject(), a.siteId(),
                     a.eventTimeMs(), List.of(a.alertId()), ea.evidence(), summary(a, 1), LegalBasis.of(a.type()),
                     a.eventTimeMs());
         }
         openCase.update(next);
+        caseOfAlert.put(a.alertId(), next.id());
+        if (!in.evidenceOnly()) {
+            awaitingEvidence.put(a.alertId(), true);
+        }
         out.collect(next);
+    }
+
+    /** The evidence of an alert raised earlier, into the case it joined then (open or not). */
+    private void attachEvidence(String caseId, List<EvidenceRef> evidence, Collector<CaseRecord> out) throws Exception {
+        CaseRecord open = openCase.value();
+        if (open != null && open.id().equals(caseId)) {
+            CaseRecord merged = withEvidence(open, evidence);
+            openCase.update(merged);
+            if (!merged.equals(open)) {
+                out.collect(merged);
+            }
+            return;
+        }
+        CaseRecord earlier = earlierCases.get(caseId);
+        if (earlier == null) {
+            // Retired with all its evidence in (this is a redelivery), or its wait outlived the state's
+            // time to live: the objects are in nce-evidence all the same.
+            return;
+        }
+        CaseRecord merged = withEvidence(earlier, evidence);
+        if (awaited(caseId)) {
+            earlierCases.put(caseId, merged);
+        } else {
+            earlierCases.remove(caseId);
+        }
+        if (!merged.equals(earlier)) {
+            out.collect(merged); // the sink keeps an officer's status; it adds evidence of the case's own alerts
+        }
+    }
+
+    /** The case stops being the open one: kept while an alert of it still waits for its evidence. */
+    private void retire(CaseRecord c) throws Exception {
+        if (awaited(c.id())) {
+            earlierCases.put(c.id(), c);
+        }
+    }
+
+    private boolean awaited(String caseId) throws Exception {
+        for (String alertId : awaitingEvidence.keys()) {
+            if (caseId.equals(caseOfAlert.get(alertId))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Draft as far as anyone knows: the index says draft, or has no such case yet (not written). */

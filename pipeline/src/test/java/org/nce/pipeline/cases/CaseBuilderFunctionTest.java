@@ -34,12 +34,13 @@ class CaseBuilderFunctionTest {
         return run(alerts, lookup, 200);
     }
 
+    /** Each alert as one arrival that brings its evidence (the path of an alert raised before the job kept raised alerts). */
     static List<CaseRecord> run(List<EvidencedAlert> alerts, OpenCaseLookup lookup, int maxAlerts) throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CaseBuilderFunction(24, maxAlerts, "Asia/Shanghai", lookup)),
-                (EvidencedAlert ea) -> CaseBuilderFunction.key(ea.alert()), Types.STRING)) {
+                CaseInput::key, Types.STRING)) {
             h.open();
             for (EvidencedAlert ea : alerts) {
-                h.processElement(new StreamRecord<>(ea));
+                h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
             }
             return h.extractOutputValues();
         }
@@ -117,13 +118,13 @@ class CaseBuilderFunctionTest {
         long t = 1_780_000_000_000L;
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new CaseBuilderFunction(24, 200, "Asia/Shanghai", new Statuses())),
-                (EvidencedAlert ea) -> CaseBuilderFunction.key(ea.alert()), Types.STRING)) {
+                CaseInput::key, Types.STRING)) {
             h.open();
-            h.processElement(new StreamRecord<>(alert("cam-1", t, "k1")));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(alert("cam-1", t, "k1"))));
             CaseRecord first = h.extractOutputValues().get(0);
             Statuses.BY_CASE.put(first.id(), "reviewed"); // the officer acts in the console
-            h.processElement(new StreamRecord<>(alert("cam-1", t + H, "k2")));
-            h.processElement(new StreamRecord<>(alert("cam-1", t + 2 * H, "k3")));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(alert("cam-1", t + H, "k2"))));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(alert("cam-1", t + 2 * H, "k3"))));
             List<CaseRecord> out = h.extractOutputValues();
             CaseRecord last = out.get(out.size() - 1);
             assertNotEquals(first.id(), last.id(), "a new draft");
@@ -179,5 +180,132 @@ class CaseBuilderFunctionTest {
     void caseIdsAreDeterministic() throws Exception {
         long t = 1_780_000_000_000L;
         assertEquals(run(List.of(alert("cam-1", t, "k1"))).get(0).id(), run(List.of(alert("cam-1", t, "k1"))).get(0).id());
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, CaseInput, CaseRecord> harness(int maxAlerts, OpenCaseLookup lookup)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new CaseBuilderFunction(24, maxAlerts, "Asia/Shanghai", lookup)), CaseInput::key, Types.STRING);
+    }
+
+    /** The case is written when the alert is raised, before its evidence; the evidence joins it later. */
+    @Test
+    void theCaseOpensWhenTheAlertIsRaisedAndItsEvidenceJoinsLater() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert a = alert("cam-1", t, "k1");
+        try (var h = harness(200, OpenCaseLookup.none())) {
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.raised(a.alert())));
+            List<CaseRecord> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "a case before any evidence");
+            assertEquals(List.of(a.alert().alertId()), out.get(0).alertIds());
+            assertEquals(List.of(), out.get(0).evidence());
+            h.processElement(new StreamRecord<>(CaseInput.evidence(a)));
+            out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertEquals(out.get(0).id(), out.get(1).id());
+            assertEquals(List.of(a.alert().alertId()), out.get(1).alertIds(), "the evidence adds no alert");
+            assertEquals(List.of("k1"), out.get(1).evidence().stream().map(EvidenceRef::key).toList());
+        }
+    }
+
+    /**
+     * A clip comes after its post-roll; meanwhile the case it joined filled up and a new draft opened. The
+     * evidence goes to the alert's own case; the alert is never added to the new one.
+     */
+    @Test
+    void lateEvidenceGoesToTheCaseItsAlertJoinedEvenWhenThatIsNoLongerOpen() throws Exception {
+        long t = 1_780_000_000_000L;
+        List<EvidencedAlert> alerts = List.of(alert("cam-1", t, "clip-a"), alert("cam-1", t + 60_000, "clip-b"),
+                alert("cam-1", t + 120_000, "clip-c"));
+        try (var h = harness(2, OpenCaseLookup.none())) {
+            h.open();
+            for (EvidencedAlert ea : alerts) {
+                h.processElement(new StreamRecord<>(CaseInput.raised(ea.alert())));
+            }
+            List<CaseRecord> raised = h.extractOutputValues();
+            String first = raised.get(0).id();
+            String second = raised.get(2).id();
+            assertNotEquals(first, second, "a full case hands over");
+            for (EvidencedAlert ea : alerts) {
+                h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
+            }
+            List<CaseRecord> out = h.extractOutputValues();
+            for (EvidencedAlert ea : alerts) {
+                assertEquals(1, out.stream().filter(c -> c.alertIds().contains(ea.alert().alertId())).map(CaseRecord::id)
+                        .distinct().count(), ea.alert().alertId() + " is in one case only");
+            }
+            CaseRecord lastFirst = out.stream().filter(c -> c.id().equals(first)).reduce((x, y) -> y).orElseThrow();
+            CaseRecord lastSecond = out.stream().filter(c -> c.id().equals(second)).reduce((x, y) -> y).orElseThrow();
+            assertEquals(List.of("clip-a", "clip-b"), lastFirst.evidence().stream().map(EvidenceRef::key).toList());
+            assertEquals(List.of("clip-c"), lastSecond.evidence().stream().map(EvidenceRef::key).toList());
+        }
+    }
+
+    /** An officer acts on the case between the alert and its clip: the next alert opens a new draft, the clip joins the old case. */
+    @Test
+    void evidenceOfACaseThatLeftDraftStillGoesToThatCase() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert a = alert("cam-1", t, "clip-a");
+        EvidencedAlert b = alert("cam-1", t + 60_000, "clip-b");
+        try (var h = harness(200, new Statuses())) {
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.raised(a.alert())));
+            String caseOfA = h.extractOutputValues().get(0).id();
+            Statuses.BY_CASE.put(caseOfA, "reviewed");
+            h.processElement(new StreamRecord<>(CaseInput.raised(b.alert())));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(a)));
+            List<CaseRecord> out = h.extractOutputValues();
+            CaseRecord last = out.get(out.size() - 1);
+            assertEquals(caseOfA, last.id());
+            assertEquals(List.of(a.alert().alertId()), last.alertIds());
+            assertEquals(List.of("clip-a"), last.evidence().stream().map(EvidenceRef::key).toList());
+            assertEquals(1, out.stream().filter(c -> c.alertIds().contains(b.alert().alertId())).map(CaseRecord::id).distinct().count());
+        }
+    }
+
+    /** Killed between the alert and its evidence: the restored job attaches the evidence to the same case, once. */
+    @Test
+    void evidenceAfterARestoreJoinsTheCaseRaisedBeforeIt() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert a = alert("cam-1", t, "clip-a");
+        EvidencedAlert b = alert("cam-1", t + 60_000, "clip-b");
+        EvidencedAlert c = alert("cam-1", t + 120_000, "clip-c");
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        String caseOfA;
+        try (var h = harness(2, OpenCaseLookup.none())) {
+            h.open();
+            for (EvidencedAlert x : List.of(a, b, c)) { // a and b fill the first case, c opens the next
+                h.processElement(new StreamRecord<>(CaseInput.raised(x.alert())));
+            }
+            caseOfA = h.extractOutputValues().get(0).id();
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(2, OpenCaseLookup.none())) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.evidence(a))); // the evidence stage's restored request
+            List<CaseRecord> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "the evidence once: " + out);
+            assertEquals(caseOfA, out.get(0).id());
+            assertEquals(List.of(a.alert().alertId(), b.alert().alertId()), out.get(0).alertIds());
+            assertEquals(List.of("clip-a"), out.get(0).evidence().stream().map(EvidenceRef::key).toList());
+        }
+    }
+
+    /** The evidence can overtake its raised alert (two paths into the stage): one case, the alert once, and the state let go. */
+    @Test
+    void evidenceThatOvertakesItsRaisedAlertMakesOneCaseAndTheRaisedAlertAddsNothing() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert a = alert("cam-1", t, "clip-a");
+        try (var h = harness(200, OpenCaseLookup.none())) {
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.evidence(a)));
+            h.processElement(new StreamRecord<>(CaseInput.raised(a.alert())));
+            List<CaseRecord> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "the late raised alert changes nothing: " + out);
+            assertEquals(List.of(a.alert().alertId()), out.get(0).alertIds());
+            assertEquals(List.of("clip-a"), out.get(0).evidence().stream().map(EvidenceRef::key).toList());
+        }
     }
 }
