@@ -146,6 +146,8 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         private volatile boolean running = true;
         private volatile Throwable failure;
         private final Thread sender;
+        /** Touched by the sender thread only. */
+        private final LastWritten lastWritten = new LastWritten(1000);
 
         Writer(Es.Handle es, Documents<T> documents, int maxBatch, int maxQueued, Counter indexed, Counter refused,
                Counter alreadyWritten, String threadName, Collection<EsDoc> unconfirmed) {
@@ -245,7 +247,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         private void send(List<EsDoc> batch) throws InterruptedException, IOException {
             List<EsDoc> plain = new ArrayList<>();
             List<EsDoc> refusedDocs = new ArrayList<>();
-            for (EsDoc d : batch) {
+            for (EsDoc d : coalesced(batch)) {
                 if (d.officerOwned()) {
                     if (!plain.isEmpty()) { // keep the order of a case's updates relative to the rest
                         refusedDocs.addAll(bulk(plain, true));
@@ -255,7 +257,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                         List<String> late = new ArrayList<>();
                         untilDone("write " + d.index() + "/" + d.id(), () -> {
                             late.clear();
-                            late.addAll(writeMerged(es.client(), d));
+                            late.addAll(writeMerged(es.client(), d, lastWritten));
                         });
                         indexed.inc();
                         for (String alert : late) {
@@ -278,6 +280,44 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                     LOG.error("Elasticsearch refused the dead letter of a refused document too: {}", d.source().get("reason"));
                 }
             }
+        }
+
+        /**
+         * A case written several times in one batch (its alert raised, then its evidence; a busy subject's
+         * alerts) is written once, as the union of its versions (the case policy of {@link CaseMerge}),
+         * in the place of its last: each write of an officer-owned document is a get and an index, and
+         * one per version made a busy case's updates queue up for seconds.
+         */
+        static List<EsDoc> coalesced(List<EsDoc> batch) {
+            Map<String, Integer> last = new HashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).officerOwned()) {
+                    last.put(batch.get(i).index() + "\u0000" + batch.get(i).id(), i);
+                }
+            }
+            if (last.size() == batch.stream().filter(EsDoc::officerOwned).count()
+                    // The job writes draft versions only; anything else is written as it came.
+                    || batch.stream().anyMatch(d -> d.officerOwned() && !org.nce.model.CaseRecord.STATUS_DRAFT.equals(d.source().get("status")))) {
+                return batch;
+            }
+            Map<String, Map<String, Object>> union = new HashMap<>();
+            List<EsDoc> out = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                EsDoc d = batch.get(i);
+                if (!d.officerOwned()) {
+                    out.add(d);
+                    continue;
+                }
+                String k = d.index() + "\u0000" + d.id();
+                Map<String, Object> u = union.get(k);
+                u = u == null ? d.source() : CaseMerge.merge(u, d.source()).document();
+                if (last.get(k) == i) {
+                    out.add(new EsDoc(d.index(), d.id(), u, true));
+                } else {
+                    union.put(k, u);
+                }
+            }
+            return out;
         }
 
         interface Step {
@@ -409,15 +449,55 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
      * draft (an officer's decision) is never set back. A conflict re-reads and tries again.
      */
     static List<String> writeMerged(ElasticsearchClient es, EsDoc d) throws IOException {
+        return writeMerged(es, d, null);
+    }
+
+    /** As {@link #writeMerged(ElasticsearchClient, EsDoc)}, starting from the version this writer wrote last, when it knows it. */
+    static List<String> writeMerged(ElasticsearchClient es, EsDoc d, LastWritten known) throws IOException {
         List<String> refusedAlerts = new ArrayList<>();
         try {
             RETRY.call("Elasticsearch: write " + d.index() + "/" + d.id(), () -> {
-                mergeOnce(es, d, refusedAlerts);
+                mergeOnce(es, d, refusedAlerts, known);
                 return null;
             }, EsSink::classify, LOG);
             return refusedAlerts;
         } catch (RetryPolicy.Refused e) {
             throw new Refused(e.getMessage());
+        }
+    }
+
+    /**
+     * The version of each case this writer wrote last (source, seq_no, primary term), for the next
+     * write to start from instead of a get. A real-time get of a document written since the last
+     * refresh makes the shard refresh first: one per case update, and a busy case's updates queued
+     * for seconds. If anyone else wrote the case since (an officer), the conditional index fails with
+     * a conflict and the write starts again from a get. Bounded; not state (a restarted job reads).
+     */
+    static final class LastWritten {
+        record Version(Map<String, Object> source, long seqNo, long primaryTerm) {
+        }
+
+        private final Map<String, Version> byKey;
+
+        LastWritten(int capacity) {
+            this.byKey = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Version> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        Version get(EsDoc d) {
+            return byKey.get(d.index() + "/" + d.id());
+        }
+
+        void put(EsDoc d, Version v) {
+            byKey.put(d.index() + "/" + d.id(), v);
+        }
+
+        void forget(EsDoc d) {
+            byKey.remove(d.index() + "/" + d.id());
         }
     }
 
@@ -431,26 +511,51 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void mergeOnce(ElasticsearchClient es, EsDoc d, List<String> refusedAlerts) throws IOException {
+    private static void mergeOnce(ElasticsearchClient es, EsDoc d, List<String> refusedAlerts, LastWritten known) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            GetResponse<Map> existing = es.get(g -> g.index(d.index()).id(d.id()), Map.class);
-            CaseMerge.Result r = CaseMerge.merge(existing.found() ? existing.source() : null, d.source());
+            LastWritten.Version last = known == null || attempt > 1 ? null : known.get(d);
+            Map<String, Object> stored;
+            Long seqNo = null;
+            Long primaryTerm = null;
+            if (last != null) {
+                stored = last.source();
+                seqNo = last.seqNo();
+                primaryTerm = last.primaryTerm();
+            } else {
+                GetResponse<Map> existing = es.get(g -> g.index(d.index()).id(d.id()), Map.class);
+                stored = existing.found() ? existing.source() : null;
+                if (existing.found()) {
+                    seqNo = existing.seqNo();
+                    primaryTerm = existing.primaryTerm();
+                }
+            }
+            CaseMerge.Result r = CaseMerge.merge(stored, d.source());
             Map<String, Object> merged = r.document();
             refusedAlerts.clear();
             refusedAlerts.addAll(r.refusedAlerts());
             merged.put("updated_at", System.currentTimeMillis());
             try {
-                if (existing.found()) {
-                    es.index(i -> i.index(d.index()).id(d.id()).document(merged)
-                            .ifSeqNo(existing.seqNo()).ifPrimaryTerm(existing.primaryTerm()));
+                co.elastic.clients.elasticsearch.core.IndexResponse written;
+                if (seqNo != null) {
+                    long s = seqNo;
+                    long t = primaryTerm;
+                    written = es.index(i -> i.index(d.index()).id(d.id()).document(merged).ifSeqNo(s).ifPrimaryTerm(t));
                 } else {
-                    es.index(i -> i.index(d.index()).id(d.id()).document(merged)
+                    written = es.index(i -> i.index(d.index()).id(d.id()).document(merged)
                             .opType(co.elastic.clients.elasticsearch._types.OpType.Create));
                 }
+                if (known != null) {
+                    known.put(d, new LastWritten.Version(merged, written.seqNo(), written.primaryTerm()));
+                }
                 return;
-            } catch (ElasticsearchException e) {
-                // A conflict is an officer's concurrent edit: read it again and merge onto it.
-                if (e.status() != 409 || attempt >= 10) {
+            } catch (ElasticsearchException | IOException e) {
+                if (known != null) {
+                    known.forget(d); // whatever failed, the next try starts from a get
+                }
+                // A conflict is an officer's concurrent edit (or a version this writer did not write):
+                // read it again and merge onto it. (The client reports some conflicts as an IOException:
+                // the retry policy calls this again, which reads again.)
+                if (!(e instanceof ElasticsearchException ee) || ee.status() != 409 || attempt >= 10) {
                     throw e;
                 }
             }

@@ -16,15 +16,25 @@ class CaseSinkIT {
     static final long OPENED = System.currentTimeMillis();
 
     @Test
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void pipelineUpdatesKeepAnOfficersDecisionAndNotes() throws Exception {
+        anOfficersDecisionAndNotesStand(null);
+    }
+
+    /** The sink starts each write from the version it wrote last; the officer's write in between must win. */
+    @Test
+    void anOfficersWriteAfterTheSinksLastVersionIsNotOverwrittenFromItsMemory() throws Exception {
+        anOfficersDecisionAndNotesStand(new EsSink.LastWritten(10));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void anOfficersDecisionAndNotesStand(EsSink.LastWritten known) throws Exception {
         try (Es.Handle es = Es.connect(URL)) {
             Es.ensureIndices(es.client());
             Es.ensureIndices(es.client()); // idempotent
             String id = "case-it-" + UUID.randomUUID();
             CaseRecord draft = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED,
                     List.of("a1"), List.of(), "first", "basis", OPENED);
-            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(draft), true));
+            EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(draft), true), known);
 
             // An officer decides and writes a note (what the console will do).
             Map<String, Object> decided = new HashMap<>(es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source());
@@ -36,7 +46,7 @@ class CaseSinkIT {
             // decided case takes no new alert; the sink is told which, to record it.
             CaseRecord grown = new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED,
                     List.of("a1", "a2"), List.of(), "second", "basis", OPENED);
-            List<String> refused = EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(grown), true));
+            List<String> refused = EsSink.writeMerged(es.client(), new EsDoc(Es.CASES, id, Es.toSource(grown), true), known);
 
             Map<String, Object> now = es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source();
             assertEquals("confirmed", now.get("status"));
