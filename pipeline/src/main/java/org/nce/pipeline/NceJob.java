@@ -152,14 +152,15 @@ public final class NceJob {
 
         evidenced.sinkTo(new EsSink<EvidencedAlert>(esUrl, NceJob::alertDocuments)).uid("alerts-sink").name("nce-alerts + nce-evidence");
 
-        // The case stage hears of an alert twice: when it is raised (a camera's at confirmation, before
-        // its post-roll), so that its draft case is in the index within a second, and when its evidence
-        // is stored, which only attaches the evidence to that case.
-        DataStream<CaseInput> caseInputs = cameraAlerts.getSideOutput(CameraAnalysisFunction.RAISED)
-                .map(CaseInput::raised).returns(CaseInput.class).uid("case-input-camera-raised").name("camera alert raised")
-                .union(sensorAlerts.map(r -> CaseInput.raised(r.alert())).returns(CaseInput.class)
-                                .uid("case-input-sensor-raised").name("sensor alert raised"),
-                        evidenced.map(CaseInput::evidence).returns(CaseInput.class).uid("case-input-evidence").name("evidence stored"));
+        // The case stage hears of a sensor alert twice: when it is raised, so that its draft case is in
+        // the index within a second, and when its evidence is stored, which only attaches the evidence
+        // to that case. A camera alert comes once, with its clip: its id is not the same when rebuilt
+        // detectors confirm an episode again after a restore, and the restart check that stops a second
+        // alert for it asks nce-alerts, which holds the alert only once its evidence is stored; a case
+        // written before that could keep an alert that, after a restore, no longer exists.
+        DataStream<CaseInput> caseInputs = sensorAlerts.map(r -> CaseInput.raised(r.alert())).returns(CaseInput.class)
+                .uid("case-input-sensor-raised").name("sensor alert raised")
+                .union(evidenced.map(CaseInput::evidence).returns(CaseInput.class).uid("case-input-evidence").name("evidence stored"));
         caseInputs.keyBy(CaseInput::key)
                 .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().maxAlertsPerCase(),
                         config.cases().timezone(),

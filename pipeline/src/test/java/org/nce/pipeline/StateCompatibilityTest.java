@@ -98,14 +98,23 @@ class StateCompatibilityTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, CaseInput, CaseRecord> cases() throws Exception {
+        return cases(200);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, CaseInput, CaseRecord> cases(int maxAlerts) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new CaseBuilderFunction(24, 200, "Asia/Shanghai", OpenCaseLookup.none())),
+                new CaseBuilderFunction(24, maxAlerts, "Asia/Shanghai", OpenCaseLookup.none())),
                 CaseInput::key, Types.STRING);
     }
 
     static EvidencedAlert alert(String id, long t) {
         Alert a = new Alert(id, EventType.OPEN_BURNING, "site-a", "cam-1", t, 1, 2, 0.9, List.of(), "flame");
         return new EvidencedAlert(a, List.of(new EvidenceRef("clips/" + id + ".mp4", "a".repeat(64), "video/mp4", 10, "clip")));
+    }
+
+    static EvidencedAlert sensorAlert(String id, long t) {
+        Alert a = new Alert(id, EventType.NOISE_EXCEEDANCE, "site-a", "noise-1", t, t, t, 0.9, List.of(), "75 dB(A)");
+        return new EvidencedAlert(a, List.of(new EvidenceRef("readings/" + id + ".json", "a".repeat(64), "application/json", 10, "readings")));
     }
 
     /** Case state of v1: one open draft. A later alert joins it after the restore. */
@@ -127,6 +136,40 @@ class StateCompatibilityTest {
             CaseRecord c = h.extractOutputValues().get(0);
             assertEquals(List.of("cam-1:open_burning:boot-v1-93", "cam-1:open_burning:boot-v1-400"), c.alertIds());
             assertEquals(2, c.evidence().size());
+        }
+    }
+
+    /**
+     * Case state of v2 (sensor alerts raised before their evidence): three alerts raised, the first two in a
+     * case that filled up, the third in the next; none has its evidence yet. After the restore each
+     * alert's evidence joins its own case.
+     */
+    @Test
+    void caseStateOfV2Restores() throws Exception {
+        Path file = DIR.resolve("cases-v2.snapshot");
+        List<String> ids = List.of("noise-1:noise_exceedance:1795000000000", "noise-1:noise_exceedance:1795000060000",
+                "noise-1:noise_exceedance:1795000120000");
+        if (WRITE) {
+            try (var h = cases(2)) {
+                h.open();
+                for (int k = 0; k < ids.size(); k++) {
+                    h.processElement(new StreamRecord<>(CaseInput.raised(sensorAlert(ids.get(k), T0 + k * 60_000L).alert())));
+                }
+                Files.createDirectories(DIR);
+                OperatorSnapshotUtil.writeStateHandle(h.snapshot(1, 1), file.toString());
+            }
+        }
+        try (var h = cases(2)) {
+            h.initializeState(OperatorSnapshotUtil.readStateHandle(file.toString()));
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.evidence(sensorAlert(ids.get(0), T0))));
+            h.processElement(new StreamRecord<>(CaseInput.evidence(sensorAlert(ids.get(2), T0 + 120_000L))));
+            List<CaseRecord> out = h.extractOutputValues();
+            assertEquals(2, out.size(), "one update per evidence: " + out);
+            assertEquals(List.of(ids.get(0), ids.get(1)), out.get(0).alertIds(), "the full case, not the open one");
+            assertEquals(List.of("readings/" + ids.get(0) + ".json"), out.get(0).evidence().stream().map(EvidenceRef::key).toList());
+            assertEquals(List.of(ids.get(2)), out.get(1).alertIds());
+            assertEquals(List.of("readings/" + ids.get(2) + ".json"), out.get(1).evidence().stream().map(EvidenceRef::key).toList());
         }
     }
 }

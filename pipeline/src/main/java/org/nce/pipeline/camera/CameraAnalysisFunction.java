@@ -68,9 +68,6 @@ import org.nce.pipeline.ingest.DeadLetters;
  * closed and rebuilt, and the camera goes on.
  */
 public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, EvidenceRequest> {
-    /** Each alert the moment it is confirmed, before its clip is complete: the case stage opens its case from it. */
-    public static final org.apache.flink.util.OutputTag<org.nce.model.Alert> RAISED = new org.apache.flink.util.OutputTag<>(
-            "camera-alerts-raised", TypeInformation.of(org.nce.model.Alert.class));
     private static final long serialVersionUID = 1L;
     /** How long a frame key is remembered to recognise a redelivery (at-least-once source). */
     static final Duration SEEN_TTL = Duration.ofMinutes(15);
@@ -410,7 +407,6 @@ public class CameraAnalysisFunction extends KeyedProcessFunction<String, Frame, 
         Alert a = new Alert(Alert.idFor(f.cameraId(), det.type(), f), det.type(), f.siteId(), f.cameraId(),
                 f.timestampMs(), firstSeq, f.seq(), det.score(), det.boxes(), det.reason());
         pendingClips.add(new PendingClip(a, index));
-        ctx.output(RAISED, a); // the case opens now; the clip follows after its post-roll
         lastAlertAt.put(det.type().wireName(), f.timestampMs());
         lastAlertId.put(det.type().wireName(), a.alertId());
         long due = ctx.timerService().currentProcessingTime() + evidence.flushAfterMs();

@@ -37,10 +37,10 @@ import org.nce.model.Hashes;
  * it first asks the {@link OpenCaseLookup} for a draft opened inside the window, so a redeployment
  * joins the open case instead of doubling it.
  *
- * <p>Each alert comes twice ({@link CaseInput}): when it is raised, so its case is in the index
- * within a second, and when its evidence is stored, seconds later for a clip with its post-roll. The
- * second attaches the evidence to the case the first joined (kept in state until then, even when
- * that case is no longer the open one) and never adds the alert to another case.
+ * <p>A sensor alert comes twice ({@link CaseInput}): when it is raised, so its case is in the index
+ * within a second, and when its evidence is stored. The second attaches the evidence to the case the
+ * first joined (kept in state until then, even when that case is no longer the open one) and never
+ * adds the alert to another case. A camera alert comes once, with its evidence.
  */
 public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput, CaseRecord> {
     private static final long serialVersionUID = 1L;
@@ -123,10 +123,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
             // merge any evidence it brings, add nothing else.
             CaseRecord merged = withEvidence(current, ea.evidence());
             openCase.update(merged);
-            caseOfAlert.put(a.alertId(), merged.id());
-            if (!in.evidenceOnly()) {
-                awaitingEvidence.put(a.alertId(), true);
-            }
+            remember(in, merged.id());
             if (!merged.equals(current)) {
                 out.collect(merged);
             }
@@ -156,11 +153,19 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
                     a.eventTimeMs());
         }
         openCase.update(next);
-        caseOfAlert.put(a.alertId(), next.id());
-        if (!in.evidenceOnly()) {
-            awaitingEvidence.put(a.alertId(), true);
-        }
+        remember(in, next.id());
         out.collect(next);
+    }
+
+    /** For an alert's second arrival: the case it joined, and (raised first) that its evidence is owed. */
+    private void remember(CaseInput in, String caseId) throws Exception {
+        Alert a = in.alert().alert();
+        if (!in.evidenceOnly()) {
+            caseOfAlert.put(a.alertId(), caseId);
+            awaitingEvidence.put(a.alertId(), true);
+        } else if (CaseInput.comesTwice(a)) {
+            caseOfAlert.put(a.alertId(), caseId); // its evidence overtook it: the raised alert is still to come
+        }
     }
 
     /** The evidence of an alert raised earlier, into the case it joined then (open or not). */
@@ -176,8 +181,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
         }
         CaseRecord earlier = earlierCases.get(caseId);
         if (earlier == null) {
-            // Retired with all its evidence in (this is a redelivery), or its wait outlived the state's
-            // time to live: the objects are in nce-evidence all the same.
+            // Retired with all its evidence in: this is a redelivery, and the objects are in the case.
             return;
         }
         CaseRecord merged = withEvidence(earlier, evidence);

@@ -103,32 +103,6 @@ class CameraAnalysisFunctionTest {
         }
     }
 
-    /** The case opens at confirmation: the alert is raised on a side output before its post-event frames are in. */
-    @Test
-    void anAlertIsRaisedAtConfirmationBeforeItsClipIsComplete() throws Exception {
-        FireScene scene = new FireScene(7);
-        try (var h = harness(10, 5)) {
-            h.open();
-            int i = 0;
-            for (; i < 200 && raised(h).isEmpty(); i++) {
-                h.processElement(new StreamRecord<>(frame(scene, i)));
-            }
-            assertEquals(1, raised(h).size(), "raised at frame " + i);
-            assertTrue(h.extractOutputValues().isEmpty(), "its clip still waits for the post-event frames");
-            for (int k = 0; k < 5; k++) {
-                h.processElement(new StreamRecord<>(frame(scene, i + k)));
-            }
-            assertEquals(1, h.extractOutputValues().size());
-            assertEquals(raised(h).get(0), h.extractOutputValues().get(0).alert(), "the same alert, now with its clip");
-            assertEquals(1, raised(h).size());
-        }
-    }
-
-    static List<org.nce.model.Alert> raised(KeyedOneInputStreamOperatorTestHarness<String, Frame, EvidenceRequest> h) {
-        return h.getSideOutput(CameraAnalysisFunction.RAISED) == null ? List.of()
-                : h.getSideOutput(CameraAnalysisFunction.RAISED).stream().map(StreamRecord::getValue).toList();
-    }
-
     @Test
     void aCameraThatGoesSilentStillGetsItsClipAfterTheFlushTime() throws Exception {
         FireScene scene = new FireScene(7);

@@ -26,6 +26,13 @@ class CaseBuilderFunctionTest {
         return new EvidencedAlert(a, List.of(new EvidenceRef(key, "a".repeat(64), "video/mp4", 10, "clip")));
     }
 
+    /** A sensor alert: the kind that reaches the case stage twice, raised and then with its evidence. */
+    static EvidencedAlert sensorAlert(String source, long t, String key) {
+        Alert a = new Alert(Alert.idFor(source, EventType.NOISE_EXCEEDANCE, t), EventType.NOISE_EXCEEDANCE, "site-a", source, t,
+                t, t, 0.9, List.of(), "75 dB(A)");
+        return new EvidencedAlert(a, List.of(new EvidenceRef(key, "a".repeat(64), "application/json", 10, "readings")));
+    }
+
     static List<CaseRecord> run(List<EvidencedAlert> alerts) throws Exception {
         return run(alerts, OpenCaseLookup.none());
     }
@@ -192,7 +199,7 @@ class CaseBuilderFunctionTest {
     @Test
     void theCaseOpensWhenTheAlertIsRaisedAndItsEvidenceJoinsLater() throws Exception {
         long t = 1_780_000_000_000L;
-        EvidencedAlert a = alert("cam-1", t, "k1");
+        EvidencedAlert a = sensorAlert("noise-1", t, "k1");
         try (var h = harness(200, OpenCaseLookup.none())) {
             h.open();
             h.processElement(new StreamRecord<>(CaseInput.raised(a.alert())));
@@ -216,8 +223,8 @@ class CaseBuilderFunctionTest {
     @Test
     void lateEvidenceGoesToTheCaseItsAlertJoinedEvenWhenThatIsNoLongerOpen() throws Exception {
         long t = 1_780_000_000_000L;
-        List<EvidencedAlert> alerts = List.of(alert("cam-1", t, "clip-a"), alert("cam-1", t + 60_000, "clip-b"),
-                alert("cam-1", t + 120_000, "clip-c"));
+        List<EvidencedAlert> alerts = List.of(sensorAlert("noise-1", t, "clip-a"), sensorAlert("noise-1", t + 60_000, "clip-b"),
+                sensorAlert("noise-1", t + 120_000, "clip-c"));
         try (var h = harness(2, OpenCaseLookup.none())) {
             h.open();
             for (EvidencedAlert ea : alerts) {
@@ -246,8 +253,8 @@ class CaseBuilderFunctionTest {
     @Test
     void evidenceOfACaseThatLeftDraftStillGoesToThatCase() throws Exception {
         long t = 1_780_000_000_000L;
-        EvidencedAlert a = alert("cam-1", t, "clip-a");
-        EvidencedAlert b = alert("cam-1", t + 60_000, "clip-b");
+        EvidencedAlert a = sensorAlert("noise-1", t, "clip-a");
+        EvidencedAlert b = sensorAlert("noise-1", t + 60_000, "clip-b");
         try (var h = harness(200, new Statuses())) {
             h.open();
             h.processElement(new StreamRecord<>(CaseInput.raised(a.alert())));
@@ -268,9 +275,9 @@ class CaseBuilderFunctionTest {
     @Test
     void evidenceAfterARestoreJoinsTheCaseRaisedBeforeIt() throws Exception {
         long t = 1_780_000_000_000L;
-        EvidencedAlert a = alert("cam-1", t, "clip-a");
-        EvidencedAlert b = alert("cam-1", t + 60_000, "clip-b");
-        EvidencedAlert c = alert("cam-1", t + 120_000, "clip-c");
+        EvidencedAlert a = sensorAlert("noise-1", t, "clip-a");
+        EvidencedAlert b = sensorAlert("noise-1", t + 60_000, "clip-b");
+        EvidencedAlert c = sensorAlert("noise-1", t + 120_000, "clip-c");
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
         String caseOfA;
         try (var h = harness(2, OpenCaseLookup.none())) {
@@ -297,7 +304,7 @@ class CaseBuilderFunctionTest {
     @Test
     void evidenceThatOvertakesItsRaisedAlertMakesOneCaseAndTheRaisedAlertAddsNothing() throws Exception {
         long t = 1_780_000_000_000L;
-        EvidencedAlert a = alert("cam-1", t, "clip-a");
+        EvidencedAlert a = sensorAlert("noise-1", t, "clip-a");
         try (var h = harness(200, OpenCaseLookup.none())) {
             h.open();
             h.processElement(new StreamRecord<>(CaseInput.evidence(a)));
