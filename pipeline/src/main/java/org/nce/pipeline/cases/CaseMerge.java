@@ -43,16 +43,7 @@ public final class CaseMerge {
             // An officer's case: the job may add nothing but evidence of alerts it already holds (a clip
             // comes after its post-roll, and the case is opened when the alert is raised); evidence is
             // told by its key, which names its alert (StoreLayout).
-            List<Object> held = new ArrayList<>();
-            if (update.get("evidence") instanceof List<?> l) {
-                for (Object e : l) {
-                    if (e instanceof Map<?, ?> m && m.get("key") != null
-                            && storedAlerts.stream().anyMatch(a -> StoreLayout.isObjectOf(m.get("key").toString(), a))) {
-                        held.add(e);
-                    }
-                }
-            }
-            merged.put("evidence", evidence(merged.get("evidence"), held));
+            merged.put("evidence", evidence(merged.get("evidence"), objectsOf(update.get("evidence"), storedAlerts)));
             return new Result(merged, refused);
         }
         merged.putAll(update);
@@ -69,6 +60,43 @@ public final class CaseMerge {
             merged.put("status", status);
         }
         return new Result(merged, refused);
+    }
+
+    /**
+     * The draft case for alerts that a case refused because it left draft between the job's status
+     * read and this write, so that such an alert is never in no case. Its id comes from the refusing
+     * case and the first refused alert, so a replay writes the same case again (merged, not doubled).
+     * It carries the update's own fields, with the refused alerts and only their objects.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> caseForRefused(String refusingCaseId, Map<String, Object> update, List<String> refused) {
+        Map<String, Object> c = new HashMap<>(update);
+        String id = refusingCaseId + "-after-" + org.nce.model.Hashes.sha256(
+                refused.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 10);
+        c.put("id", id);
+        c.put("status", CaseRecord.STATUS_DRAFT);
+        c.put("alert_ids", new ArrayList<>(refused));
+        c.put("evidence", objectsOf(update.get("evidence"), refused));
+        if (update.get("last_alert_at") != null) {
+            c.put("opened_at", update.get("last_alert_at"));
+        }
+        c.put("summary", update.getOrDefault("summary", "") + " — opened for " + String.join(", ", refused)
+                + ", which arrived after case " + refusingCaseId + " left draft");
+        return c;
+    }
+
+    /** The entries of an evidence list that are objects of these alerts (told by their keys). */
+    private static List<Object> objectsOf(Object evidence, List<String> alerts) {
+        List<Object> out = new ArrayList<>();
+        if (evidence instanceof List<?> l) {
+            for (Object e : l) {
+                if (e instanceof Map<?, ?> m && m.get("key") != null
+                        && alerts.stream().anyMatch(a -> StoreLayout.isObjectOf(m.get("key").toString(), a))) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
     }
 
     /** Evidence by key, stored first. */

@@ -254,16 +254,18 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                         plain = new ArrayList<>();
                     }
                     try {
-                        List<String> late = new ArrayList<>();
-                        untilDone("write " + d.index() + "/" + d.id(), () -> {
-                            late.clear();
-                            late.addAll(writeMerged(es.client(), d, lastWritten));
-                        });
+                        CaseWrite[] w = new CaseWrite[1];
+                        untilDone("write " + d.index() + "/" + d.id(), () -> w[0] = writeCase(es.client(), d, lastWritten));
                         indexed.inc();
-                        for (String alert : late) {
-                            // The officer moved the case on before this alert's write: it is not added.
-                            refusedDocs.add(deadLetter(d, "cases", "case " + d.id() + " left draft before alert " + alert
-                                    + " was written to it: not added (the alert stays in nce-alerts for review)"));
+                        for (String alert : w[0].refused()) {
+                            // The officer moved the case on before this alert's write: it is not added there.
+                            // The alert id as the payload, not the case: each later version of the case brings the
+                            // alert again, and the same dead letter (same id) is then written once.
+                            refusedDocs.add(deadLetter(d.index(), alert.getBytes(java.nio.charset.StandardCharsets.UTF_8), "cases",
+                                    "case " + d.id() + " left draft before alert " + alert
+                                    + " was written to it: not added there; draft case " + w[0].caseForRefused()
+                                    + (w[0].refusedAgain().contains(alert) ? " was refused too (the alert stays in nce-alerts for review)"
+                                            : " opened for it")));
                         }
                     } catch (Refused r) {
                         refusedDocs.add(deadLetter(d, r.getMessage()));
@@ -354,7 +356,11 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 json = String.valueOf(d.source()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
-            org.nce.model.DeadLetter dl = org.nce.pipeline.ingest.DeadLetters.of(stage, reason, d.index(), json);
+            return deadLetter(d.index(), json, stage, reason);
+        }
+
+        static EsDoc deadLetter(String index, byte[] payload, String stage, String reason) {
+            org.nce.model.DeadLetter dl = org.nce.pipeline.ingest.DeadLetters.of(stage, reason, index, payload);
             LOG.warn("{}", dl.reason());
             return new EsDoc(Es.DEADLETTER, org.nce.pipeline.ingest.DeadLetters.id(dl), Es.toSource(dl), false);
         }
@@ -441,6 +447,24 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         Refused(String message) {
             super(message);
         }
+    }
+
+    /** What writing a case did: the alerts it refused, and the draft case written for them ({@link CaseMerge#caseForRefused}). */
+    record CaseWrite(List<String> refused, String caseForRefused, List<String> refusedAgain) {
+    }
+
+    /**
+     * {@link #writeMerged} the case; alerts it refused (it left draft meanwhile) go to a draft case of
+     * their own, so that none is in no case.
+     */
+    static CaseWrite writeCase(ElasticsearchClient es, EsDoc d, LastWritten known) throws IOException {
+        List<String> refused = writeMerged(es, d, known);
+        if (refused.isEmpty()) {
+            return new CaseWrite(refused, null, List.of());
+        }
+        Map<String, Object> c = CaseMerge.caseForRefused(d.id(), d.source(), refused);
+        EsDoc forRefused = new EsDoc(d.index(), c.get("id").toString(), c, true);
+        return new CaseWrite(refused, forRefused.id(), writeMerged(es, forRefused, known));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.nce.model.CaseRecord;
 import org.nce.model.EventType;
+import org.nce.model.EvidenceRef;
 
 /** Case writes against the Elasticsearch that {@code ./nce test} starts. */
 class CaseSinkIT {
@@ -53,6 +54,46 @@ class CaseSinkIT {
             assertEquals("seen on site", now.get("officer_note"));
             assertEquals(List.of("a1"), now.get("alert_ids"));
             assertEquals(List.of("a2"), refused);
+        }
+    }
+
+    /**
+     * An officer moves the case on between the job's status read and its write: the alert the case
+     * refuses gets a draft case of its own, with its objects, instead of none; a replay writes that
+     * same case again, not a second one.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void anAlertRefusedByACaseThatLeftDraftGetsADraftCaseOfItsOwn() throws Exception {
+        try (Es.Handle es = Es.connect(URL)) {
+            Es.ensureIndices(es.client());
+            String id = "case-it-" + UUID.randomUUID();
+            String a1 = id + ":a1";
+            String a2 = id + ":a2";
+            EvidenceRef clipA2 = new EvidenceRef("clips/site-it/cam-1/2026-12-02/" + a2.replace(':', '_') + ".mp4", "b".repeat(64),
+                    "video/mp4", 10, "clip");
+            EsSink.writeCase(es.client(), new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING,
+                    CaseRecord.STATUS_DRAFT, "site-it", "site-it", OPENED, List.of(a1), List.of(), "first", "basis", OPENED)), true), null);
+            Map<String, Object> decided = new HashMap<>(es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source());
+            decided.put("status", "decided");
+            es.client().index(i -> i.index(Es.CASES).id(id).document(decided));
+
+            EsDoc grown = new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT,
+                    "site-it", "site-it", OPENED, List.of(a1, a2), List.of(clipA2), "second", "basis", OPENED + 60_000)), true);
+            EsSink.CaseWrite w = EsSink.writeCase(es.client(), grown, new EsSink.LastWritten(10));
+            assertEquals(List.of(a2), w.refused());
+            assertEquals(List.of(), w.refusedAgain());
+            Map<String, Object> own = es.client().get(g -> g.index(Es.CASES).id(w.caseForRefused()), Map.class).source();
+            assertEquals("draft", own.get("status"));
+            assertEquals(List.of(a2), own.get("alert_ids"));
+            assertEquals(clipA2.key(), ((Map<String, Object>) ((List<?>) own.get("evidence")).get(0)).get("key"));
+            assertEquals(List.of(a1), es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source().get("alert_ids"));
+
+            EsSink.CaseWrite again = EsSink.writeCase(es.client(), grown, null); // a replay after a restore
+            assertEquals(w.caseForRefused(), again.caseForRefused());
+            es.client().indices().refresh(r -> r.index(Es.CASES));
+            long holding = es.client().count(c -> c.index(Es.CASES).query(q -> q.term(t -> t.field("alert_ids").value(a2)))).count();
+            assertEquals(1, holding, "the refused alert is in exactly one case");
         }
     }
 
