@@ -119,20 +119,22 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
             }
         }
         if (current != null && current.alertIds().contains(a.alertId())) {
-            // Same alert again (at-least-once delivery, or the open draft of an earlier deployment):
-            // merge any evidence it brings, add nothing else.
-            CaseRecord merged = withEvidence(current, ea.evidence());
-            openCase.update(merged);
-            remember(in, merged.id());
-            if (!merged.equals(current)) {
-                out.collect(merged);
-            }
+            // Same alert again (at-least-once delivery, or the open draft of an earlier deployment).
+            alreadyIn(current, in, out);
             return;
         }
         if (current != null && !stillDraft(current)) {
             leftDraft.inc();
             retire(current);
-            current = null;
+            // Alerts that the case refused at the sink (it left draft after the job's read) are in its
+            // "-after" draft (CaseMerge.caseIdAfter): take that one up, so an alert replayed after a
+            // restore goes where the sink put it, and later alerts join it, instead of a second draft.
+            current = lookup.byId(CaseMerge.caseIdAfter(current.id()))
+                    .filter(c -> CaseRecord.STATUS_DRAFT.equals(c.status())).orElse(null);
+            if (current != null && current.alertIds().contains(a.alertId())) {
+                alreadyIn(current, in, out);
+                return;
+            }
         }
         CaseRecord next;
         if (current != null && a.eventTimeMs() - current.openedAt() <= mergeWindowMs
@@ -155,6 +157,16 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
         openCase.update(next);
         remember(in, next.id());
         out.collect(next);
+    }
+
+    /** The alert is in {@code c} already: it becomes the open case, with any evidence the alert brings, and nothing else is added. */
+    private void alreadyIn(CaseRecord c, CaseInput in, Collector<CaseRecord> out) throws Exception {
+        CaseRecord merged = withEvidence(c, in.alert().evidence());
+        openCase.update(merged);
+        remember(in, merged.id());
+        if (!merged.equals(c)) {
+            out.collect(merged);
+        }
     }
 
     /** For an alert's second arrival: the case it joined, and (raised first) that its evidence is owed. */

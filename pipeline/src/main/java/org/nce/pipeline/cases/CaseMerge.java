@@ -51,6 +51,9 @@ public final class CaseMerge {
         alerts.addAll(newAlerts);
         merged.put("alert_ids", new ArrayList<>(alerts));
         merged.put("evidence", evidence(stored == null ? null : stored.get("evidence"), update.get("evidence")));
+        if (stored != null && stored.get("opened_at") instanceof Number so && update.get("opened_at") instanceof Number uo) {
+            merged.put("opened_at", Math.min(so.longValue(), uo.longValue())); // a case opens once
+        }
         Object storedLast = stored == null ? null : stored.get("last_alert_at");
         Object newLast = update.get("last_alert_at");
         if (storedLast instanceof Number s && newLast instanceof Number n) {
@@ -63,25 +66,30 @@ public final class CaseMerge {
     }
 
     /**
-     * The draft case for alerts that a case refused because it left draft between the job's status
-     * read and this write, so that such an alert is never in no case. Its id comes from the refusing
-     * case and the first refused alert, so a replay writes the same case again (merged, not doubled).
-     * It carries the update's own fields, with the refused alerts and only their objects.
+     * The id of the draft case for the alerts that case {@code caseId} refused: one per refusing case,
+     * so the sink's replays and the case stage (which takes it up when it finds that case left draft,
+     * {@link CaseBuilderFunction}) all name the same one.
      */
-    @SuppressWarnings("unchecked")
+    public static String caseIdAfter(String caseId) {
+        return caseId + "-after";
+    }
+
+    /**
+     * The draft case for alerts that a case refused because it left draft between the job's status
+     * read and this write, so that such an alert is not in no case ({@link #caseIdAfter}). It carries
+     * the update's own fields, with the refused alerts and only their objects.
+     */
     public static Map<String, Object> caseForRefused(String refusingCaseId, Map<String, Object> update, List<String> refused) {
         Map<String, Object> c = new HashMap<>(update);
-        String id = refusingCaseId + "-after-" + org.nce.model.Hashes.sha256(
-                refused.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 10);
-        c.put("id", id);
+        c.put("id", caseIdAfter(refusingCaseId));
         c.put("status", CaseRecord.STATUS_DRAFT);
         c.put("alert_ids", new ArrayList<>(refused));
         c.put("evidence", objectsOf(update.get("evidence"), refused));
         if (update.get("last_alert_at") != null) {
-            c.put("opened_at", update.get("last_alert_at"));
+            c.put("opened_at", update.get("last_alert_at")); // the newest alert: the refused ones came last
         }
-        c.put("summary", update.getOrDefault("summary", "") + " — opened for " + String.join(", ", refused)
-                + ", which arrived after case " + refusingCaseId + " left draft");
+        c.put("summary", update.getOrDefault("type", "") + " at " + update.getOrDefault("site_id", "")
+                + ": alerts that arrived after case " + refusingCaseId + " had left draft");
         return c;
     }
 

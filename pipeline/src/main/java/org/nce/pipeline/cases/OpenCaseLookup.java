@@ -23,6 +23,11 @@ public interface OpenCaseLookup extends Serializable, AutoCloseable {
     /** The status stored for the case, or empty if the index has no such case (not yet written). */
     Optional<String> status(String caseId) throws IOException;
 
+    /** The case as stored (real-time), or empty if there is none. */
+    default Optional<CaseRecord> byId(String caseId) throws IOException {
+        return Optional.empty();
+    }
+
     @Override
     default void close() throws IOException {
     }

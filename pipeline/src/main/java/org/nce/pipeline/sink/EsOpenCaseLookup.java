@@ -47,4 +47,14 @@ public final class EsOpenCaseLookup extends EsLookup implements OpenCaseLookup {
                     : Optional.of(r.source().get("status").toString());
         });
     }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Optional<CaseRecord> byId(String caseId) throws IOException {
+        return read("case " + caseId, () -> {
+            GetResponse<Map> r = es.client().get(g -> g.index(Es.CASES).id(caseId), Map.class);
+            return !r.found() || r.source() == null ? Optional.empty()
+                    : Optional.of(Es.MAPPER.convertValue(r.source(), CaseRecord.class));
+        });
+    }
 }

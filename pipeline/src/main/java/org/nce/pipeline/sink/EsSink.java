@@ -247,6 +247,7 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         private void send(List<EsDoc> batch) throws InterruptedException, IOException {
             List<EsDoc> plain = new ArrayList<>();
             List<EsDoc> refusedDocs = new ArrayList<>();
+            List<EsDoc> notices = new ArrayList<>(); // dead letters of what went elsewhere, not lost: not counted as refused
             for (EsDoc d : coalesced(batch)) {
                 if (d.officerOwned()) {
                     if (!plain.isEmpty()) { // keep the order of a case's updates relative to the rest
@@ -261,11 +262,11 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                             // The officer moved the case on before this alert's write: it is not added there.
                             // The alert id as the payload, not the case: each later version of the case brings the
                             // alert again, and the same dead letter (same id) is then written once.
-                            refusedDocs.add(deadLetter(d.index(), alert.getBytes(java.nio.charset.StandardCharsets.UTF_8), "cases",
-                                    "case " + d.id() + " left draft before alert " + alert
+                            boolean lost = w[0].refusedAgain().contains(alert);
+                            (lost ? refusedDocs : notices).add(deadLetter(d.index(), alert.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                    "cases", "case " + d.id() + " left draft before alert " + alert
                                     + " was written to it: not added there; draft case " + w[0].caseForRefused()
-                                    + (w[0].refusedAgain().contains(alert) ? " was refused too (the alert stays in nce-alerts for review)"
-                                            : " opened for it")));
+                                    + (lost ? " was refused too (the alert stays in nce-alerts for review)" : " holds it")));
                         }
                     } catch (Refused r) {
                         refusedDocs.add(deadLetter(d, r.getMessage()));
@@ -275,6 +276,9 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
                 }
             }
             refusedDocs.addAll(bulk(plain, true));
+            for (EsDoc d : bulk(notices, false)) {
+                LOG.error("Elasticsearch refused a dead letter: {}", d.source().get("reason"));
+            }
             if (!refusedDocs.isEmpty()) {
                 refused.inc(refusedDocs.size());
                 // The dead letters of refused documents: if Elasticsearch refuses those too, log and go on.
@@ -464,7 +468,13 @@ public final class EsSink<T> implements Sink<T>, SupportsWriterState<T, EsDoc> {
         }
         Map<String, Object> c = CaseMerge.caseForRefused(d.id(), d.source(), refused);
         EsDoc forRefused = new EsDoc(d.index(), c.get("id").toString(), c, true);
-        return new CaseWrite(refused, forRefused.id(), writeMerged(es, forRefused, known));
+        try {
+            return new CaseWrite(refused, forRefused.id(), writeMerged(es, forRefused, known));
+        } catch (Refused r) {
+            LOG.error("Elasticsearch refused the draft case {} for alerts {} refused by case {}: {}", forRefused.id(), refused,
+                    d.id(), r.getMessage());
+            return new CaseWrite(refused, forRefused.id(), refused);
+        }
     }
 
     /**

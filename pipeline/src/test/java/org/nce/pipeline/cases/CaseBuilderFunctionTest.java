@@ -315,4 +315,60 @@ class CaseBuilderFunctionTest {
             assertEquals(List.of("clip-a"), out.get(0).evidence().stream().map(EvidenceRef::key).toList());
         }
     }
+
+    /**
+     * After a restore the job replays an alert that the sink had put into the "-after" draft of a case an
+     * officer moved on (CaseMerge.caseIdAfter): it goes there again, not into a second draft, and later
+     * alerts join that draft.
+     */
+    @Test
+    void anAlertTheSinkPutInTheAfterDraftGoesThereAgainAfterARestore() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert a1 = sensorAlert("noise-1", t, "r1");
+        EvidencedAlert a2 = sensorAlert("noise-1", t + 60_000, "r2");
+        EvidencedAlert a3 = sensorAlert("noise-1", t + 120_000, "r3");
+        java.util.Map<String, String> status = new java.util.HashMap<>();
+        java.util.Map<String, CaseRecord> stored = new java.util.HashMap<>();
+        OpenCaseLookup index = new OpenCaseLookup() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void open() {
+            }
+
+            @Override
+            public java.util.Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<String> status(String caseId) {
+                return java.util.Optional.ofNullable(status.get(caseId));
+            }
+
+            @Override
+            public java.util.Optional<CaseRecord> byId(String caseId) {
+                return java.util.Optional.ofNullable(stored.get(caseId));
+            }
+        };
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new CaseBuilderFunction(24, 200, "Asia/Shanghai", index)), CaseInput::key, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.raised(a1.alert())));
+            CaseRecord c = h.extractOutputValues().get(0);
+            // Before the restore the job added a2 to c; the officer had decided c, so the sink put a2 in c's "-after" draft.
+            status.put(c.id(), "decided");
+            CaseRecord after = new CaseRecord(CaseMerge.caseIdAfter(c.id()), c.type(), CaseRecord.STATUS_DRAFT, c.subject(),
+                    c.siteId(), a2.alert().eventTimeMs(), List.of(a2.alert().alertId()), List.of(), "after", c.legalBasis(),
+                    a2.alert().eventTimeMs());
+            stored.put(after.id(), after);
+            h.processElement(new StreamRecord<>(CaseInput.raised(a2.alert()))); // replayed after the restore
+            h.processElement(new StreamRecord<>(CaseInput.raised(a3.alert())));
+            List<CaseRecord> out = h.extractOutputValues();
+            assertEquals(1, out.stream().filter(x -> x.alertIds().contains(a2.alert().alertId())).map(CaseRecord::id).distinct().count());
+            CaseRecord last = out.get(out.size() - 1);
+            assertEquals(after.id(), last.id(), "later alerts join the -after draft");
+            assertEquals(List.of(a2.alert().alertId(), a3.alert().alertId()), last.alertIds());
+        }
+    }
 }

@@ -70,6 +70,8 @@ class CaseSinkIT {
             String id = "case-it-" + UUID.randomUUID();
             String a1 = id + ":a1";
             String a2 = id + ":a2";
+            EvidenceRef clipA1 = new EvidenceRef("clips/site-it/cam-1/2026-12-02/" + a1.replace(':', '_') + ".mp4", "a".repeat(64),
+                    "video/mp4", 10, "clip");
             EvidenceRef clipA2 = new EvidenceRef("clips/site-it/cam-1/2026-12-02/" + a2.replace(':', '_') + ".mp4", "b".repeat(64),
                     "video/mp4", 10, "clip");
             EsSink.writeCase(es.client(), new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING,
@@ -79,14 +81,16 @@ class CaseSinkIT {
             es.client().index(i -> i.index(Es.CASES).id(id).document(decided));
 
             EsDoc grown = new EsDoc(Es.CASES, id, Es.toSource(new CaseRecord(id, EventType.OPEN_BURNING, CaseRecord.STATUS_DRAFT,
-                    "site-it", "site-it", OPENED, List.of(a1, a2), List.of(clipA2), "second", "basis", OPENED + 60_000)), true);
+                    "site-it", "site-it", OPENED, List.of(a1, a2), List.of(clipA1, clipA2), "second", "basis", OPENED + 60_000)), true);
             EsSink.CaseWrite w = EsSink.writeCase(es.client(), grown, new EsSink.LastWritten(10));
             assertEquals(List.of(a2), w.refused());
             assertEquals(List.of(), w.refusedAgain());
+            assertEquals(id + "-after", w.caseForRefused(), "the id the case stage looks for when it finds the case moved on");
             Map<String, Object> own = es.client().get(g -> g.index(Es.CASES).id(w.caseForRefused()), Map.class).source();
             assertEquals("draft", own.get("status"));
             assertEquals(List.of(a2), own.get("alert_ids"));
-            assertEquals(clipA2.key(), ((Map<String, Object>) ((List<?>) own.get("evidence")).get(0)).get("key"));
+            assertEquals(List.of(clipA2.key()), ((List<Map<String, Object>>) own.get("evidence")).stream().map(e -> e.get("key")).toList(),
+                    "only the refused alert's objects");
             assertEquals(List.of(a1), es.client().get(g -> g.index(Es.CASES).id(id), Map.class).source().get("alert_ids"));
 
             EsSink.CaseWrite again = EsSink.writeCase(es.client(), grown, null); // a replay after a restore
