@@ -135,6 +135,11 @@ public final class DemoMain {
         StreamExecutionEnvironment env = clusterUrl == null ? StreamExecutionEnvironment.createLocalEnvironment(flinkConf)
                 : StreamExecutionEnvironment.createRemoteEnvironment(URI.create(clusterUrl).getHost(), URI.create(clusterUrl).getPort(),
                         java.util.Objects.requireNonNull(jobJar, "--cluster needs --job-jar"));
+        // The gateway and the job share this JVM here (not in production): the job's tasks load OpenCV and
+        // FFmpeg on a thread of their own while the gateway's camera threads start with JavaCV, and two
+        // threads initialising those classes in different orders can wait on each other for good (seen
+        // once in FirstSliceIT: the camera and evidence tasks stayed INITIALIZING). Load them first.
+        org.nce.pipeline.NativeLibraries.ensureLoaded();
         NceJob.build(env, config);
         JobClient job = env.executeAsync("nce-demo");
         say("Flink job " + job.getJobID() + (clusterUrl == null ? " running on a local MiniCluster" : " submitted to the Flink cluster " + clusterUrl));

@@ -86,6 +86,7 @@ abstract class FirstSliceScenario {
         Configuration flink = new Configuration();
         flink.setString("taskmanager.memory.managed.size", "32m");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        org.nce.pipeline.NativeLibraries.ensureLoaded(); // before the gateway's camera threads: see DemoMain
         NceJob.build(env, config);
         JobClient job = env.executeAsync("nce-first-slice-" + run);
         try {
