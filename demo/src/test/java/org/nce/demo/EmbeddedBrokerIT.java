@@ -171,7 +171,9 @@ class EmbeddedBrokerIT {
         public void close() throws MqttException {
             try {
                 if (mqtt.isConnected()) {
-                    mqtt.disconnect(5_000);
+                    // Bounded: a plain disconnect waits for ever when the broker drops the connection at
+                    // the same moment (HiveMQ does after a refused publish); seen hanging a CI run.
+                    mqtt.disconnectForcibly(0, 5_000, true);
                 }
             } catch (MqttException e) {
                 // already being disconnected by the broker (a refused publish)
