@@ -103,6 +103,7 @@ class CaseBuilderFunctionTest {
     static final class Statuses implements OpenCaseLookup {
         private static final long serialVersionUID = 1L;
         static final java.util.Map<String, String> BY_CASE = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.Map<String, CaseRecord> BY_ID = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void open() {
@@ -116,6 +117,11 @@ class CaseBuilderFunctionTest {
         @Override
         public java.util.Optional<String> status(String caseId) {
             return java.util.Optional.ofNullable(BY_CASE.get(caseId));
+        }
+
+        @Override
+        public java.util.Optional<CaseRecord> byId(String caseId) {
+            return java.util.Optional.ofNullable(BY_ID.get(caseId));
         }
     }
 
@@ -324,44 +330,21 @@ class CaseBuilderFunctionTest {
     @Test
     void anAlertTheSinkPutInTheAfterDraftGoesThereAgainAfterARestore() throws Exception {
         long t = 1_780_000_000_000L;
-        EvidencedAlert a1 = sensorAlert("noise-1", t, "r1");
-        EvidencedAlert a2 = sensorAlert("noise-1", t + 60_000, "r2");
-        EvidencedAlert a3 = sensorAlert("noise-1", t + 120_000, "r3");
-        java.util.Map<String, String> status = new java.util.HashMap<>();
-        java.util.Map<String, CaseRecord> stored = new java.util.HashMap<>();
-        OpenCaseLookup index = new OpenCaseLookup() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public void open() {
-            }
-
-            @Override
-            public java.util.Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public java.util.Optional<String> status(String caseId) {
-                return java.util.Optional.ofNullable(status.get(caseId));
-            }
-
-            @Override
-            public java.util.Optional<CaseRecord> byId(String caseId) {
-                return java.util.Optional.ofNullable(stored.get(caseId));
-            }
-        };
+        EvidencedAlert a1 = sensorAlert("noise-after", t, "r1");
+        EvidencedAlert a2 = sensorAlert("noise-after", t + 60_000, "r2");
+        EvidencedAlert a3 = sensorAlert("noise-after", t + 120_000, "r3");
+        // A sensor of its own: Statuses' maps are shared by the tests.
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new CaseBuilderFunction(24, 200, "Asia/Shanghai", index)), CaseInput::key, Types.STRING)) {
+                new CaseBuilderFunction(24, 200, "Asia/Shanghai", new Statuses())), CaseInput::key, Types.STRING)) {
             h.open();
             h.processElement(new StreamRecord<>(CaseInput.raised(a1.alert())));
             CaseRecord c = h.extractOutputValues().get(0);
             // Before the restore the job added a2 to c; the officer had decided c, so the sink put a2 in c's "-after" draft.
-            status.put(c.id(), "decided");
+            Statuses.BY_CASE.put(c.id(), "decided");
             CaseRecord after = new CaseRecord(CaseMerge.caseIdAfter(c.id()), c.type(), CaseRecord.STATUS_DRAFT, c.subject(),
                     c.siteId(), a2.alert().eventTimeMs(), List.of(a2.alert().alertId()), List.of(), "after", c.legalBasis(),
                     a2.alert().eventTimeMs());
-            stored.put(after.id(), after);
+            Statuses.BY_ID.put(after.id(), after);
             h.processElement(new StreamRecord<>(CaseInput.raised(a2.alert()))); // replayed after the restore
             h.processElement(new StreamRecord<>(CaseInput.raised(a3.alert())));
             List<CaseRecord> out = h.extractOutputValues();
