@@ -202,6 +202,8 @@ async function openCase(id) {
   const d = document.getElementById('case-detail');
   const clip = (c.evidence || []).find(e => e.kind === 'clip');
   const note = el('input', { id: 'case-note', 'data-i18n-placeholder': 'case.note', placeholder: NCE.t('case.note') });
+  // A decision is made in its own form, checked against the catalogue and the lenient list.
+  const moves = (c.next || []).filter(s => s !== 'decided');
   fill(d,
     el('h2', { id: 'case-title', 'data-status': c.status }, c.id, ' · ', NCE.t('status.' + c.status)),
     el('p', {}, el('b', {}, NCE.t('case.summary') + ': '), c.summary || ''),
@@ -222,10 +224,59 @@ async function openCase(id) {
     el('h3', {}, NCE.t('case.history')),
     el('ol', { class: 'timeline' }, (c.status_history || []).map(h => el('li', {}, NCE.time(h.at), ' · ', h.by, ' · ',
       NCE.t('status.' + h.from), ' → ', NCE.t('status.' + h.to), h.note ? ' · ' + h.note : ''))),
-    el('div', { class: 'actions' }, (c.next || []).length ? [el('b', {}, NCE.t('case.move') + ': '), note] : null,
-      (c.next || []).map(s => el('button', { class: 'move', 'data-to': s, onclick: () => move(c, s, note.value) }, NCE.t('status.' + s)))),
+    el('h3', {}, NCE.t('case.violations')),
+    (c.violations || []).map(v => violationView(v)),
+    c.decision ? el('p', { id: 'case-decision' }, el('b', {}, NCE.t('case.decision') + ': '), NCE.t('decision.' + c.decision.kind),
+      c.decision.amount_yuan != null ? ' ' + c.decision.amount_yuan + ' ' + NCE.t('decision.yuan') : '',
+      c.decision.lenient_rule ? ' · ' + c.decision.lenient_rule : '', ' · ', c.decision.by, ' · ', NCE.time(c.decision.at)) : null,
+    (c.next || []).includes('decided') ? decisionForm(c) : null,
+    el('div', { class: 'actions' }, moves.length ? [el('b', {}, NCE.t('case.move') + ': '), note] : null,
+      moves.map(s => el('button', { class: 'move', 'data-to': s, onclick: () => move(c, s, note.value) }, NCE.t('status.' + s)))),
     el('p', {}, el('button', { class: 'link', onclick: () => d.replaceChildren() }, NCE.t('case.back'))));
   d.scrollIntoView({ block: 'start' });
+}
+
+// One violation as the bureau's rules read it: 违则, 罚则, the fine's range and the proposed handling with its reasons.
+function violationView(v) {
+  if (v.problem) return el('p', { class: 'bad' }, v.problem);
+  const p = v.proposed_handling || {};
+  return el('div', { class: 'violation', 'data-type': v.type },
+    el('p', {}, el('b', {}, v.name), v.legal_basis.review === 'needs_legal_review' ? el('span', { class: 'tag' }, NCE.t('case.needsReview')) : null),
+    el('p', {}, el('b', {}, NCE.t('case.illegal') + ': '), v.legal_basis.illegal),
+    el('p', {}, el('b', {}, NCE.t('case.penaltyBasis') + ': '), v.legal_basis.penalty),
+    v.penalty_range ? el('p', { class: 'range' }, el('b', {}, NCE.t('case.range') + ': '), v.penalty_range.min_yuan + ' – ' + v.penalty_range.max_yuan
+      + ' ' + NCE.t('decision.yuan') + ' (' + NCE.t('party.' + v.party) + ')') : null,
+    el('p', { class: 'proposal', 'data-handling': p.handling, 'data-rule': p.rule || '' }, el('b', {}, NCE.t('case.proposal') + ': '),
+      NCE.t('handling.' + p.handling), p.rule_name ? ' · ' + p.rule_name : ''),
+    el('ul', { class: 'reasons' }, (p.reasons || []).map(r => el('li', {}, r)), (p.awaiting || []).map(r => el('li', { class: 'awaiting' }, r))));
+}
+
+function decisionForm(c) {
+  const v = (c.violations || [])[0] || {};
+  const p = v.proposed_handling || {};
+  const kind = el('select', { name: 'kind', id: 'decision-kind' }, ['penalty', 'warning', 'no_penalty'].map(k =>
+    el('option', { value: k, selected: (p.handling === 'warning' ? 'warning' : p.handling === 'penalty' ? 'penalty' : 'no_penalty') === k ? true : null },
+      NCE.t('decision.' + k))));
+  const amount = el('input', { name: 'amount', id: 'decision-amount', type: 'number', min: 0,
+    value: v.penalty_range ? v.penalty_range.min_yuan : '' });
+  const rule = el('input', { name: 'rule', id: 'decision-rule', value: p.rule || '', placeholder: NCE.t('decision.rule') });
+  const harm = el('select', { name: 'harm', id: 'decision-harm' }, ['', 'none', 'slight', 'serious'].map(h => el('option', { value: h }, h ? NCE.t('harm.' + h) : NCE.t('decision.harm'))));
+  const corrected = el('input', { name: 'corrected', id: 'decision-corrected', type: 'checkbox' });
+  return el('form', { class: 'actions', id: 'decision-form', onsubmit: async ev => {
+    ev.preventDefault();
+    const k = kind.value;
+    const body = { kind: k, note: null, version: c.version, amount_yuan: k === 'penalty' ? Number(amount.value) : null,
+      lenient_rule: k === 'penalty' || !rule.value ? null : rule.value, harm: harm.value || null, corrected: corrected.checked };
+    try {
+      await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/decision', body);
+      toast(NCE.t('status.decided'));
+      await openCase(c.id);
+      searchCases(state.casePage);
+    } catch (e) {
+      toast(e.code === 'case_changed' ? NCE.t('case.changed') : e.message, true);
+    }
+  } }, el('b', {}, NCE.t('case.decide') + ': '), kind, amount, rule, harm, el('label', {}, corrected, NCE.t('decision.corrected')),
+    el('button', { type: 'submit', id: 'decide' }, NCE.t('case.decide')));
 }
 
 async function addNote(c, text) {

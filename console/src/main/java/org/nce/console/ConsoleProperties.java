@@ -23,12 +23,13 @@ import org.springframework.validation.annotation.Validated;
  * @param claimFor         how long an operator holds an alert they opened before another may take it
  * @param dismissReasons   the reasons an operator can give for a dismissal, in the order of the number keys
  * @param loginAttempts    failed-or-not login attempts allowed per user name and per address per minute
+ * @param rulesDir         the bureau's case rules ({@code violations.yaml}, {@code lenient.yaml}; docs/rules.md); the shipped ones when unset
  */
 @Validated
 @ConfigurationProperties("nce")
 public record ConsoleProperties(String esUrl, String esUsername, String esPassword, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
                                 Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
-                                List<String> dismissReasons, Integer loginAttempts) {
+                                List<String> dismissReasons, Integer loginAttempts, Path rulesDir) {
     public ConsoleProperties {
         esUrl = esUrl == null || esUrl.isBlank() ? "http://127.0.0.1:9200" : esUrl;
         s3Endpoint = s3Endpoint == null || s3Endpoint.isBlank() ? "http://127.0.0.1:9000" : s3Endpoint;
@@ -39,6 +40,7 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
                 ? List.of("false_shadow", "false_steam", "false_lights", "false_animal", "false_other", "duplicate", "out_of_jurisdiction")
                 : List.copyOf(dismissReasons);
         loginAttempts = loginAttempts == null ? 10 : loginAttempts;
+        rulesDir = rulesDir == null || rulesDir.toString().isBlank() ? null : rulesDir;
         if (claimFor.isNegative() || claimFor.isZero()) {
             throw new IllegalArgumentException("nce.claim-for must be positive, got " + claimFor);
         }
@@ -57,6 +59,6 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
     public String toString() {
         return "ConsoleProperties[esUrl=" + esUrl + ", esUsername=" + esUsername + ", s3Endpoint=" + s3Endpoint + ", bucket=" + bucket
                 + ", usersFile=" + usersFile + ", demoUser=" + demoUser + ", allowedHosts=" + allowedHosts + ", claimFor=" + claimFor
-                + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + "]";
+                + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + ", rulesDir=" + rulesDir + "]";
     }
 }

@@ -302,16 +302,84 @@ class ConsoleApiIT {
         Client.Reply stale = officer.post("/api/cases/" + C1 + "/status", Map.of("status", "dismissed", "version", version));
         assertEquals(409, stale.status());
         assertEquals("case_changed", stale.json().path("code").asText());
-        assertEquals(403, officer.post("/api/cases/" + C1 + "/status", Map.of("status", "decided")).status());
-        assertEquals(200, legal.post("/api/cases/" + C1 + "/status", Map.of("status", "decided", "note", "罚款 500 元")).status());
+        assertEquals(403, officer.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 500)).status());
+        Client.Reply bypass = legal.post("/api/cases/" + C1 + "/status", Map.of("status", "decided"));
+        assertEquals(409, bypass.status(), "a decision goes through the catalogue's checks, not a bare status change");
+        assertEquals("decision_needed", bypass.json().path("code").asText());
+        JsonNode reviewedCase = legal.get("/api/cases/" + C1).json();
+        JsonNode violation = reviewedCase.path("violations").get(0);
+        assertEquals("individual", violation.path("party").asText(), "a site id is not a 统一社会信用代码");
+        assertEquals(500, violation.path("penalty_range").path("min_yuan").asLong());
+        assertEquals(2000, violation.path("penalty_range").path("max_yuan").asLong());
+        assertTrue(violation.path("legal_basis").path("penalty").asText().contains("第六十一条"), violation.toString());
+        Client.Reply tooLittle = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 100));
+        assertEquals(400, tooLittle.status(), tooLittle.body());
+        assertEquals("amount_out_of_range", tooLittle.json().path("code").asText());
+        assertTrue(tooLittle.json().path("message").asText().contains("500–2000"), tooLittle.body());
+        Client.Reply decided = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 500, "note", "罚款 500 元"));
+        assertEquals(200, decided.status(), decided.body());
+        assertEquals("ordinary", decided.json().path("decision").path("procedure").asText(), "over 200 yuan for a citizen: 普通程序");
         assertEquals(200, officer.post("/api/cases/" + C1 + "/status", Map.of("status", "served")).status());
         assertEquals(200, legal.post("/api/cases/" + C1 + "/status", Map.of("status", "closed")).status());
         JsonNode stored = Stores.get(StoreLayout.CASES, C1);
         assertEquals("closed", stored.path("status").asText());
         assertEquals(4, stored.path("status_history").size());
         assertEquals("legal", stored.path("status_history").get(1).path("by").asText());
-        assertEquals(5, Stores.audit(C1).stream().filter(e -> e.path("action").asText().equals("case_status")).count() + 1,
-                "each move audited (4)");
+        assertEquals(500, stored.path("decision").path("amount_yuan").asLong());
+        assertEquals("legal", stored.path("decision").path("by").asText());
+        assertEquals(3, Stores.audit(C1).stream().filter(e -> e.path("action").asText().equals("case_status")).count(),
+                "each move audited");
+        assertEquals(1, Stores.audit(C1).stream().filter(e -> e.path("action").asText().equals("case_decision")).count());
+    }
+
+    @Test
+    void theLenientListReadsTheSubjectsHistoryFromTheIndexAndRefusesARuleTheFactsDoNotMeet() throws Exception {
+        String owner = "owner-" + RUN;
+        String first = reviewedDogCase(owner, "1");
+        Client legal = as("legal");
+        JsonNode proposal = legal.get("/api/cases/" + first).json().path("violations").get(0).path("proposed_handling");
+        assertEquals("no_penalty_with_education", proposal.path("handling").asText(), proposal.toString());
+        assertEquals("dog-first-violation", proposal.path("rule").asText());
+        assertEquals(2, proposal.path("awaiting").size(), "harm and correction are for the officer to record");
+        Client.Reply unmet = legal.post("/api/cases/" + first + "/decision",
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "serious", "corrected", true));
+        assertEquals(409, unmet.status(), unmet.body());
+        assertEquals("lenient_conditions_not_met", unmet.json().path("code").asText());
+        assertTrue(unmet.json().path("message").asText().contains("harm recorded as serious"), unmet.body());
+        Client.Reply noRule = legal.post("/api/cases/" + first + "/decision", Map.of("kind", "no_penalty"));
+        assertEquals(400, noRule.status());
+        Client.Reply ok = legal.post("/api/cases/" + first + "/decision",
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true));
+        assertEquals(200, ok.status(), ok.body());
+        assertTrue(ok.json().path("decision").path("education").asBoolean(), "行政处罚法 第三十三条第三款");
+
+        String second = reviewedDogCase(owner, "2");
+        JsonNode again = legal.get("/api/cases/" + second).json().path("violations").get(0).path("proposed_handling");
+        assertEquals("dog-second-warning", again.path("rule").asText(), again.toString());
+        Client.Reply notFirst = legal.post("/api/cases/" + second + "/decision",
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true));
+        assertEquals(409, notFirst.status(), notFirst.body());
+        assertTrue(notFirst.json().path("message").asText().contains("1 earlier decided case(s)")
+                && notFirst.json().path("message").asText().contains(first), notFirst.body());
+        Client.Reply warned = legal.post("/api/cases/" + second + "/decision",
+                Map.of("kind", "warning", "lenient_rule", "dog-second-warning", "harm", "slight", "corrected", true));
+        assertEquals(200, warned.status(), warned.body());
+        assertEquals("decided", Stores.get(StoreLayout.CASES, second).path("status").asText());
+        assertEquals("dog-second-warning", Stores.get(StoreLayout.CASES, second).path("decision").path("lenient_rule").asText());
+    }
+
+    /** A dog case of {@code owner} whose one alert an operator confirmed and an officer reviewed. */
+    private String reviewedDogCase(String owner, String n) throws Exception {
+        String alertId = CAM + ":unleashed_dog:" + owner + "-" + n;
+        String caseId = "case-dog-" + owner + "-" + n;
+        long t = System.currentTimeMillis() - 30_000;
+        Stores.alert(alertId, "unleashed_dog", SITE, CAM, t, List.of());
+        Stores.caseDoc(caseId, "unleashed_dog", SITE, t, List.of(alertId), List.of());
+        Stores.send("POST", "/" + StoreLayout.CASES + "/_update/" + caseId + "?refresh=true", Map.of("doc", Map.of("subject", owner)));
+        assertEquals(200, as("operator").post("/api/alerts/" + q(alertId) + "/review", Map.of("decision", "confirm")).status());
+        Client.Reply r = as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed"));
+        assertEquals(200, r.status(), r.body());
+        return caseId;
     }
 
     @Test

@@ -235,17 +235,35 @@ class ConsoleBrowserIT {
         }
         assertFalse(browser.findElement(By.id("case-detail")).getText().contains("null"));
         shot("case");
-        for (String next : List.of("reviewed", "decided", "served", "closed")) {
-            // The case page is rebuilt after each move: find the button afresh if it was replaced under us.
-            waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
-                d.findElement(By.cssSelector("button.move[data-to='" + next + "']")).click();
-                return true;
-            });
-            waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", next));
+        moveCase("reviewed");
+        // The decision: a first burning case is proposed the lenient rule (its harm and correction not yet
+        // recorded); the legal officer fines instead, the form offering the catalogue's lowest amount.
+        waiting().until(ExpectedConditions.attributeToBe(By.cssSelector("#case-detail p.proposal"), "data-rule", "burning-minor"));
+        assertTrue(browser.findElement(By.cssSelector("#case-detail p.range")).getText().contains("500 – 2000"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("decision-kind"))).selectByValue("penalty");
+        browser.findElement(By.id("decide")).click();
+        waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", "decided"));
+        assertTrue(browser.findElement(By.id("case-decision")).getText().contains("罚款 500 元"), browser.findElement(By.id("case-decision")).getText());
+        shot("case-decided");
+        for (String next : List.of("served", "closed")) {
+            moveCase(next);
         }
         assertEquals("closed", Stores.get(StoreLayout.CASES, caseId).path("status").asText());
         assertEquals(4, Stores.get(StoreLayout.CASES, caseId).path("status_history").size());
+        assertEquals(500, Stores.get(StoreLayout.CASES, caseId).path("decision").path("amount_yuan").asLong());
+        afterTheCase();
+    }
 
+    private void moveCase(String next) {
+        // The case page is rebuilt after each move: find the button afresh if it was replaced under us.
+        waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("button.move[data-to='" + next + "']")).click();
+            return true;
+        });
+        waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", next));
+    }
+
+    private void afterTheCase() throws Exception {
         browser.get("http://127.0.0.1:" + port + "/#dashboard");
         waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
                 "return !!document.querySelector('#chart-days canvas');"));

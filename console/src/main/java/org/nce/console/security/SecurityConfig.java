@@ -121,6 +121,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/status", "/api/cases/*/notes").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/decision").hasRole(Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/evidence").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/devices").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()

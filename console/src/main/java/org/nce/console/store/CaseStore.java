@@ -121,6 +121,10 @@ public class CaseStore {
                     + "the pipeline adding an alert); reload it and try again");
         }
         String from = String.valueOf(doc.source().getOrDefault("status", "draft"));
+        if (to.equals("decided")) {
+            throw ApiException.conflict("decision_needed", "a case is decided with POST /api/cases/" + id + "/decision (kind, amount or "
+                    + "lenient rule), which checks it against the catalogue and the lenient list");
+        }
         CaseWorkflow.Step step = CaseWorkflow.step(from, to);
         if (step == null) {
             throw ApiException.conflict("bad_transition", "a case in status " + from + " cannot move to " + to
@@ -201,6 +205,11 @@ public class CaseStore {
         change.put("status_history", history);
         change.put("updated_at", now);
         return change;
+    }
+
+    /** Writes {@code change} onto the case only if it is still at the version {@code doc} was read at (else 409 case_changed). */
+    public Docs write(Docs doc, Map<String, Object> change) {
+        return conditional(doc, change);
     }
 
     @SuppressWarnings("rawtypes")

@@ -32,7 +32,7 @@ public class ConsoleFields {
     }
 
     void ensureCases() {
-        ensure(StoreLayout.CASES, java.util.List.of("confirmed_alert_ids", "status_history", "notes"), casesDone);
+        ensure(StoreLayout.CASES, java.util.List.of("confirmed_alert_ids", "status_history", "notes", "decision"), casesDone);
     }
 
     /** The mappings of {@code fields} in the store contract's template for {@code alias} (model's {@code es/<alias>.json}). */

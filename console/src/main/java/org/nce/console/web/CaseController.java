@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.nce.console.store.AlertStore;
 import org.nce.console.store.AuditLog;
+import org.nce.console.store.CaseDecisions;
 import org.nce.console.store.CaseStore;
 import org.nce.console.store.CaseWorkflow;
 import org.nce.console.store.Docs;
@@ -40,6 +41,16 @@ public class CaseController {
                                @Size(max = 2000) String note, @Pattern(regexp = "\\d+:\\d+") String version) {
     }
 
+    public record DecisionRequest(@NotNull @Pattern(regexp = "penalty|warning|no_penalty") String kind,
+                                  @com.fasterxml.jackson.annotation.JsonProperty("amount_yuan") @Min(0) @Max(100_000_000) Long amountYuan,
+                                  @com.fasterxml.jackson.annotation.JsonProperty("lenient_rule") @Pattern(regexp = "[a-z0-9-]{1,64}") String lenientRule,
+                                  @Size(max = 2000) String note,
+                                  @Pattern(regexp = "individual|unit") String party,
+                                  @Pattern(regexp = "none|slight|serious") String harm,
+                                  Boolean corrected,
+                                  @Pattern(regexp = "\\d+:\\d+") String version) {
+    }
+
     public record Note(@NotNull @jakarta.validation.constraints.NotBlank @Size(max = 4000) String text) {
     }
 
@@ -47,8 +58,10 @@ public class CaseController {
     private final AlertStore alerts;
     private final EvidenceStore evidence;
     private final AuditLog audit;
+    private final CaseDecisions decisions;
 
-    public CaseController(CaseStore cases, AlertStore alerts, EvidenceStore evidence, AuditLog audit) {
+    public CaseController(CaseStore cases, AlertStore alerts, EvidenceStore evidence, AuditLog audit, CaseDecisions decisions) {
+        this.decisions = decisions;
         this.cases = cases;
         this.alerts = alerts;
         this.evidence = evidence;
@@ -93,6 +106,7 @@ public class CaseController {
             }
         }
         out.put("evidence", ev);
+        out.put("violations", decisions.violations(c.source()));
         String status = String.valueOf(c.source().getOrDefault("status", "draft"));
         out.put("next", CaseWorkflow.next(status, roles(me)));
         return out;
@@ -110,6 +124,24 @@ public class CaseController {
         Map<String, Object> out = new LinkedHashMap<>(done.source());
         out.put("version", done.version());
         out.put("next", CaseWorkflow.next(change.status(), roles(me)));
+        return out;
+    }
+
+    @Operation(summary = "Decide a reviewed case (legal)", description = "{\"kind\": \"penalty\"|\"warning\"|\"no_penalty\", "
+            + "\"amount_yuan\", \"lenient_rule\", \"note\", \"party\": \"individual\"|\"unit\", \"harm\": \"none\"|\"slight\"|\"serious\", "
+            + "\"corrected\", \"version\"}. Refused (400) when the amount is outside the catalogue's range for the party; "
+            + "refused (409 lenient_conditions_not_met) when the lenient rule's conditions are not met by the subject's earlier cases "
+            + "in the index and the facts given. Moves the case reviewed → decided and records the decision with the rule and facts.")
+    @PostMapping("/api/cases/{id}/decision")
+    public Map<String, Object> decide(@PathVariable String id, @Valid @RequestBody DecisionRequest d, Authentication me) {
+        Ids.id(id, "case id");
+        Docs done = decisions.decide(id, new CaseDecisions.Decision(d.kind(), d.amountYuan(), d.lenientRule(), d.note(), d.party(),
+                d.harm(), d.corrected(), d.version()), me.getName(), roles(me), alerts::reviewStatuses);
+        audit.record(me.getName(), "case_decision", id, "ok", String.valueOf(done.source().get("decision")), id);
+        Map<String, Object> out = new LinkedHashMap<>(done.source());
+        out.put("version", done.version());
+        out.put("violations", decisions.violations(done.source()));
+        out.put("next", CaseWorkflow.next("decided", roles(me)));
         return out;
     }
 

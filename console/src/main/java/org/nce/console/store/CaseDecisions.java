@@ -1,0 +1,216 @@
+package org.nce.console.store;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nce.console.rules.CaseRules;
+import org.nce.console.rules.Leniency;
+import org.nce.console.web.ApiException;
+import org.nce.model.StoreLayout;
+import org.springframework.stereotype.Component;
+
+/**
+ * A case's violations as the bureau's rules read them (catalogue entry, penalty range for the
+ * party, the proposed handling and the rule and facts behind it), and the legal officer's decision,
+ * checked against the same rules before it is written: an amount outside the range, or a lenient
+ * rule whose conditions the facts do not meet, is refused with the reason.
+ */
+@Component
+public class CaseDecisions {
+    /** A 统一社会信用代码 (GB 32100-2015): 18 characters, no I, O, S, V, Z. */
+    private static final String USCC = "[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}";
+
+    /** What the legal officer decides; {@code facts} are what the case's review found. */
+    public record Decision(String kind, Long amountYuan, String lenientRule, String note, String party, String harm, Boolean corrected,
+                           String version) {
+    }
+
+    private final ElasticsearchClient es;
+    private final CaseStore cases;
+    private final CaseRules rules;
+    private final Clock clock;
+
+    public CaseDecisions(ElasticsearchClient es, CaseStore cases, CaseRules rules, Clock clock) {
+        this.es = es;
+        this.cases = cases;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /**
+     * The party kind of a subject when the decision does not say: a subject id that is a 统一社会信用代码
+     * is a unit, anything else an individual. (A subject registry, issue #10, will say it outright.)
+     */
+    public static String partyOf(String subject) {
+        return subject != null && subject.matches(USCC) ? "unit" : "individual";
+    }
+
+    /** The violations of a case, for its JSON: one per case type today (a case holds one type). */
+    public List<Map<String, Object>> violations(Map<String, Object> caseDoc) {
+        String type = String.valueOf(caseDoc.get("type"));
+        String subject = (String) caseDoc.get("subject");
+        CaseRules.Violation v = rules.violations().get(type);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", type);
+        if (v == null) {
+            out.put("problem", "violation type " + type + " is not in the catalogue (violations.yaml)");
+            return List.of(out);
+        }
+        String party = caseDoc.get("decision") instanceof Map<?, ?> d && d.get("party") instanceof String p ? p : partyOf(subject);
+        out.put("name", v.name());
+        out.put("legal_basis", Map.of("illegal", v.illegalBasis(), "penalty", v.penaltyBasis(), "local_rule", v.localRule(),
+                "source", v.source(), "review", rules.catalogueReview()));
+        out.put("party", party);
+        CaseRules.Range range = v.penalty().get(party);
+        out.put("penalty_range", range == null ? null : Map.of("min_yuan", range.minYuan(), "max_yuan", range.maxYuan()));
+        Leniency.Proposal p = Leniency.propose(rules, type, history(subject, type, (String) caseDoc.get("id")), facts(caseDoc), clock.millis());
+        Map<String, Object> proposal = new LinkedHashMap<>();
+        proposal.put("handling", p.handling());
+        proposal.put("rule", p.rule());
+        proposal.put("rule_name", p.ruleName());
+        proposal.put("reasons", p.reasons());
+        proposal.put("awaiting", p.awaiting());
+        out.put("proposed_handling", proposal);
+        return List.of(out);
+    }
+
+    /** Records the decision and moves the case from reviewed to decided, or refuses with the reason. */
+    public Docs decide(String id, Decision d, String user, Set<String> roles, java.util.function.Function<List<String>, List<String>> reviewStatuses) {
+        Docs doc = cases.get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
+        if (d.version() != null && !d.version().equals(doc.version())) {
+            throw ApiException.conflict("case_changed", "case " + id + " was changed since you opened it; reload it and try again");
+        }
+        String status = String.valueOf(doc.source().getOrDefault("status", "draft"));
+        if (!status.equals("reviewed")) {
+            throw ApiException.conflict("bad_transition", "a decision is made on a reviewed case; case " + id + " is " + status);
+        }
+        if (!roles.contains("LEGAL")) {
+            throw ApiException.forbidden("role", "a decision needs the role legal");
+        }
+        String refused = CaseWorkflow.refusal("decided", reviewStatuses.apply(CaseStore.alertIds(doc.source())));
+        if (refused != null) {
+            throw ApiException.conflict("alerts_not_reviewed", refused);
+        }
+        String type = String.valueOf(doc.source().get("type"));
+        String subject = (String) doc.source().get("subject");
+        CaseRules.Violation v = rules.violations().get(type);
+        if (v == null) {
+            throw ApiException.conflict("not_in_catalogue", "violation type " + type + " is not in the catalogue; the legal office adds it to violations.yaml");
+        }
+        String party = d.party() != null ? d.party() : partyOf(subject);
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("kind", d.kind());
+        decision.put("party", party);
+        switch (d.kind()) {
+            case "penalty" -> {
+                CaseRules.Range range = v.penalty().get(party);
+                if (range == null) {
+                    throw ApiException.badRequest("no_range", "the catalogue has no fine for a party of kind " + party + " for " + type
+                            + " (" + v.penaltyBasis() + ")");
+                }
+                if (d.amountYuan() == null || d.amountYuan() < range.minYuan() || d.amountYuan() > range.maxYuan()) {
+                    throw ApiException.badRequest("amount_out_of_range", "a fine for " + v.name() + " (" + party + ") is " + range.minYuan()
+                            + "–" + range.maxYuan() + " yuan under " + v.penaltyBasis() + "; got " + d.amountYuan());
+                }
+                if (d.lenientRule() != null) {
+                    throw ApiException.badRequest("lenient_with_penalty", "a lenient rule leads to a warning or no penalty, not a fine");
+                }
+                decision.put("amount_yuan", d.amountYuan());
+                Long simpleMax = rules.simpleProcedureMaxYuan().get(party);
+                decision.put("procedure", simpleMax != null && d.amountYuan() <= simpleMax ? "simple" : "ordinary");
+            }
+            case "warning", "no_penalty" -> {
+                if (d.amountYuan() != null && d.amountYuan() != 0) {
+                    throw ApiException.badRequest("amount_without_fine", "a " + d.kind() + " carries no fine; leave amount_yuan out");
+                }
+                if (d.lenientRule() == null) {
+                    if (d.kind().equals("no_penalty")) {
+                        throw ApiException.badRequest("lenient_rule_needed", "no penalty rests on a lenient rule (行政处罚法 第三十三条): name it");
+                    }
+                } else {
+                    CaseRules.LenientRule rule = rules.lenientRule(d.lenientRule());
+                    if (rule == null) {
+                        throw ApiException.badRequest("no_such_rule", "no lenient rule " + d.lenientRule() + " in lenient.yaml");
+                    }
+                    boolean fits = d.kind().equals("warning") ? rule.handling().equals("warning") : !rule.handling().equals("warning");
+                    if (!fits) {
+                        throw ApiException.badRequest("rule_handling", "rule " + rule.id() + " proposes " + rule.handling() + ", not " + d.kind());
+                    }
+                    Leniency.Check c = Leniency.check(rule, type, history(subject, type, id), new Leniency.Facts(d.harm(), d.corrected()), clock.millis());
+                    if (!c.holds()) {
+                        List<String> why = new ArrayList<>(c.unmet());
+                        why.addAll(c.awaiting());
+                        throw ApiException.conflict("lenient_conditions_not_met", "rule " + rule.id() + " (" + rule.name() + ") does not hold: "
+                                + String.join("; ", why));
+                    }
+                    decision.put("lenient_rule", rule.id());
+                    decision.put("lenient_facts", c.met());
+                    if (!rule.handling().equals("warning")) {
+                        decision.put("education", true); // 行政处罚法 第三十三条第三款
+                    }
+                }
+                decision.put("procedure", d.kind().equals("warning") ? "simple" : "none");
+            }
+            default -> throw ApiException.badRequest("kind", "kind is penalty, warning or no_penalty");
+        }
+        if (d.harm() != null) {
+            decision.put("harm", d.harm());
+        }
+        if (d.corrected() != null) {
+            decision.put("corrected", d.corrected());
+        }
+        if (d.note() != null && !d.note().isBlank()) {
+            decision.put("note", d.note());
+        }
+        decision.put("by", user);
+        decision.put("at", clock.millis());
+        decision.put("catalogue_review", rules.catalogueReview());
+        Map<String, Object> change = cases.statusChange(doc, "decided", describe(decision), user);
+        change.put("decision", decision);
+        return cases.write(doc, change);
+    }
+
+    private static String describe(Map<String, Object> d) {
+        return switch (String.valueOf(d.get("kind"))) {
+            case "penalty" -> "罚款 " + d.get("amount_yuan") + " 元";
+            case "warning" -> "警告" + (d.get("lenient_rule") == null ? "" : "（" + d.get("lenient_rule") + "）");
+            default -> "不予行政处罚（" + d.get("lenient_rule") + "）";
+        };
+    }
+
+    private static Leniency.Facts facts(Map<String, Object> caseDoc) {
+        if (caseDoc.get("decision") instanceof Map<?, ?> d) {
+            return new Leniency.Facts(d.get("harm") instanceof String h ? h : null, d.get("corrected") instanceof Boolean b ? b : null);
+        }
+        return Leniency.Facts.NONE;
+    }
+
+    /** The subject's earlier decided cases of this type (at most 100, newest first), not counting {@code exceptId}. */
+    @SuppressWarnings({"rawtypes"})
+    List<Leniency.Prior> history(String subject, String type, String exceptId) {
+        if (subject == null) {
+            return List.of();
+        }
+        return Docs.read(() -> {
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(100)
+                    .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("subject").value(subject)))
+                            .filter(f -> f.term(t -> t.field("type").value(type)))
+                            .filter(f -> f.exists(e -> e.field("decision.kind")))
+                            .mustNot(m -> m.ids(i -> i.values(exceptId == null ? "" : exceptId)))))
+                    .sort(o -> o.field(f -> f.field("decision.at").order(co.elastic.clients.elasticsearch._types.SortOrder.Desc))), Map.class);
+            List<Leniency.Prior> out = new ArrayList<>();
+            for (Hit<Map> h : r.hits().hits()) {
+                if (h.source().get("decision") instanceof Map<?, ?> d && d.get("at") instanceof Number at) {
+                    out.add(new Leniency.Prior(h.id(), String.valueOf(d.get("kind")), at.longValue()));
+                }
+            }
+            return out;
+        }, List.of());
+    }
+}
