@@ -244,8 +244,9 @@ function violationView(v) {
     el('p', {}, el('b', {}, v.name), v.legal_basis.review === 'needs_legal_review' ? el('span', { class: 'tag' }, NCE.t('case.needsReview')) : null),
     el('p', {}, el('b', {}, NCE.t('case.illegal') + ': '), v.legal_basis.illegal),
     el('p', {}, el('b', {}, NCE.t('case.penaltyBasis') + ': '), v.legal_basis.penalty),
-    v.penalty_range ? el('p', { class: 'range' }, el('b', {}, NCE.t('case.range') + ': '), v.penalty_range.min_yuan + ' – ' + v.penalty_range.max_yuan
-      + ' ' + NCE.t('decision.yuan') + ' (' + NCE.t('party.' + v.party) + ')') : null,
+    el('p', { class: 'range' }, el('b', {}, NCE.t('case.range') + ': '), Object.entries(v.penalty_ranges || {})
+      .filter(([party]) => !v.party || party === v.party)
+      .map(([party, r]) => NCE.t('party.' + party) + ' ' + r.min_yuan + ' – ' + r.max_yuan + ' ' + NCE.t('decision.yuan')).join('；')),
     el('p', { class: 'proposal', 'data-handling': p.handling, 'data-rule': p.rule || '' }, el('b', {}, NCE.t('case.proposal') + ': '),
       NCE.t('handling.' + p.handling), p.rule_name ? ' · ' + p.rule_name : ''),
     el('ul', { class: 'reasons' }, (p.reasons || []).map(r => el('li', {}, r)), (p.awaiting || []).map(r => el('li', { class: 'awaiting' }, r))));
@@ -257,16 +258,23 @@ function decisionForm(c) {
   const kind = el('select', { name: 'kind', id: 'decision-kind' }, ['penalty', 'warning', 'no_penalty'].map(k =>
     el('option', { value: k, selected: (p.handling === 'warning' ? 'warning' : p.handling === 'penalty' ? 'penalty' : 'no_penalty') === k ? true : null },
       NCE.t('decision.' + k))));
-  const amount = el('input', { name: 'amount', id: 'decision-amount', type: 'number', min: 0,
-    value: v.penalty_range ? v.penalty_range.min_yuan : '' });
+  const amount = el('input', { name: 'amount', id: 'decision-amount', type: 'number', min: 1,
+    value: v.penalty_range ? Math.max(1, v.penalty_range.min_yuan) : '' });
+  // The party's kind decides the range; where the subject does not tell, the legal officer says it.
+  const party = el('select', { name: 'party', id: 'decision-party' }, ['', 'individual', 'unit'].map(k =>
+    el('option', { value: k, selected: (v.party || '') === k ? true : null }, k ? NCE.t('party.' + k) : NCE.t('decision.party'))));
   const rule = el('input', { name: 'rule', id: 'decision-rule', value: p.rule || '', placeholder: NCE.t('decision.rule') });
   const harm = el('select', { name: 'harm', id: 'decision-harm' }, ['', 'none', 'slight', 'serious'].map(h => el('option', { value: h }, h ? NCE.t('harm.' + h) : NCE.t('decision.harm'))));
-  const corrected = el('input', { name: 'corrected', id: 'decision-corrected', type: 'checkbox' });
+  // Three ways: not recorded is not the same as not corrected.
+  const corrected = el('select', { name: 'corrected', id: 'decision-corrected' }, ['', 'true', 'false'].map(k =>
+    el('option', { value: k }, NCE.t('decision.corrected.' + (k || 'unknown')))));
   return el('form', { class: 'actions', id: 'decision-form', onsubmit: async ev => {
     ev.preventDefault();
     const k = kind.value;
-    const body = { kind: k, note: null, version: c.version, amount_yuan: k === 'penalty' ? Number(amount.value) : null,
-      lenient_rule: k === 'penalty' || !rule.value ? null : rule.value, harm: harm.value || null, corrected: corrected.checked };
+    const body = { kind: k, note: null, version: c.version, party: party.value || null,
+      amount_yuan: k === 'penalty' && amount.value !== '' ? Number(amount.value) : null,
+      lenient_rule: k === 'penalty' || !rule.value ? null : rule.value, harm: harm.value || null,
+      corrected: corrected.value === '' ? null : corrected.value === 'true' };
     try {
       await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/decision', body);
       toast(NCE.t('status.decided'));
@@ -275,7 +283,7 @@ function decisionForm(c) {
     } catch (e) {
       toast(e.code === 'case_changed' ? NCE.t('case.changed') : e.message, true);
     }
-  } }, el('b', {}, NCE.t('case.decide') + ': '), kind, amount, rule, harm, el('label', {}, corrected, NCE.t('decision.corrected')),
+  } }, el('b', {}, NCE.t('case.decide') + ': '), kind, party, amount, rule, harm, corrected,
     el('button', { type: 'submit', id: 'decide' }, NCE.t('case.decide')));
 }
 

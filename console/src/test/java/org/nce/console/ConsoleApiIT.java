@@ -308,17 +308,23 @@ class ConsoleApiIT {
         assertEquals("decision_needed", bypass.json().path("code").asText());
         JsonNode reviewedCase = legal.get("/api/cases/" + C1).json();
         JsonNode violation = reviewedCase.path("violations").get(0);
-        assertEquals("individual", violation.path("party").asText(), "a site id is not a 统一社会信用代码");
-        assertEquals(500, violation.path("penalty_range").path("min_yuan").asLong());
-        assertEquals(2000, violation.path("penalty_range").path("max_yuan").asLong());
+        assertTrue(violation.path("party").isNull(), "a site id is not a 统一社会信用代码: the party's kind is not known");
+        assertEquals(500, violation.path("penalty_ranges").path("individual").path("min_yuan").asLong());
+        assertEquals(2000, violation.path("penalty_ranges").path("individual").path("max_yuan").asLong());
+        Client.Reply noParty = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 500));
+        assertEquals(400, noParty.status(), noParty.body());
+        assertEquals("party_needed", noParty.json().path("code").asText());
+        Client.Reply bareWarning = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "warning", "party", "individual"));
+        assertEquals(400, bareWarning.status(), "a warning instead of the catalogue's fine needs a lenient rule");
         assertTrue(violation.path("legal_basis").path("penalty").asText().contains("第六十一条"), violation.toString());
-        Client.Reply tooLittle = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 100));
+        Client.Reply tooLittle = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 100, "party", "individual"));
         assertEquals(400, tooLittle.status(), tooLittle.body());
         assertEquals("amount_out_of_range", tooLittle.json().path("code").asText());
         assertTrue(tooLittle.json().path("message").asText().contains("500–2000"), tooLittle.body());
-        Client.Reply decided = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 500, "note", "罚款 500 元"));
+        Client.Reply decided = legal.post("/api/cases/" + C1 + "/decision", Map.of("kind", "penalty", "amount_yuan", 500, "party", "individual",
+                "note", "罚款 500 元"));
         assertEquals(200, decided.status(), decided.body());
-        assertEquals("ordinary", decided.json().path("decision").path("procedure").asText(), "over 200 yuan for a citizen: 普通程序");
+        assertFalse(decided.json().path("decision").path("simple_procedure_allowed").asBoolean(), "over 200 yuan for a citizen: not 当场");
         assertEquals(200, officer.post("/api/cases/" + C1 + "/status", Map.of("status", "served")).status());
         assertEquals(200, legal.post("/api/cases/" + C1 + "/status", Map.of("status", "closed")).status());
         JsonNode stored = Stores.get(StoreLayout.CASES, C1);
@@ -342,14 +348,14 @@ class ConsoleApiIT {
         assertEquals("dog-first-violation", proposal.path("rule").asText());
         assertEquals(2, proposal.path("awaiting").size(), "harm and correction are for the officer to record");
         Client.Reply unmet = legal.post("/api/cases/" + first + "/decision",
-                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "serious", "corrected", true));
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "serious", "corrected", true, "party", "individual"));
         assertEquals(409, unmet.status(), unmet.body());
         assertEquals("lenient_conditions_not_met", unmet.json().path("code").asText());
         assertTrue(unmet.json().path("message").asText().contains("harm recorded as serious"), unmet.body());
-        Client.Reply noRule = legal.post("/api/cases/" + first + "/decision", Map.of("kind", "no_penalty"));
+        Client.Reply noRule = legal.post("/api/cases/" + first + "/decision", Map.of("kind", "no_penalty", "party", "individual"));
         assertEquals(400, noRule.status());
         Client.Reply ok = legal.post("/api/cases/" + first + "/decision",
-                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true));
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true, "party", "individual"));
         assertEquals(200, ok.status(), ok.body());
         assertTrue(ok.json().path("decision").path("education").asBoolean(), "行政处罚法 第三十三条第三款");
 
@@ -357,12 +363,12 @@ class ConsoleApiIT {
         JsonNode again = legal.get("/api/cases/" + second).json().path("violations").get(0).path("proposed_handling");
         assertEquals("dog-second-warning", again.path("rule").asText(), again.toString());
         Client.Reply notFirst = legal.post("/api/cases/" + second + "/decision",
-                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true));
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true, "party", "individual"));
         assertEquals(409, notFirst.status(), notFirst.body());
         assertTrue(notFirst.json().path("message").asText().contains("1 earlier decided case(s)")
                 && notFirst.json().path("message").asText().contains(first), notFirst.body());
         Client.Reply warned = legal.post("/api/cases/" + second + "/decision",
-                Map.of("kind", "warning", "lenient_rule", "dog-second-warning", "harm", "slight", "corrected", true));
+                Map.of("kind", "warning", "lenient_rule", "dog-second-warning", "harm", "slight", "corrected", true, "party", "individual"));
         assertEquals(200, warned.status(), warned.body());
         assertEquals("decided", Stores.get(StoreLayout.CASES, second).path("status").asText());
         assertEquals("dog-second-warning", Stores.get(StoreLayout.CASES, second).path("decision").path("lenient_rule").asText());

@@ -241,6 +241,9 @@ class ConsoleBrowserIT {
         waiting().until(ExpectedConditions.attributeToBe(By.cssSelector("#case-detail p.proposal"), "data-rule", "burning-minor"));
         assertTrue(browser.findElement(By.cssSelector("#case-detail p.range")).getText().contains("500 – 2000"));
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("decision-kind"))).selectByValue("penalty");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("decision-party"))).selectByValue("individual");
+        browser.findElement(By.id("decision-amount")).clear();
+        browser.findElement(By.id("decision-amount")).sendKeys("500");
         browser.findElement(By.id("decide")).click();
         waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", "decided"));
         assertTrue(browser.findElement(By.id("case-decision")).getText().contains("罚款 500 元"), browser.findElement(By.id("case-decision")).getText());

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,6 +77,13 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
     static CaseRules parse(JsonNode catalogue, JsonNode lenientFile, List<String> problems) {
         Problems p = new Problems(problems);
         String review = p.text(catalogue, "violations.yaml", "review", Set.of("needs_legal_review", "reviewed"));
+        if ("reviewed".equals(review) && catalogue.path("reviewed_by").asText("").isBlank()) {
+            p.add("violations.yaml.reviewed_by: a reviewed catalogue names who reviewed it (the legal office's reference)");
+        }
+        Set<String> types = new java.util.TreeSet<>();
+        for (org.nce.model.EventType t : org.nce.model.EventType.values()) {
+            types.add(t.wireName());
+        }
         Map<String, Long> simple = new LinkedHashMap<>();
         JsonNode simpleNode = catalogue.path("simple_procedure_max_yuan");
         for (String party : PARTIES) {
@@ -91,11 +97,12 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
         if (!vs.isObject() || vs.isEmpty()) {
             p.add("violations.yaml: violations: missing or empty (a map of violation type to its entry)");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = vs.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : vs.properties()) {
             String where = "violations.yaml: violations." + e.getKey();
             if (!e.getKey().matches("[a-z_]{1,64}")) {
                 p.add(where + ": a violation type is a-z and _ only");
+            } else if (!types.contains(e.getKey())) {
+                p.add(where + ": not a violation type the pipeline raises " + types);
             }
             JsonNode v = e.getValue();
             Map<String, Range> penalty = new LinkedHashMap<>();
@@ -103,8 +110,7 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
             if (!pn.isObject() || pn.isEmpty()) {
                 p.add(where + ".penalty: missing (individual and/or unit, each {min_yuan, max_yuan})");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> pi = pn.fields(); pi.hasNext(); ) {
-                var r = pi.next();
+            for (Map.Entry<String, JsonNode> r : pn.properties()) {
                 String rw = where + ".penalty." + r.getKey();
                 if (!PARTIES.contains(r.getKey())) {
                     p.add(rw + ": the party is individual or unit");
@@ -157,12 +163,38 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
             if (!r.path("corrected").isBoolean()) {
                 p.add(where + ".corrected: missing or not true/false");
             }
-            rules.add(new LenientRule(id, p.text(r, where, "name", null), p.text(r, where, "branch", BRANCHES), applies,
+            LenientRule rule = new LenientRule(id, p.text(r, where, "name", null), p.text(r, where, "branch", BRANCHES), applies,
                     lookback == null ? 0 : lookback.intValue(), maxPrior == null ? 0 : maxPrior.intValue(),
                     p.text(r, where, "max_harm", Set.of("none", "slight")), r.path("corrected").asBoolean(),
-                    p.text(r, where, "handling", HANDLINGS), p.text(r, where, "source", null)));
+                    p.text(r, where, "handling", HANDLINGS), p.text(r, where, "source", null));
+            consistentWithArticle33(rule, where, p);
+            rules.add(rule);
         }
         return problems.isEmpty() ? new CaseRules(review, simple, violations, rules) : null;
+    }
+
+    /**
+     * A row must fit its branch: 第三十三条 gives no penalty for a minor act only with no harm and a
+     * correction, for a first act only when it is the first and corrected; a lighter handling
+     * (第三十二条) is a warning, not no penalty.
+     */
+    private static void consistentWithArticle33(LenientRule r, String where, Problems p) {
+        if (r.branch() == null || r.handling() == null || r.maxHarm() == null) {
+            return;
+        }
+        boolean noPenalty = !r.handling().equals("warning");
+        if (noPenalty && !r.corrected()) {
+            p.add(where + ": " + r.handling() + " needs corrected: true (行政处罚法 第三十三条: 及时改正)");
+        }
+        if (r.branch().equals("minor") && !r.maxHarm().equals("none")) {
+            p.add(where + ": branch minor needs max_harm: none (第三十三条: 没有造成危害后果)");
+        }
+        if (r.branch().equals("first_violation") && r.maxPrior() != 0) {
+            p.add(where + ": branch first_violation needs max_prior: 0 (初次违法)");
+        }
+        if (r.branch().equals("lighter") && noPenalty) {
+            p.add(where + ": branch lighter proposes a warning, not " + r.handling());
+        }
     }
 
     public LenientRule lenientRule(String id) {

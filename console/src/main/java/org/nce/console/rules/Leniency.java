@@ -12,8 +12,8 @@ import org.nce.console.rules.CaseRules.LenientRule;
 public final class Leniency {
     private static final long DAY_MS = 86_400_000L;
 
-    /** An earlier decided case of the same subject and type. */
-    public record Prior(String caseId, String kind, long decidedAt) {
+    /** An earlier decided case of the same subject and type, with the time of its act (its opening). */
+    public record Prior(String caseId, String kind, long actAt) {
     }
 
     /** What an officer recorded; null where not (yet) recorded. */
@@ -46,18 +46,29 @@ public final class Leniency {
     private Leniency() {
     }
 
-    public static Check check(LenientRule rule, String type, List<Prior> history, Facts facts, long now) {
+    /**
+     * @param history the subject's decided cases of this type, or null when the case names no subject
+     *                (then no history can be read and a rule that counts earlier cases cannot hold)
+     * @param actAt   when this case's act took place: the look-back runs back from it, and only acts
+     *                before it count
+     */
+    public static Check check(LenientRule rule, String type, List<Prior> history, Facts facts, long actAt) {
         List<String> met = new ArrayList<>();
         List<String> unmet = new ArrayList<>();
         List<String> awaiting = new ArrayList<>();
         if (!rule.appliesTo().contains(type)) {
             unmet.add("rule " + rule.id() + " does not apply to " + type + " (only " + rule.appliesTo() + ")");
         }
-        long since = now - rule.lookbackDays() * DAY_MS;
-        List<String> prior = history.stream().filter(p -> p.decidedAt() >= since).map(p -> p.caseId() + " (" + p.kind() + ")").toList();
-        String counted = prior.size() + " earlier decided case(s) of this subject and type in the last " + rule.lookbackDays() + " days"
-                + (prior.isEmpty() ? "" : ": " + String.join(", ", prior)) + "; the rule allows " + rule.maxPrior();
-        (prior.size() <= rule.maxPrior() ? met : unmet).add(counted);
+        if (history == null) {
+            unmet.add("the case names no subject, so its earlier cases cannot be read");
+        } else {
+            long since = actAt - rule.lookbackDays() * DAY_MS;
+            List<String> prior = history.stream().filter(p -> p.actAt() >= since && p.actAt() < actAt)
+                    .map(p -> p.caseId() + " (" + p.kind() + ")").toList();
+            String counted = prior.size() + " earlier decided case(s) of this subject and type in the " + rule.lookbackDays()
+                    + " days before this one" + (prior.isEmpty() ? "" : ": " + String.join(", ", prior)) + "; the rule allows " + rule.maxPrior();
+            (prior.size() <= rule.maxPrior() ? met : unmet).add(counted);
+        }
         if (facts.harm() == null) {
             awaiting.add("harm not recorded (the rule allows at most " + rule.maxHarm() + ")");
         } else if (rank(facts.harm()) <= rank(rule.maxHarm())) {
@@ -77,13 +88,13 @@ public final class Leniency {
         return new Check(rule, met, unmet, awaiting);
     }
 
-    public static Proposal propose(CaseRules rules, String type, List<Prior> history, Facts facts, long now) {
+    public static Proposal propose(CaseRules rules, String type, List<Prior> history, Facts facts, long actAt) {
         List<String> notFitting = new ArrayList<>();
         for (LenientRule r : rules.lenient()) {
             if (!r.appliesTo().contains(type)) {
                 continue;
             }
-            Check c = check(r, type, history, facts, now);
+            Check c = check(r, type, history, facts, actAt);
             if (c.possible()) {
                 return new Proposal(r.handling(), r.id(), r.name(), c.met(), c.awaiting());
             }

@@ -45,10 +45,11 @@ public class CaseDecisions {
 
     /**
      * The party kind of a subject when the decision does not say: a subject id that is a 统一社会信用代码
-     * is a unit, anything else an individual. (A subject registry, issue #10, will say it outright.)
+     * is a unit; of any other (a site id where the gateway names no party) it is not known, and the
+     * legal officer must say it. (A subject registry, issue #10, will say it outright.)
      */
     public static String partyOf(String subject) {
-        return subject != null && subject.matches(USCC) ? "unit" : "individual";
+        return subject != null && subject.matches(USCC) ? "unit" : null;
     }
 
     /** The violations of a case, for its JSON: one per case type today (a case holds one type). */
@@ -67,9 +68,12 @@ public class CaseDecisions {
         out.put("legal_basis", Map.of("illegal", v.illegalBasis(), "penalty", v.penaltyBasis(), "local_rule", v.localRule(),
                 "source", v.source(), "review", rules.catalogueReview()));
         out.put("party", party);
-        CaseRules.Range range = v.penalty().get(party);
+        CaseRules.Range range = party == null ? null : v.penalty().get(party);
         out.put("penalty_range", range == null ? null : Map.of("min_yuan", range.minYuan(), "max_yuan", range.maxYuan()));
-        Leniency.Proposal p = Leniency.propose(rules, type, history(subject, type, (String) caseDoc.get("id")), facts(caseDoc), clock.millis());
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        v.penalty().forEach((k, r) -> ranges.put(k, Map.of("min_yuan", r.minYuan(), "max_yuan", r.maxYuan())));
+        out.put("penalty_ranges", ranges);
+        Leniency.Proposal p = Leniency.propose(rules, type, history(subject, type, (String) caseDoc.get("id")), facts(caseDoc), actAt(caseDoc));
         Map<String, Object> proposal = new LinkedHashMap<>();
         proposal.put("handling", p.handling());
         proposal.put("rule", p.rule());
@@ -103,7 +107,16 @@ public class CaseDecisions {
         if (v == null) {
             throw ApiException.conflict("not_in_catalogue", "violation type " + type + " is not in the catalogue; the legal office adds it to violations.yaml");
         }
-        String party = d.party() != null ? d.party() : partyOf(subject);
+        String inferred = partyOf(subject);
+        String party = d.party() != null ? d.party() : inferred;
+        if (party == null) {
+            throw ApiException.badRequest("party_needed", "subject " + subject + " is not a 统一社会信用代码, so whether the party is an "
+                    + "individual or a unit is not known: say it (party)");
+        }
+        if (inferred != null && !inferred.equals(party) && (d.note() == null || d.note().isBlank())) {
+            throw ApiException.badRequest("party_override_needs_note", "subject " + subject + " is a 统一社会信用代码 (a unit); deciding it as "
+                    + party + " needs a note saying why");
+        }
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("kind", d.kind());
         decision.put("party", party);
@@ -114,25 +127,27 @@ public class CaseDecisions {
                     throw ApiException.badRequest("no_range", "the catalogue has no fine for a party of kind " + party + " for " + type
                             + " (" + v.penaltyBasis() + ")");
                 }
-                if (d.amountYuan() == null || d.amountYuan() < range.minYuan() || d.amountYuan() > range.maxYuan()) {
-                    throw ApiException.badRequest("amount_out_of_range", "a fine for " + v.name() + " (" + party + ") is " + range.minYuan()
+                if (d.amountYuan() == null || d.amountYuan() < Math.max(1, range.minYuan()) || d.amountYuan() > range.maxYuan()) {
+                    throw ApiException.badRequest("amount_out_of_range", "a fine for " + v.name() + " (" + party + ") is " + Math.max(1, range.minYuan())
                             + "–" + range.maxYuan() + " yuan under " + v.penaltyBasis() + "; got " + d.amountYuan());
                 }
                 if (d.lenientRule() != null) {
                     throw ApiException.badRequest("lenient_with_penalty", "a lenient rule leads to a warning or no penalty, not a fine");
                 }
                 decision.put("amount_yuan", d.amountYuan());
+                // 第五十一条 allows 当场 (simple) handling up to these amounts; it does not require it.
                 Long simpleMax = rules.simpleProcedureMaxYuan().get(party);
-                decision.put("procedure", simpleMax != null && d.amountYuan() <= simpleMax ? "simple" : "ordinary");
+                decision.put("simple_procedure_allowed", simpleMax != null && d.amountYuan() <= simpleMax);
             }
             case "warning", "no_penalty" -> {
                 if (d.amountYuan() != null && d.amountYuan() != 0) {
                     throw ApiException.badRequest("amount_without_fine", "a " + d.kind() + " carries no fine; leave amount_yuan out");
                 }
                 if (d.lenientRule() == null) {
-                    if (d.kind().equals("no_penalty")) {
-                        throw ApiException.badRequest("lenient_rule_needed", "no penalty rests on a lenient rule (行政处罚法 第三十三条): name it");
-                    }
+                    // The catalogue lists fines only: a warning or no penalty rests on a row of the lenient list.
+                    throw ApiException.badRequest("lenient_rule_needed", d.kind().equals("no_penalty")
+                            ? "no penalty rests on a lenient rule (行政处罚法 第三十三条): name it"
+                            : "a warning instead of the catalogue's fine rests on a lenient rule (lenient.yaml): name it");
                 } else {
                     CaseRules.LenientRule rule = rules.lenientRule(d.lenientRule());
                     if (rule == null) {
@@ -142,7 +157,8 @@ public class CaseDecisions {
                     if (!fits) {
                         throw ApiException.badRequest("rule_handling", "rule " + rule.id() + " proposes " + rule.handling() + ", not " + d.kind());
                     }
-                    Leniency.Check c = Leniency.check(rule, type, history(subject, type, id), new Leniency.Facts(d.harm(), d.corrected()), clock.millis());
+                    Leniency.Check c = Leniency.check(rule, type, history(subject, type, id), new Leniency.Facts(d.harm(), d.corrected()),
+                            actAt(doc.source()));
                     if (!c.holds()) {
                         List<String> why = new ArrayList<>(c.unmet());
                         why.addAll(c.awaiting());
@@ -155,7 +171,9 @@ public class CaseDecisions {
                         decision.put("education", true); // 行政处罚法 第三十三条第三款
                     }
                 }
-                decision.put("procedure", d.kind().equals("warning") ? "simple" : "none");
+                if (d.kind().equals("warning")) {
+                    decision.put("simple_procedure_allowed", true); // 第五十一条: a warning may be given on the spot
+                }
             }
             default -> throw ApiException.badRequest("kind", "kind is penalty, warning or no_penalty");
         }
@@ -191,22 +209,35 @@ public class CaseDecisions {
         return Leniency.Facts.NONE;
     }
 
-    /** The subject's earlier decided cases of this type (at most 100, newest first), not counting {@code exceptId}. */
+    /** When the case's act took place: its opening (its first alert). */
+    private long actAt(Map<String, Object> caseDoc) {
+        return caseDoc.get("opened_at") instanceof Number n ? n.longValue() : clock.millis();
+    }
+
+    /**
+     * The subject's decided cases of this type (at most 1000), not counting {@code exceptId}; null when
+     * there is no subject. Unsorted: {@code decision.*} may not be mapped yet on an index the console
+     * has not written to, and a sort on an unmapped field fails the search.
+     */
     @SuppressWarnings({"rawtypes"})
     List<Leniency.Prior> history(String subject, String type, String exceptId) {
-        if (subject == null) {
-            return List.of();
+        if (subject == null || subject.isBlank()) {
+            return null;
         }
         return Docs.read(() -> {
-            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(100)
-                    .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("subject").value(subject)))
-                            .filter(f -> f.term(t -> t.field("type").value(type)))
-                            .filter(f -> f.exists(e -> e.field("decision.kind")))
-                            .mustNot(m -> m.ids(i -> i.values(exceptId == null ? "" : exceptId)))))
-                    .sort(o -> o.field(f -> f.field("decision.at").order(co.elastic.clients.elasticsearch._types.SortOrder.Desc))), Map.class);
+            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(1000)
+                    .query(q -> q.bool(b -> {
+                        b.filter(f -> f.term(t -> t.field("subject").value(subject)))
+                                .filter(f -> f.term(t -> t.field("type").value(type)))
+                                .filter(f -> f.exists(e -> e.field("decision.kind")));
+                        if (exceptId != null) {
+                            b.mustNot(m -> m.ids(i -> i.values(exceptId)));
+                        }
+                        return b;
+                    })), Map.class);
             List<Leniency.Prior> out = new ArrayList<>();
             for (Hit<Map> h : r.hits().hits()) {
-                if (h.source().get("decision") instanceof Map<?, ?> d && d.get("at") instanceof Number at) {
+                if (h.source().get("decision") instanceof Map<?, ?> d && h.source().get("opened_at") instanceof Number at) {
                     out.add(new Leniency.Prior(h.id(), String.valueOf(d.get("kind")), at.longValue()));
                 }
             }

@@ -66,9 +66,9 @@ class CaseRulesTest {
                     applies_to: [open_burning]
                     lookback_days: 30
                     max_prior: 0
-                    max_harm: none
-                    corrected: true
-                    handling: warning
+                    max_harm: slight
+                    corrected: false
+                    handling: no_penalty_with_education
                     source: x
                 """);
         CaseRules.Refused e = assertThrows(CaseRules.Refused.class, () -> CaseRules.load(dir));
@@ -88,11 +88,13 @@ class CaseRulesTest {
                 "rules[0] (r1).max_harm: 'serious' is not one of",
                 "rules[0] (r1).corrected: missing or not true/false",
                 "rules[0] (r1).handling: 'forgive' is not one of",
-                "rules[1] (r1).id: 'r1' is used twice")) {
+                "rules[1] (r1).id: 'r1' is used twice",
+                "rules[1] (r1): no_penalty_with_education needs corrected: true",
+                "rules[1] (r1): branch minor needs max_harm: none")) {
             assertTrue(all.contains(expected), "names: " + expected + "\n in:\n" + all);
         }
-        assertEquals(14, p.size(), all);
-        assertTrue(e.getMessage().startsWith("the case rules were refused, 14 problem(s)"));
+        assertEquals(16, p.size(), all);
+        assertTrue(e.getMessage().startsWith("the case rules were refused, 16 problem(s)"));
     }
 
     @Test

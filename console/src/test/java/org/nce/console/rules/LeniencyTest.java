@@ -22,7 +22,7 @@ class LeniencyTest {
         Leniency.Proposal p = Leniency.propose(RULES, "unleashed_dog", List.of(), SLIGHT_CORRECTED, NOW);
         assertEquals("no_penalty_with_education", p.handling());
         assertEquals("dog-first-violation", p.rule());
-        assertTrue(p.reasons().get(0).startsWith("0 earlier decided case(s) of this subject and type in the last 365 days"), p.reasons().toString());
+        assertTrue(p.reasons().get(0).startsWith("0 earlier decided case(s) of this subject and type in the 365 days before this one"), p.reasons().toString());
         assertTrue(p.reasons().contains("corrected"));
         assertTrue(p.awaiting().isEmpty());
     }
@@ -53,10 +53,19 @@ class LeniencyTest {
     void anEarlierCaseJustOutsideTheLookBackDoesNotCount() {
         Leniency.Check inside = Leniency.check(RULES.lenientRule("dog-first-violation"), "unleashed_dog",
                 List.of(new Prior("case-old", "penalty", NOW - 365 * DAY)), SLIGHT_CORRECTED, NOW);
-        assertFalse(inside.holds(), "decided exactly 365 days ago is inside the look-back");
+        assertFalse(inside.holds(), "an act exactly 365 days before is inside the look-back");
         Leniency.Check outside = Leniency.check(RULES.lenientRule("dog-first-violation"), "unleashed_dog",
                 List.of(new Prior("case-old", "penalty", NOW - 365 * DAY - 1)), SLIGHT_CORRECTED, NOW);
         assertTrue(outside.holds(), outside.unmet().toString());
+    }
+
+    @Test
+    void aLaterActDoesNotCountAgainstAnEarlierOneAndNoSubjectMeansNoFirstViolation() {
+        Leniency.Check later = Leniency.check(RULES.lenientRule("dog-first-violation"), "unleashed_dog",
+                List.of(new Prior("case-later", "penalty", NOW + DAY)), SLIGHT_CORRECTED, NOW);
+        assertTrue(later.holds(), "a case whose act came after this one is not an earlier violation");
+        Leniency.Check noSubject = Leniency.check(RULES.lenientRule("dog-first-violation"), "unleashed_dog", null, SLIGHT_CORRECTED, NOW);
+        assertEquals(List.of("the case names no subject, so its earlier cases cannot be read"), noSubject.unmet());
     }
 
     @Test
