@@ -19,8 +19,12 @@ NCE_HOME=$(realpath -m "${NCE_HOME:-$REPO/.nce}")
 NCE_FLINK_REST_PORT=${NCE_FLINK_REST_PORT:-8081}
 NCE_FLINK_RPC_PORT=${NCE_FLINK_RPC_PORT:-6123}
 NCE_FLINK_BLOB_PORT=${NCE_FLINK_BLOB_PORT:-6124}
-# TaskManager N listens for RPC on NCE_FLINK_TM_RPC_PORT + N - 1 (6130, 6131, ...).
-NCE_FLINK_TM_RPC_PORT=${NCE_FLINK_TM_RPC_PORT:-6130}
+# TaskManager N listens for RPC on NCE_FLINK_TM_RPC_PORT + N - 1 when it is set (6130, 6131, ...);
+# by default on an ephemeral port, new at each start. A TaskManager restarted after kill -9 on its old
+# port can find the JobManager still holding a read-only association to that address and discarding
+# its messages, so it never registers (seen in CI: "Discarding inbound message ... in read-only
+# association", then 120 s without registration).
+NCE_FLINK_TM_RPC_PORT=${NCE_FLINK_TM_RPC_PORT:-0}
 NCE_FLINK_TASKMANAGERS=${NCE_FLINK_TASKMANAGERS:-2}
 NCE_FLINK_SLOTS=${NCE_FLINK_SLOTS:-2}
 NCE_FLINK_JM_MEMORY=${NCE_FLINK_JM_MEMORY:-768m}
@@ -238,8 +242,11 @@ start_tm() {
   mkdir -p "$FLINK_HOME/blobs/$name" "$FLINK_HOME/tmp/$name"
   resource_params GET_TM_RESOURCE_PARAMS
   say "$name: starting (process $NCE_FLINK_TM_MEMORY, $NCE_FLINK_SLOTS slots)"
-  local port=$(( NCE_FLINK_TM_RPC_PORT + ${name#tm-} - 1 ))
-  port_open "$port" && die "port $port ($name RPC) is in use by another process; set NCE_FLINK_TM_RPC_PORT"
+  local port=0
+  if (( NCE_FLINK_TM_RPC_PORT > 0 )); then
+    port=$(( NCE_FLINK_TM_RPC_PORT + ${name#tm-} - 1 ))
+    port_open "$port" && die "port $port ($name RPC) is in use by another process; set NCE_FLINK_TM_RPC_PORT"
+  fi
   LOG_OFFSET[$name]=$(stat -c %s "$(proc_log "$name")" 2>/dev/null || echo 0)
   launch "$name" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     -D "taskmanager.resource-id=$name" -D "taskmanager.rpc.port=$port" \

@@ -62,7 +62,8 @@ public final class FlinkCluster implements AutoCloseable {
         e.put("NCE_FLINK_REST_PORT", Integer.toString(restPort));
         e.put("NCE_FLINK_RPC_PORT", Integer.toString(b.basePort + 23));
         e.put("NCE_FLINK_BLOB_PORT", Integer.toString(b.basePort + 24));
-        e.put("NCE_FLINK_TM_RPC_PORT", Integer.toString(b.basePort + 30));
+        // Ephemeral: a TaskManager restarted on its killed predecessor's port may never register (scripts/cluster.sh).
+        e.put("NCE_FLINK_TM_RPC_PORT", "0");
         e.put("NCE_FLINK_TASKMANAGERS", Integer.toString(b.taskManagers));
         e.put("NCE_FLINK_SLOTS", Integer.toString(b.slots));
         // The job reads its secrets from the cluster processes' environment; the development defaults
@@ -375,7 +376,7 @@ public final class FlinkCluster implements AutoCloseable {
 
         /**
          * Ports: REST base+81, JobManager RPC base+23, blob base+24, TaskManager N RPC base+29+N. The default
-         * base 18000 (REST 18081) stays clear of ./nce cluster's 8081, 6123, 6124, 6130+.
+         * base 18000 (REST 18081) stays clear of ./nce cluster's 8081, 6123, 6124.
          */
         public Builder basePort(int basePort) {
             this.basePort = basePort;
