@@ -86,21 +86,8 @@ public class CaseDecisions {
 
     /** Records the decision and moves the case from reviewed to decided, or refuses with the reason. */
     public Docs decide(String id, Decision d, String user, Set<String> roles, java.util.function.Function<List<String>, List<String>> reviewStatuses) {
-        Docs doc = cases.get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
-        if (d.version() != null && !d.version().equals(doc.version())) {
-            throw ApiException.conflict("case_changed", "case " + id + " was changed since you opened it; reload it and try again");
-        }
-        String status = String.valueOf(doc.source().getOrDefault("status", "draft"));
-        if (!status.equals("reviewed")) {
-            throw ApiException.conflict("bad_transition", "a decision is made on a reviewed case; case " + id + " is " + status);
-        }
-        if (!roles.contains("LEGAL")) {
-            throw ApiException.forbidden("role", "a decision needs the role legal");
-        }
-        String refused = CaseWorkflow.refusal("decided", reviewStatuses.apply(CaseStore.alertIds(doc.source())));
-        if (refused != null) {
-            throw ApiException.conflict("alerts_not_reviewed", refused);
-        }
+        // The same checks as any move (version, reviewed → decided by legal, a confirmed alert), then the rules'.
+        Docs doc = cases.movable(id, "decided", roles, d.version(), reviewStatuses);
         String type = String.valueOf(doc.source().get("type"));
         String subject = (String) doc.source().get("subject");
         CaseRules.Violation v = rules.violations().get(type);

@@ -115,16 +115,27 @@ public class CaseStore {
      */
     public Docs transition(String id, String to, String note, String user, Set<String> roles, String expectedVersion,
                            java.util.function.Function<List<String>, List<String>> reviewStatuses) {
+        if (to.equals("decided")) {
+            throw ApiException.conflict("decision_needed", "a case is decided with POST /api/cases/" + id + "/decision (kind, amount or "
+                    + "lenient rule), which checks it against the catalogue and the lenient list");
+        }
+        Docs doc = movable(id, to, roles, expectedVersion, reviewStatuses);
+        return conditional(doc, statusChange(doc, to, note, user));
+    }
+
+    /**
+     * The case, read, if it may move to {@code to}: still at {@code expectedVersion} (when given), the
+     * workflow allowing the step from where it is, to one of {@code roles}, on what its alerts' reviews
+     * show. Else the refusal, as a 409 or 403 with the reason.
+     */
+    public Docs movable(String id, String to, Set<String> roles, String expectedVersion,
+                        java.util.function.Function<List<String>, List<String>> reviewStatuses) {
         Docs doc = get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
         if (expectedVersion != null && !expectedVersion.equals(doc.version())) {
             throw ApiException.conflict("case_changed", "case " + id + " was changed since you opened it (by another user or by "
                     + "the pipeline adding an alert); reload it and try again");
         }
         String from = String.valueOf(doc.source().getOrDefault("status", "draft"));
-        if (to.equals("decided")) {
-            throw ApiException.conflict("decision_needed", "a case is decided with POST /api/cases/" + id + "/decision (kind, amount or "
-                    + "lenient rule), which checks it against the catalogue and the lenient list");
-        }
         CaseWorkflow.Step step = CaseWorkflow.step(from, to);
         if (step == null) {
             throw ApiException.conflict("bad_transition", "a case in status " + from + " cannot move to " + to
@@ -138,7 +149,7 @@ public class CaseStore {
         if (refused != null) {
             throw ApiException.conflict("alerts_not_reviewed", refused);
         }
-        return conditional(doc, statusChange(doc, to, note, user));
+        return doc;
     }
 
     /**
