@@ -89,6 +89,9 @@ function renderDetail() {
       el('dt', {}, NCE.t('alert.time')), el('dd', {}, NCE.time(a.event_time_ms)),
       el('dt', {}, NCE.t('alert.reason')), el('dd', {}, a.reason || ''),
       el('dt', {}, NCE.t('alert.score')), el('dd', {}, a.score !== undefined ? Number(a.score).toFixed(2) : '')),
+    // 第四十一条: still reviewed here, but the operator sees it cannot be a case's evidence, and why.
+    a.device_standing && a.device_standing.usable === false ? el('p', { class: 'warn', id: 'device-unreviewed' },
+      NCE.t('alert.unreviewedDevice'), el('small', {}, ' ' + (a.device_standing.reasons || []).join('；'))) : null,
     el('div', { class: 'actions' },
       el('button', { id: 'btn-confirm', class: 'primary', onclick: () => review('confirm') }, NCE.t('queue.confirm')),
       reasonSel,
@@ -230,6 +233,7 @@ async function openCase(id) {
       c.decision.amount_yuan != null ? ' ' + c.decision.amount_yuan + ' ' + NCE.t('decision.yuan') : '',
       c.decision.lenient_rule ? ' · ' + c.decision.lenient_rule : '', ' · ', c.decision.by, ' · ', NCE.time(c.decision.at)) : null,
     (c.next || []).includes('decided') ? decisionForm(c) : null,
+    c.decision ? documentsView(c) : null,
     el('div', { class: 'actions' }, moves.length ? [el('b', {}, NCE.t('case.move') + ': '), note] : null,
       moves.map(s => el('button', { class: 'move', 'data-to': s, onclick: () => move(c, s, note.value) }, NCE.t('status.' + s)))),
     el('p', {}, el('button', { class: 'link', onclick: () => d.replaceChildren() }, NCE.t('case.back'))));
@@ -242,6 +246,12 @@ function violationView(v) {
   const p = v.proposed_handling || {};
   return el('div', { class: 'violation', 'data-type': v.type },
     el('p', {}, el('b', {}, v.name), v.legal_basis.review === 'needs_legal_review' ? el('span', { class: 'tag' }, NCE.t('case.needsReview')) : null),
+    v.subject ? el('p', { id: 'case-party' }, el('b', {}, NCE.t('case.party') + ': '), v.subject.name, v.subject.uscc ? ' · ' + v.subject.uscc : '')
+      : el('p', { class: 'warn' }, NCE.t('case.partyUnregistered')),
+    v.evidence_standing && v.evidence_standing.reasons && v.evidence_standing.reasons.length
+      ? el('div', { class: v.evidence_standing.usable === false ? 'warn' : 'note', id: 'evidence-standing' },
+        el('b', {}, NCE.t(v.evidence_standing.usable === false ? 'case.evidenceNotUsable' : 'case.evidencePartly')),
+        el('ul', {}, v.evidence_standing.reasons.map(r => el('li', {}, r)))) : null,
     el('p', {}, el('b', {}, NCE.t('case.illegal') + ': '), v.legal_basis.illegal),
     el('p', {}, el('b', {}, NCE.t('case.penaltyBasis') + ': '), v.legal_basis.penalty),
     el('p', { class: 'range' }, el('b', {}, NCE.t('case.range') + ': '), Object.entries(v.penalty_ranges || {})
@@ -250,6 +260,35 @@ function violationView(v) {
     el('p', { class: 'proposal', 'data-handling': p.handling, 'data-rule': p.rule || '' }, el('b', {}, NCE.t('case.proposal') + ': '),
       NCE.t('handling.' + p.handling), p.rule_name ? ' · ' + p.rule_name : ''),
     el('ul', { class: 'reasons' }, (p.reasons || []).map(r => el('li', {}, r)), (p.awaiting || []).map(r => el('li', { class: 'awaiting' }, r))));
+}
+
+// The served documents (三书同达) with their 文号 and hashes, the action code with its public page, and
+// for the legal role the button that generates them once the case is decided.
+function documentsView(c) {
+  const docs = c.documents || [];
+  const legal = state.me && state.me.roles.includes('legal');
+  return el('div', { id: 'case-documents' },
+    el('h3', {}, NCE.t('case.documents')),
+    c.action_code ? el('p', {}, el('b', {}, NCE.t('case.actionCode') + ': '),
+      el('a', { id: 'action-code', href: '/verify/' + encodeURIComponent(c.action_code), target: '_blank', rel: 'noopener' }, c.action_code),
+      c.case_number ? ' · ' + NCE.t('case.number') + ' ' + c.case_number : '') : null,
+    docs.length ? el('ul', { class: 'documents' }, docs.map(d => el('li', { 'data-kind': d.kind },
+      el('a', { href: d.url, target: '_blank', rel: 'noopener' }, d.title), ' · ', d.number, ' · ',
+      el('span', { class: 'hash' }, 'SHA-256 ' + d.sha256.substring(0, 16) + '…'), ' · ',
+      el('a', { href: d.url + '?download=true' }, NCE.t('case.download')))))
+      : c.status === 'decided' && legal ? el('p', {}, el('button', { id: 'generate-documents', class: 'primary', onclick: async ev => {
+        ev.target.disabled = true;
+        ev.target.textContent = NCE.t('case.generating');
+        try {
+          await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/documents', {});
+          toast(NCE.t('case.documentsDone'));
+          await openCase(c.id);
+        } catch (e) {
+          ev.target.disabled = false;
+          ev.target.textContent = NCE.t('case.generate');
+          toast(e.message, true);
+        }
+      } }, NCE.t('case.generate'))) : el('p', { class: 'empty' }, NCE.t('case.noDocuments')));
 }
 
 function decisionForm(c) {

@@ -23,13 +23,17 @@ import org.springframework.validation.annotation.Validated;
  * @param claimFor         how long an operator holds an alert they opened before another may take it
  * @param dismissReasons   the reasons an operator can give for a dismissal, in the order of the number keys
  * @param loginAttempts    failed-or-not login attempts allowed per user name and per address per minute
- * @param rulesDir         the bureau's case rules ({@code violations.yaml}, {@code lenient.yaml}; docs/rules.md); the shipped ones when unset
+ * @param rulesDir         the bureau's case rules ({@code violations.yaml}, {@code lenient.yaml}, {@code documents.yaml} and
+ *                         its templates, {@code subjects.yaml}, {@code devices.yaml}; docs/rules.md); the shipped ones when unset
+ * @param timezone         the bureau's time zone (document dates, the day a device review holds on); Asia/Shanghai
+ * @param documentFont     a TrueType font with the Chinese characters for the PDFs; the first Debian CJK .ttf found when unset
  */
 @Validated
 @ConfigurationProperties("nce")
 public record ConsoleProperties(String esUrl, String esUsername, String esPassword, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
                                 Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
-                                List<String> dismissReasons, Integer loginAttempts, Path rulesDir) {
+                                List<String> dismissReasons, Integer loginAttempts, Path rulesDir, String timezone,
+                                Path documentFont) {
     public ConsoleProperties {
         esUrl = esUrl == null || esUrl.isBlank() ? "http://127.0.0.1:9200" : esUrl;
         s3Endpoint = s3Endpoint == null || s3Endpoint.isBlank() ? "http://127.0.0.1:9000" : s3Endpoint;
@@ -41,6 +45,9 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
                 : List.copyOf(dismissReasons);
         loginAttempts = loginAttempts == null ? 10 : loginAttempts;
         rulesDir = rulesDir == null || rulesDir.toString().isBlank() ? null : rulesDir;
+        timezone = timezone == null || timezone.isBlank() ? "Asia/Shanghai" : timezone;
+        java.time.ZoneId.of(timezone); // refused at start, not at the first document
+        documentFont = documentFont == null || documentFont.toString().isBlank() ? null : documentFont;
         if (claimFor.isNegative() || claimFor.isZero()) {
             throw new IllegalArgumentException("nce.claim-for must be positive, got " + claimFor);
         }
@@ -54,11 +61,16 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
         }
     }
 
+    public java.time.ZoneId zone() {
+        return java.time.ZoneId.of(timezone);
+    }
+
     /** Never the secrets: a record's own toString would print them into any log that shows the settings. */
     @Override
     public String toString() {
         return "ConsoleProperties[esUrl=" + esUrl + ", esUsername=" + esUsername + ", s3Endpoint=" + s3Endpoint + ", bucket=" + bucket
                 + ", usersFile=" + usersFile + ", demoUser=" + demoUser + ", allowedHosts=" + allowedHosts + ", claimFor=" + claimFor
-                + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + ", rulesDir=" + rulesDir + "]";
+                + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + ", rulesDir=" + rulesDir + ", timezone=" + timezone
+                + ", documentFont=" + documentFont + "]";
     }
 }

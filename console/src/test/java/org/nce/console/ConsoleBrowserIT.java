@@ -73,6 +73,10 @@ class ConsoleBrowserIT {
                 + "  - {username: chief, password: \"" + enc.encode(PW) + "\", roles: [operator, officer, legal]}\n"
                 + "  - {username: watch, password: \"" + enc.encode(PW) + "\", roles: [operator]}\n");
         r.add("nce.users-file", users::toString);
+        Path rules = TestRules.withRegistry("subjects:\n  - {id: p-" + RUN + ", kind: individual, name: 赵某某, id_number: 330203199001011234, "
+                + "address: 宁波市海曙区某小区, sites: [" + SITE + "]}\n", "devices:\n" + TestRules.reviewed(CAM, SITE, "camera", null)
+                + TestRules.reviewed("noise-b" + RUN, SITE, "noise", null));
+        r.add("nce.rules-dir", rules::toString);
         r.add("nce.es-url", () -> Stores.ES);
         r.add("nce.s3-endpoint", () -> Stores.S3);
         r.add("nce.s3-access-key", () -> Stores.S3_KEY);
@@ -248,9 +252,25 @@ class ConsoleBrowserIT {
         waiting().until(ExpectedConditions.attributeToBe(By.id("case-title"), "data-status", "decided"));
         assertTrue(browser.findElement(By.id("case-decision")).getText().contains("罚款 500 元"), browser.findElement(By.id("case-decision")).getText());
         shot("case-decided");
+        // Served with its documents: generated once (an individual's fine: the decision alone), with the action code.
+        browser.findElement(By.id("generate-documents")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#case-documents li[data-kind='penalty_decision']")));
+        String code = browser.findElement(By.id("action-code")).getText();
+        assertTrue(code.matches("\\d{16}[0-9X]"), code);
+        assertTrue(browser.findElement(By.id("case-party")).getText().contains("赵某某"));
+        shot("case-documents");
         for (String next : List.of("served", "closed")) {
             moveCase(next);
         }
+        // The page its QR code opens, with no session: the case number and the document's hash, no name.
+        String caseNumber = Stores.get(StoreLayout.CASES, caseId).path("case_number").asText();
+        browser.manage().deleteAllCookies();
+        browser.get("http://127.0.0.1:" + port + "/verify/" + code);
+        waiting().until(ExpectedConditions.textToBe(By.id("case-number"), caseNumber));
+        assertEquals("已结案", browser.findElement(By.id("status")).getText());
+        assertFalse(browser.getPageSource().contains("赵某某"));
+        shot("verify");
+        login("chief");
         assertEquals("closed", Stores.get(StoreLayout.CASES, caseId).path("status").asText());
         assertEquals(4, Stores.get(StoreLayout.CASES, caseId).path("status_history").size());
         assertEquals(500, Stores.get(StoreLayout.CASES, caseId).path("decision").path("amount_yuan").asLong());

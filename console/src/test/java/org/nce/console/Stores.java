@@ -87,6 +87,16 @@ final class Stores {
         return out;
     }
 
+    /** The audit entries of a case (its custody log), oldest first. */
+    static List<JsonNode> auditOfCase(String caseId) throws Exception {
+        send("POST", "/" + StoreLayout.AUDIT + "/_refresh", "");
+        JsonNode r = send("POST", "/" + StoreLayout.AUDIT + "/_search", Map.of("size", 100, "query", Map.of("term", Map.of("case_id", caseId)),
+                "sort", List.of(Map.of("at", "asc"))));
+        List<JsonNode> out = new ArrayList<>();
+        r.path("hits").path("hits").forEach(h -> out.add(h.path("_source")));
+        return out;
+    }
+
     /** Puts bytes in the bucket under {@code key} with the given stored content type. */
     static void putObject(String key, byte[] bytes, String contentType) throws Exception {
         MINIO.putObject(PutObjectArgs.builder().bucket(StoreLayout.BUCKET).object(key)

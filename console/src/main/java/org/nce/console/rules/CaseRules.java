@@ -201,7 +201,7 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
         return lenient.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
     }
 
-    private static JsonNode read(Path dir, String name, List<String> problems) {
+    static JsonNode read(Path dir, String name, List<String> problems) {
         // Duplicate keys are an error: the second would silently win and a legal officer's edit be lost.
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         try (InputStream in = dir == null ? CaseRules.class.getResourceAsStream("/rules/" + name) : Files.newInputStream(dir.resolve(name))) {
@@ -223,7 +223,7 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
         return null;
     }
 
-    private record Problems(List<String> all) {
+    record Problems(List<String> all) {
         void add(String s) {
             all.add(s);
         }

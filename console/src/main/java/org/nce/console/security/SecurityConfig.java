@@ -114,14 +114,17 @@ public class SecurityConfig {
                 // No saved-request sessions for strangers: a refused call creates no session.
                 .requestCache(c -> c.disable())
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/login.html", "/login.js", "/console.css", "/favicon.svg", "/i18n.js").permitAll()
+                        .requestMatchers("/login.html", "/login.js", "/console.css", "/favicon.svg", "/i18n.js", "/verify.css").permitAll()
+                        // The 行政行为码 page a document's QR code opens: public, and it shows nothing personal.
+                        .requestMatchers(HttpMethod.GET, "/verify/*").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/login").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/csrf", "/api/i18n/*", "/actuator/health").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/alerts", "/api/alerts/*").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/status", "/api/cases/*/notes").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
-                        .requestMatchers(HttpMethod.POST, "/api/cases/*/decision").hasRole(Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/decision", "/api/cases/*/documents", "/api/cases/*/action-code").hasRole(Roles.LEGAL)
+                        .requestMatchers(HttpMethod.GET, "/api/cases/*/documents", "/api/cases/*/documents/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/evidence").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/devices").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()

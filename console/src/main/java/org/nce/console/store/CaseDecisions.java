@@ -34,11 +34,13 @@ public class CaseDecisions {
     private final ElasticsearchClient es;
     private final CaseStore cases;
     private final CaseRules rules;
+    private final Parties parties;
     private final Clock clock;
 
-    public CaseDecisions(ElasticsearchClient es, CaseStore cases, CaseRules rules, Clock clock) {
+    public CaseDecisions(ElasticsearchClient es, CaseStore cases, CaseRules rules, Parties parties, Clock clock) {
         this.es = es;
         this.cases = cases;
+        this.parties = parties;
         this.rules = rules;
         this.clock = clock;
     }
@@ -63,8 +65,12 @@ public class CaseDecisions {
             out.put("problem", "violation type " + type + " is not in the catalogue (violations.yaml)");
             return List.of(out);
         }
-        String party = caseDoc.get("decision") instanceof Map<?, ?> d && d.get("party") instanceof String p ? p : partyOf(subject);
+        org.nce.console.rules.Registry.Subject registered = parties.of(caseDoc);
+        String party = caseDoc.get("decision") instanceof Map<?, ?> d && d.get("party") instanceof String p ? p
+                : registered != null ? registered.kind() : partyOf(subject);
         out.put("name", v.name());
+        out.put("subject", Parties.view(registered));
+        out.put("evidence_standing", standing(caseDoc));
         out.put("legal_basis", Map.of("illegal", v.illegalBasis(), "penalty", v.penaltyBasis(), "local_rule", v.localRule(),
                 "source", v.source(), "review", rules.catalogueReview()));
         out.put("party", party);
@@ -94,15 +100,22 @@ public class CaseDecisions {
         if (v == null) {
             throw ApiException.conflict("not_in_catalogue", "violation type " + type + " is not in the catalogue; the legal office adds it to violations.yaml");
         }
-        String inferred = partyOf(subject);
+        Map<String, Object> standing = standing(doc.source());
+        if (Boolean.FALSE.equals(standing.get("usable"))) {
+            // 行政处罚法 第四十一条第二款: 未经审核或者经审核不符合要求的，不得作为行政处罚的证据.
+            throw ApiException.conflict("evidence_not_usable", "no confirmed alert of this case comes from a device whose 第四十一条 review "
+                    + "held when it recorded, so no decision can rest on it: " + standing.get("reasons"));
+        }
+        org.nce.console.rules.Registry.Subject registered = parties.of(doc.source());
+        String inferred = registered != null ? registered.kind() : partyOf(subject);
         String party = d.party() != null ? d.party() : inferred;
         if (party == null) {
             throw ApiException.badRequest("party_needed", "subject " + subject + " is not a 统一社会信用代码, so whether the party is an "
                     + "individual or a unit is not known: say it (party)");
         }
         if (inferred != null && !inferred.equals(party) && (d.note() == null || d.note().isBlank())) {
-            throw ApiException.badRequest("party_override_needs_note", "subject " + subject + " is a 统一社会信用代码 (a unit); deciding it as "
-                    + party + " needs a note saying why");
+            throw ApiException.badRequest("party_override_needs_note", (registered != null ? "the registry has " + registered.name() + " as "
+                    + inferred : "subject " + subject + " is a 统一社会信用代码 (a unit)") + "; deciding it as " + party + " needs a note saying why");
         }
         Map<String, Object> decision = new LinkedHashMap<>();
         decision.put("kind", d.kind());
@@ -179,6 +192,29 @@ public class CaseDecisions {
         Map<String, Object> change = cases.statusChange(doc, "decided", describe(decision), user);
         change.put("decision", decision);
         return cases.write(doc, change);
+    }
+
+    /**
+     * Whether the case's evidence may carry a decision (第四十一条): usable when at least one confirmed
+     * alert's device was reviewed when it recorded; the reasons name each alert that cannot count.
+     */
+    private Map<String, Object> standing(Map<String, Object> caseDoc) {
+        List<Map<String, Object>> confirmed = parties.confirmedAlerts(caseDoc);
+        List<String> reasons = new ArrayList<>();
+        int usable = 0;
+        for (Map<String, Object> a : confirmed) {
+            org.nce.console.rules.Registry.Standing st = parties.standing(a);
+            if (st.usable()) {
+                usable++;
+            } else {
+                reasons.add(a.get("alert_id") + ": " + String.join("；", st.reasons()));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("usable", confirmed.isEmpty() ? null : usable > 0);
+        out.put("usable_alerts", usable);
+        out.put("reasons", reasons);
+        return out;
     }
 
     private static String describe(Map<String, Object> d) {

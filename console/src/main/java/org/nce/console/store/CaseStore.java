@@ -120,6 +120,10 @@ public class CaseStore {
                     + "lenient rule), which checks it against the catalogue and the lenient list");
         }
         Docs doc = movable(id, to, roles, expectedVersion, reviewStatuses);
+        if (to.equals("served") && !(doc.source().get("documents") instanceof List<?> l && !l.isEmpty())) {
+            throw ApiException.conflict("documents_needed", "a case is served with its documents: generate them first (POST /api/cases/"
+                    + id + "/documents)");
+        }
         return conditional(doc, statusChange(doc, to, note, user));
     }
 

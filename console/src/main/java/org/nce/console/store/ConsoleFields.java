@@ -31,8 +31,9 @@ public class ConsoleFields {
         ensure(StoreLayout.ALERTS, java.util.List.of("review_status", "review", "claim"), alertsDone);
     }
 
-    void ensureCases() {
-        ensure(StoreLayout.CASES, java.util.List.of("confirmed_alert_ids", "status_history", "notes", "decision"), casesDone);
+    public void ensureCases() {
+        ensure(StoreLayout.CASES, java.util.List.of("confirmed_alert_ids", "status_history", "notes", "decision", "case_number",
+                "action_code", "action_code_source", "document_plan", "documents"), casesDone);
     }
 
     /** The mappings of {@code fields} in the store contract's template for {@code alias} (model's {@code es/<alias>.json}). */

@@ -38,8 +38,10 @@ public class AlertController {
     private final CaseStore cases;
     private final AuditLog audit;
     private final ConsoleProperties props;
+    private final org.nce.console.store.Parties parties;
 
-    public AlertController(AlertStore alerts, CaseStore cases, AuditLog audit, ConsoleProperties props) {
+    public AlertController(AlertStore alerts, CaseStore cases, AuditLog audit, ConsoleProperties props, org.nce.console.store.Parties parties) {
+        this.parties = parties;
         this.alerts = alerts;
         this.cases = cases;
         this.audit = audit;
@@ -47,7 +49,8 @@ public class AlertController {
     }
 
     @Operation(summary = "Alerts, newest first", description = "status pending (default; alerts another operator has open "
-            + "are left out), confirmed or dismissed; filter by type and site; 50 a page.")
+            + "are left out), confirmed or dismissed; filter by type and site; 50 a page. Each carries device_standing (usable, "
+            + "reasons): whether its device's 第四十一条 review held when it recorded; an alert that cannot be evidence is still listed.")
     @GetMapping("/api/alerts")
     public AlertStore.Page list(@RequestParam(defaultValue = "pending") @Pattern(regexp = "pending|confirmed|dismissed") String status,
                                 @RequestParam(required = false) @Pattern(regexp = "[a-z_]{1,64}") String type,
@@ -55,13 +58,18 @@ public class AlertController {
                                 @RequestParam(defaultValue = "0") @Min(0) @Max(199) int page,
                                 @RequestParam(defaultValue = "50") @Min(1) @Max(200) int size, Authentication me) {
         Paging.check(page, size);
-        return alerts.list(status, type, site, page, size, me.getName());
+        AlertStore.Page p = alerts.list(status, type, site, page, size, me.getName());
+        // Marked, not hidden (第四十一条): the operator still sees it, and knows it cannot be a case's evidence.
+        p.items().forEach(a -> a.put("device_standing", parties.standingView(a)));
+        return p;
     }
 
     @Operation(summary = "One alert")
     @GetMapping("/api/alerts/{id}")
     public Map<String, Object> get(@PathVariable String id) {
-        return alerts.get(Ids.id(id, "alert id")).orElseThrow(() -> ApiException.notFound("no alert " + id));
+        Map<String, Object> a = alerts.get(Ids.id(id, "alert id")).orElseThrow(() -> ApiException.notFound("no alert " + id));
+        a.put("device_standing", parties.standingView(a));
+        return a;
     }
 
     @Operation(summary = "Hold an alert open while reviewing it", description = "Other operators' queues leave it out until "

@@ -107,6 +107,8 @@ public class CaseController {
         }
         out.put("evidence", ev);
         out.put("violations", decisions.violations(c.source()));
+        out.put("documents", org.nce.console.documents.CaseDocuments.listed(id, c.source()));
+        out.remove("document_plan");
         String status = String.valueOf(c.source().getOrDefault("status", "draft"));
         out.put("next", CaseWorkflow.next(status, roles(me)));
         return out;

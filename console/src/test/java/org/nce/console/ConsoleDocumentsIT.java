@@ -1,0 +1,333 @@
+package org.nce.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.MultiFormatReader;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nce.model.Hashes;
+import org.nce.model.StoreLayout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A decided case served with its documents (三书同达), against the loopback Elasticsearch and S3
+ * server: the registry names the party, only a reviewed device's record carries a decision, the
+ * PDFs hold every field 第五十九条 requires in Chinese text (read back with pdftotext), their QR code
+ * decodes to the public verification page, which shows nothing personal; documents are generated
+ * once, numbered without duplicates, and a changed PDF is refused.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleDocumentsIT {
+    static final String PW = "correct horse battery";
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final String SITE = "site-d" + RUN;
+    static final String FUME = "fume-" + RUN;
+    static final String UNREVIEWED = "cam-u" + RUN;
+    static final String SUBJECT = "rest-" + RUN;
+    static final String PARTY = "测试餐饮管理有限公司" + RUN;
+    static final String USCC = "91330203MA2ABC001X";
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) throws Exception {
+        var enc = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        StringBuilder y = new StringBuilder("users:\n");
+        for (String role : List.of("operator", "officer", "legal")) {
+            y.append("  - {username: ").append(role).append(", password: \"").append(enc.encode(PW)).append("\", roles: [").append(role).append("]}\n");
+        }
+        Path users = Files.createTempFile("nce-users", ".yaml");
+        Files.writeString(users, y);
+        Path rules = TestRules.withRegistry("subjects:\n  - {id: " + SUBJECT + ", kind: unit, name: " + PARTY + ", uscc: " + USCC
+                        + ", legal_representative: 王测试, address: 宁波市海曙区测试路 8 号, sites: [" + SITE + "]}\n",
+                "devices:\n" + TestRules.reviewed(FUME, SITE, "lampblack", SUBJECT)
+                        + "  - {id: " + UNREVIEWED + ", site: " + SITE + ", kind: camera, subject: " + SUBJECT + "}\n");
+        r.add("nce.users-file", users::toString);
+        r.add("nce.rules-dir", rules::toString);
+        r.add("nce.es-url", () -> Stores.ES);
+        r.add("nce.s3-endpoint", () -> Stores.S3);
+        r.add("nce.s3-access-key", () -> Stores.S3_KEY);
+        r.add("nce.s3-secret-key", () -> Stores.S3_SECRET);
+    }
+
+    @BeforeAll
+    void seed() throws Exception {
+        Stores.ensureIndices();
+    }
+
+    Client as(String role) throws Exception {
+        return Client.loggedIn(port, role, PW);
+    }
+
+    /** A lampblack case from the reviewed monitor, confirmed, reviewed and decided as a fine of 5,000 yuan. */
+    private String decidedFumeCase(String n) throws Exception {
+        String alert = FUME + ":lampblack_exceedance:" + n;
+        String caseId = "case-fume-" + RUN + "-" + n;
+        long t = System.currentTimeMillis() - 120_000;
+        var readings = Stores.evidence(alert, "readings/" + SITE + "/" + FUME + "/" + n + ".json", "readings",
+                Stores.bytes("{\"mg_m3\": 3.1} " + RUN, 600), "application/json");
+        var chart = Stores.evidence(alert, "charts/" + SITE + "/" + FUME + "/" + n + ".png", "chart", Stores.bytes("png " + RUN, 900), "image/png");
+        Stores.alert(alert, "lampblack_exceedance", SITE, FUME, t, List.of(readings, chart));
+        Stores.caseDoc(caseId, "lampblack_exceedance", SITE, t, List.of(alert), List.of(readings, chart));
+        assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(alert) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
+        Client.Reply d = as("legal").post("/api/cases/" + caseId + "/decision", Map.of("kind", "penalty", "amount_yuan", 5000));
+        assertEquals(200, d.status(), d.body());
+        return caseId;
+    }
+
+    @Test
+    void aDecidedCaseIsServedWithItsThreeDocumentsAndAWorkingActionCode() throws Exception {
+        Client legal = as("legal");
+        Client officer = as("officer");
+        String id = decidedFumeCase("1");
+        JsonNode violation = legal.get("/api/cases/" + id).json().path("violations").get(0);
+        assertEquals(PARTY, violation.path("subject").path("name").asText(), "the party comes from the registry: " + violation);
+        assertEquals("unit", violation.path("party").asText());
+        assertTrue(violation.path("evidence_standing").path("usable").asBoolean(), violation.toString());
+
+        Client.Reply early = officer.post("/api/cases/" + id + "/status", Map.of("status", "served"));
+        assertEquals(409, early.status(), "served with its documents, not before");
+        assertEquals("documents_needed", early.json().path("code").asText());
+        assertEquals(403, officer.post("/api/cases/" + id + "/documents", Map.of()).status(), "documents are the legal role's");
+
+        Client.Reply gen = legal.post("/api/cases/" + id + "/documents", Map.of());
+        assertEquals(200, gen.status(), gen.body());
+        JsonNode docs = gen.json().path("documents");
+        List<String> kinds = new ArrayList<>();
+        docs.forEach(d -> kinds.add(d.path("kind").asText()));
+        assertEquals(List.of("penalty_decision", "credit_repair_notice", "compliance_advice"), kinds, "三书同达 for a unit fined: " + docs);
+        String code = gen.json().path("action_code").asText();
+        assertTrue(code.matches("330203072\\d{7}[0-9X]"), "a local action code: " + code);
+        String caseNumber = gen.json().path("case_number").asText();
+        assertTrue(caseNumber.startsWith("海曙综执立〔"), caseNumber);
+        Set<String> numbers = new HashSet<>();
+        docs.forEach(d -> numbers.add(d.path("number").asText()));
+        assertEquals(3, numbers.size(), "each document its own 文号");
+
+        Client.Reply again = legal.post("/api/cases/" + id + "/documents", Map.of());
+        assertEquals(gen.json().path("documents"), again.json().path("documents"), "generated once: the same numbers and hashes");
+
+        String verifyUrl = null;
+        for (JsonNode d : docs) {
+            Client.Reply pdf = officer.get(d.path("url").asText());
+            assertEquals(200, pdf.status(), pdf.body());
+            assertEquals("application/pdf", pdf.raw().headers().firstValue("Content-Type").orElse(""));
+            byte[] bytes = pdf.raw().body();
+            assertEquals(d.path("sha256").asText(), Hashes.sha256(bytes), "the bytes served are the bytes issued");
+            String text = PdfText.of(bytes);
+            for (String field : List.of(PARTY, "宁波市海曙区综合行政执法局", d.path("number").asText(), code)) {
+                assertTrue(text.contains(field), d.path("kind") + " shows " + field + ":\n" + text);
+            }
+            if (d.path("kind").asText().equals("penalty_decision")) {
+                // 第五十九条: party and address, facts and evidence, 违则 and 罚则, the penalty, how and by when to pay,
+                // remedies with the right bodies and deadlines, organ and date (and where the seal goes).
+                for (String field : List.of(USCC, "王测试", "宁波市海曙区测试路8号", "经查", "测试点位" + FUME, "监测数据", "第八十一条",
+                        "第一百一十八条", "罚款人民币5000元", "伍仟元整", "15日内", "百分之3加处罚款", "60日内", "宁波市海曙区人民政府",
+                        "6个月内", "宁波市海曙区人民法院", "年", "（印章）")) {
+                    assertTrue(text.contains(field), "the decision states " + field + ":\n" + text);
+                }
+                assertFalse(text.contains("15日内向") || text.contains("三个月内"), "no deadline from the wrong templates in circulation");
+                verifyUrl = PdfText.qr(bytes);
+            }
+            if (d.path("kind").asText().equals("credit_repair_notice")) {
+                assertTrue(text.contains("最短公示期限为3个月") && text.contains("creditchina"), text);
+            }
+            if (d.path("kind").asText().equals("compliance_advice")) {
+                assertTrue(text.contains("第四十九条") && text.contains("行政指导"), text);
+            }
+        }
+        assertEquals("http://localhost:8080/verify/" + code, verifyUrl, "the QR code opens the verification page of this case");
+
+        // The public page: no session, nothing personal.
+        HttpClient anonymous = HttpClient.newHttpClient();
+        HttpResponse<String> json = anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, json.statusCode(), json.body());
+        JsonNode page = Stores.JSON.readTree(json.body());
+        assertEquals(caseNumber, page.path("case_number").asText());
+        assertEquals("宁波市海曙区综合行政执法局", page.path("issued_by").asText());
+        assertEquals(3, page.path("documents").size());
+        assertEquals(docs.get(0).path("sha256").asText(), page.path("documents").get(0).path("sha256").asText());
+        HttpResponse<String> html = anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, html.statusCode());
+        assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(html.body().contains(caseNumber) && html.body().contains(docs.get(0).path("sha256").asText()), html.body());
+        for (String personal : List.of(PARTY, USCC, "王测试", "测试路", SITE, FUME, "5000", id)) {
+            assertFalse(json.body().contains(personal) || html.body().contains(personal), "the public page shows nothing personal: " + personal);
+        }
+        assertEquals(404, anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/330203072699999990")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        Client.Reply served = officer.post("/api/cases/" + id + "/status", Map.of("status", "served", "note", "直接送达，当事人签收"));
+        assertEquals(200, served.status(), served.body());
+        assertEquals("已送达", Stores.JSON.readTree(anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body()).path("status_cn").asText());
+        assertEquals(3, Stores.auditOfCase(id).stream().filter(e -> e.path("action").asText().equals("document_generated")).count());
+    }
+
+    @Test
+    void aChangedDocumentIsRefusedAndRecordedAsAnIncident() throws Exception {
+        String id = decidedFumeCase("2");
+        Client legal = as("legal");
+        JsonNode doc = legal.post("/api/cases/" + id + "/documents", Map.of()).json().path("documents").get(0);
+        String key = Stores.get(StoreLayout.CASES, id).path("documents").get(0).path("key").asText();
+        Stores.putObject(key, "%PDF-1.7 forged".getBytes(StandardCharsets.UTF_8), "application/pdf");
+        Client.Reply r = legal.get(doc.path("url").asText());
+        assertEquals(409, r.status(), r.body());
+        assertEquals("document_mismatch", r.json().path("code").asText());
+        assertTrue(Stores.auditOfCase(id).stream().anyMatch(e -> e.path("action").asText().equals("integrity_failure")));
+    }
+
+    @Test
+    void concurrentGenerationsNumberEveryDocumentOnce() throws Exception {
+        List<String> ids = List.of(decidedFumeCase("3"), decidedFumeCase("4"), decidedFumeCase("5"));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<JsonNode>> answers = new ArrayList<>();
+        try {
+            for (String id : ids) {
+                for (int i = 0; i < 2; i++) { // each case twice at once: a double click, or two legal officers
+                    Client legal = as("legal");
+                    answers.add(pool.submit((Callable<JsonNode>) () -> {
+                        Client.Reply r = legal.post("/api/cases/" + id + "/documents", Map.of());
+                        assertEquals(200, r.status(), r.body());
+                        return r.json();
+                    }));
+                }
+            }
+            Set<String> numbers = new HashSet<>();
+            Set<String> codes = new HashSet<>();
+            for (int i = 0; i < answers.size(); i += 2) {
+                JsonNode a = answers.get(i).get();
+                JsonNode b = answers.get(i + 1).get();
+                assertEquals(a, b, "both requests for one case see the one set of documents");
+                a.path("documents").forEach(d -> assertTrue(numbers.add(d.path("number").asText()), "a 文号 given twice: " + d));
+                assertTrue(codes.add(a.path("action_code").asText()));
+            }
+            assertEquals(9, numbers.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aProvinciallyIssuedCodeIsPrintedInsteadOfALocalOneAndNeverChangesOnceNumbered() throws Exception {
+        String id = decidedFumeCase("6");
+        Client legal = as("legal");
+        String external = "ZJ-" + RUN + "-0001";
+        Client.Reply set = legal.post("/api/cases/" + id + "/action-code", Map.of("code", external));
+        assertEquals(200, set.status(), set.body());
+        JsonNode gen = legal.post("/api/cases/" + id + "/documents", Map.of()).json();
+        assertEquals(external, gen.path("action_code").asText());
+        assertEquals("external", gen.path("action_code_source").asText());
+        byte[] pdf = legal.get(gen.path("documents").get(0).path("url").asText()).raw().body();
+        assertEquals("http://localhost:8080/verify/" + external, PdfText.qr(pdf));
+        Client.Reply change = legal.post("/api/cases/" + id + "/action-code", Map.of("code", "ZJ-" + RUN + "-0002"));
+        assertEquals(409, change.status(), "a code printed on served paper never changes");
+        assertEquals("documents_planned", change.json().path("code").asText());
+        String other = decidedFumeCase("7");
+        assertEquals(409, legal.post("/api/cases/" + other + "/action-code", Map.of("code", external)).status(), "one code, one case");
+    }
+
+    @Test
+    void aRecordFromADeviceWithoutItsReviewIsQueuedMarkedAndCannotCarryADecision() throws Exception {
+        String alert = UNREVIEWED + ":muck_dumping:b-1";
+        String caseId = "case-unreviewed-" + RUN;
+        long t = System.currentTimeMillis() - 60_000;
+        Stores.alert(alert, "muck_dumping", SITE, UNREVIEWED, t, List.of());
+        Stores.caseDoc(caseId, "muck_dumping", SITE, t, List.of(alert), List.of());
+        JsonNode queued = as("operator").get("/api/alerts/" + ConsoleApiIT.q(alert)).json();
+        assertFalse(queued.path("device_standing").path("usable").asBoolean(true), "marked in the queue: " + queued);
+        assertTrue(queued.path("device_standing").path("reasons").get(0).asText().contains("未经法制和技术审核"), queued.toString());
+        boolean listed = false;
+        for (JsonNode a : as("operator").get("/api/alerts?site=" + SITE).json().path("items")) {
+            listed |= a.path("alert_id").asText().equals(alert) && !a.path("device_standing").path("usable").asBoolean(true);
+        }
+        assertTrue(listed, "still in the review queue, marked");
+        assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(alert) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
+        JsonNode standing = as("legal").get("/api/cases/" + caseId).json().path("violations").get(0).path("evidence_standing");
+        assertFalse(standing.path("usable").asBoolean(true), standing.toString());
+        assertTrue(standing.path("reasons").get(0).asText().contains("第四十一条") || standing.path("reasons").get(0).asText().contains("审核"), standing.toString());
+        Client.Reply refused = as("legal").post("/api/cases/" + caseId + "/decision", Map.of("kind", "penalty", "amount_yuan", 100000));
+        assertEquals(409, refused.status(), refused.body());
+        assertEquals("evidence_not_usable", refused.json().path("code").asText());
+        assertEquals("reviewed", Stores.get(StoreLayout.CASES, caseId).path("status").asText());
+    }
+
+    /** Text and the QR code of a PDF, read back as a reader would. */
+    static final class PdfText {
+        /** pdftotext (poppler, independent of the PDF's writer) where installed, else PDFBox's extractor; spaces dropped. */
+        static String of(byte[] pdf) throws Exception {
+            Path f = Files.createTempFile("nce-doc", ".pdf");
+            Files.write(f, pdf);
+            try {
+                Process p = new ProcessBuilder("pdftotext", "-enc", "UTF-8", f.toString(), "-").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), out);
+                return out.replaceAll("\\s+", "");
+            } catch (java.io.IOException noPoppler) {
+                System.err.println("pdftotext not installed (apt-get install poppler-utils): reading the PDF with PDFBox instead");
+                try (PDDocument d = Loader.loadPDF(pdf)) {
+                    return new org.apache.pdfbox.text.PDFTextStripper().getText(d).replaceAll("\\s+", "");
+                }
+            } finally {
+                Files.deleteIfExists(f);
+            }
+        }
+
+        /** The QR code on the document's pages, rendered at 200 dpi in grey as a scanner would see it. */
+        static String qr(byte[] pdf) throws Exception {
+            try (PDDocument d = Loader.loadPDF(pdf)) {
+                for (int page = 0; page < d.getNumberOfPages(); page++) {
+                    BufferedImage img = new PDFRenderer(d).renderImageWithDPI(page, 200, org.apache.pdfbox.rendering.ImageType.GRAY);
+                    try {
+                        return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(img))),
+                                Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE,
+                                        com.google.zxing.DecodeHintType.POSSIBLE_FORMATS, List.of(com.google.zxing.BarcodeFormat.QR_CODE))).getText();
+                    } catch (com.google.zxing.NotFoundException e) {
+                        // not on this page
+                    }
+                }
+            }
+            Path kept = Path.of("target", "no-qr-" + System.nanoTime() + ".pdf");
+            Files.write(kept, pdf);
+            return org.junit.jupiter.api.Assertions.fail("no QR code found in the document (kept at " + kept.toAbsolutePath() + ")");
+        }
+    }
+}
