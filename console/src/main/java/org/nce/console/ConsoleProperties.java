@@ -27,13 +27,15 @@ import org.springframework.validation.annotation.Validated;
  *                         its templates, {@code subjects.yaml}, {@code devices.yaml}; docs/rules.md); the shipped ones when unset
  * @param timezone         the bureau's time zone (document dates, the day a device review holds on); Asia/Shanghai
  * @param documentFont     a TrueType font with the Chinese characters for the PDFs; the first Debian CJK .ttf found when unset
+ * @param verifyUrl        the public address of the verification page the documents' QR codes open (ending in /verify/);
+ *                         documents.yaml's action_code.verify_url when unset
  */
 @Validated
 @ConfigurationProperties("nce")
 public record ConsoleProperties(String esUrl, String esUsername, String esPassword, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
                                 Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
                                 List<String> dismissReasons, Integer loginAttempts, Path rulesDir, String timezone,
-                                Path documentFont) {
+                                Path documentFont, String verifyUrl) {
     public ConsoleProperties {
         esUrl = esUrl == null || esUrl.isBlank() ? "http://127.0.0.1:9200" : esUrl;
         s3Endpoint = s3Endpoint == null || s3Endpoint.isBlank() ? "http://127.0.0.1:9000" : s3Endpoint;
@@ -48,6 +50,10 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
         timezone = timezone == null || timezone.isBlank() ? "Asia/Shanghai" : timezone;
         java.time.ZoneId.of(timezone); // refused at start, not at the first document
         documentFont = documentFont == null || documentFont.toString().isBlank() ? null : documentFont;
+        verifyUrl = verifyUrl == null || verifyUrl.isBlank() ? null : verifyUrl;
+        if (verifyUrl != null && !verifyUrl.matches("https?://[^\\s]+/")) {
+            throw new IllegalArgumentException("nce.verify-url must be an http(s) address ending in /, got " + verifyUrl);
+        }
         if (claimFor.isNegative() || claimFor.isZero()) {
             throw new IllegalArgumentException("nce.claim-for must be positive, got " + claimFor);
         }
@@ -71,6 +77,6 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
         return "ConsoleProperties[esUrl=" + esUrl + ", esUsername=" + esUsername + ", s3Endpoint=" + s3Endpoint + ", bucket=" + bucket
                 + ", usersFile=" + usersFile + ", demoUser=" + demoUser + ", allowedHosts=" + allowedHosts + ", claimFor=" + claimFor
                 + ", dismissReasons=" + dismissReasons + ", loginAttempts=" + loginAttempts + ", rulesDir=" + rulesDir + ", timezone=" + timezone
-                + ", documentFont=" + documentFont + "]";
+                + ", documentFont=" + documentFont + ", verifyUrl=" + verifyUrl + "]";
     }
 }

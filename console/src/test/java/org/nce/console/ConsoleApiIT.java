@@ -72,10 +72,7 @@ class ConsoleApiIT {
         Path rules = TestRules.withRegistry("subjects: []\n", "devices:\n" + TestRules.reviewed(CAM, SITE, "camera", null)
                 + TestRules.reviewed("noise-" + RUN, SITE, "noise", null));
         r.add("nce.rules-dir", rules::toString);
-        r.add("nce.es-url", () -> Stores.ES);
-        r.add("nce.s3-endpoint", () -> Stores.S3);
-        r.add("nce.s3-access-key", () -> Stores.S3_KEY);
-        r.add("nce.s3-secret-key", () -> Stores.S3_SECRET);
+        Stores.props(r);
         r.add("nce.login-attempts", () -> "5");
     }
 

@@ -59,9 +59,14 @@ class ConsoleDocumentsIT {
     static final String SUBJECT = "rest-" + RUN;
     static final String PARTY = "测试餐饮管理有限公司" + RUN;
     static final String USCC = "91330203MA2ABC001X";
+    static final String SITE2 = "site-p" + RUN;
+    static final String CAM2 = "cam-p" + RUN;
+    static final String PERSON = "钱测试" + RUN;
 
     @LocalServerPort
     int port;
+    static Path usersFile;
+    static Path rulesDir;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) throws Exception {
@@ -73,15 +78,16 @@ class ConsoleDocumentsIT {
         Path users = Files.createTempFile("nce-users", ".yaml");
         Files.writeString(users, y);
         Path rules = TestRules.withRegistry("subjects:\n  - {id: " + SUBJECT + ", kind: unit, name: " + PARTY + ", uscc: " + USCC
-                        + ", legal_representative: 王测试, address: 宁波市海曙区测试路 8 号, sites: [" + SITE + "]}\n",
-                "devices:\n" + TestRules.reviewed(FUME, SITE, "lampblack", SUBJECT)
+                        + ", legal_representative: 王测试, address: 宁波市海曙区测试路 8 号, sites: [" + SITE + "]}\n"
+                        + "  - {id: person-" + RUN + ", kind: individual, name: " + PERSON + ", id_number: 330203199001011234, address: 宁波市海曙区某小区, sites: ["
+                        + SITE2 + "]}\n",
+                "devices:\n" + TestRules.reviewed(FUME, SITE, "lampblack", SUBJECT) + TestRules.reviewed(CAM2, SITE2, "camera", null)
                         + "  - {id: " + UNREVIEWED + ", site: " + SITE + ", kind: camera, subject: " + SUBJECT + "}\n");
+        usersFile = users;
+        rulesDir = rules;
         r.add("nce.users-file", users::toString);
         r.add("nce.rules-dir", rules::toString);
-        r.add("nce.es-url", () -> Stores.ES);
-        r.add("nce.s3-endpoint", () -> Stores.S3);
-        r.add("nce.s3-access-key", () -> Stores.S3_KEY);
-        r.add("nce.s3-secret-key", () -> Stores.S3_SECRET);
+        Stores.props(r);
     }
 
     @BeforeAll
@@ -150,6 +156,7 @@ class ConsoleDocumentsIT {
             byte[] bytes = pdf.raw().body();
             assertEquals(d.path("sha256").asText(), Hashes.sha256(bytes), "the bytes served are the bytes issued");
             String text = PdfText.of(bytes);
+            assertFalse(text.contains("legal-and-hearing") || text.contains("VERIFY"), "no internal note on served paper:\n" + text);
             for (String field : List.of(PARTY, "宁波市海曙区综合行政执法局", d.path("number").asText(), code)) {
                 assertTrue(text.contains(field), d.path("kind") + " shows " + field + ":\n" + text);
             }
@@ -158,10 +165,11 @@ class ConsoleDocumentsIT {
                 // remedies with the right bodies and deadlines, organ and date (and where the seal goes).
                 for (String field : List.of(USCC, "王测试", "宁波市海曙区测试路8号", "经查", "测试点位" + FUME, "监测数据", "第八十一条",
                         "第一百一十八条", "罚款人民币5000元", "伍仟元整", "15日内", "百分之3加处罚款", "60日内", "宁波市海曙区人民政府",
-                        "6个月内", "宁波市海曙区人民法院", "年", "（印章）")) {
+                        "6个月内", "宁波市海曙区人民法院", decidedOn(id), "（印章）")) {
                     assertTrue(text.contains(field), "the decision states " + field + ":\n" + text);
                 }
                 assertFalse(text.contains("15日内向") || text.contains("三个月内"), "no deadline from the wrong templates in circulation");
+                assertFalse(text.contains("应当先"), "an ordinary-procedure decision may go to court directly (no 复议 first)");
                 verifyUrl = PdfText.qr(bytes);
             }
             if (d.path("kind").asText().equals("credit_repair_notice")) {
@@ -188,7 +196,7 @@ class ConsoleDocumentsIT {
         assertEquals(200, html.statusCode());
         assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(html.body().contains(caseNumber) && html.body().contains(docs.get(0).path("sha256").asText()), html.body());
-        for (String personal : List.of(PARTY, USCC, "王测试", "测试路", SITE, FUME, "5000", id)) {
+        for (String personal : List.of(PARTY, USCC, "王测试", "测试路", SITE, FUME, "罚款", "行政处罚决定书", id)) {
             assertFalse(json.body().contains(personal) || html.body().contains(personal), "the public page shows nothing personal: " + personal);
         }
         assertEquals(404, anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/330203072699999990")).build(),
@@ -199,6 +207,83 @@ class ConsoleDocumentsIT {
         assertEquals("已送达", Stores.JSON.readTree(anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code))
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body()).path("status_cn").asText());
         assertEquals(3, Stores.auditOfCase(id).stream().filter(e -> e.path("action").asText().equals("document_generated")).count());
+    }
+
+    @Test
+    void aLenientCaseIsServedWithItsNoPenaltyDecisionOrWarningAndTheOrderToCorrect() throws Exception {
+        Client legal = as("legal");
+        String first = reviewedDogCase("1");
+        Client.Reply d = legal.post("/api/cases/" + first + "/decision",
+                Map.of("kind", "no_penalty", "lenient_rule", "dog-first-violation", "harm", "slight", "corrected", true));
+        assertEquals(200, d.status(), d.body());
+        JsonNode docs = legal.post("/api/cases/" + first + "/documents", Map.of()).json().path("documents");
+        assertEquals(List.of("no_penalty_decision", "correction_notice"), kinds(docs), "首违不罚: no penalty, with the order to correct");
+        String noPenalty = PdfText.of(legal.get(docs.get(0).path("url").asText()).raw().body());
+        for (String field : List.of(PERSON, "330203199001011234", "不予行政处罚决定书", "初次违法且危害后果轻微并及时改正", "dog-first-violation",
+                "第三十三条", "进行了教育", "60日内", "6个月内")) {
+            assertTrue(noPenalty.contains(field), "the no-penalty decision states " + field + ":\n" + noPenalty);
+        }
+        assertFalse(noPenalty.contains("罚款人民币"), noPenalty);
+        String order = PdfText.of(legal.get(docs.get(1).path("url").asText()).raw().body());
+        assertTrue(order.contains("责令限期改正通知书") && order.contains("自收到本通知书之日起7日内改正上述违法行为")
+                && order.contains("以犬链有效管控犬只"), order);
+
+        String second = reviewedDogCase("2");
+        Client.Reply w = legal.post("/api/cases/" + second + "/decision",
+                Map.of("kind", "warning", "lenient_rule", "dog-second-warning", "harm", "slight", "corrected", true, "procedure", "simple"));
+        assertEquals(200, w.status(), w.body());
+        JsonNode wdocs = legal.post("/api/cases/" + second + "/documents", Map.of()).json().path("documents");
+        assertEquals(List.of("penalty_decision", "correction_notice"), kinds(wdocs), "a warning is a penalty (第九条), served with the order");
+        String warning = PdfText.of(legal.get(wdocs.get(0).path("url").asText()).raw().body());
+        assertTrue(warning.contains("给予如下行政处罚：警告") && !warning.contains("加处罚款"), warning);
+        // 复议法 第二十三条: against a decision made on the spot, 复议 comes first, and the decision says so.
+        assertTrue(warning.contains("应当先自知道或者应当知道本决定之日起60日内向宁波市海曙区人民政府申请行政复议"), warning);
+    }
+
+    @Test
+    void aDecisionMustFitTheRegisteredPartyAndTheProcedureItsAmountAllows() throws Exception {
+        String alert = FUME + ":lampblack_exceedance:p";
+        String caseId = "case-fume-" + RUN + "-p";
+        long t = System.currentTimeMillis() - 90_000;
+        Stores.alert(alert, "lampblack_exceedance", SITE, FUME, t, List.of());
+        Stores.caseDoc(caseId, "lampblack_exceedance", SITE, t, List.of(alert), List.of());
+        assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(alert) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
+        Client legal = as("legal");
+        Client.Reply asPerson = legal.post("/api/cases/" + caseId + "/decision",
+                Map.of("kind", "penalty", "amount_yuan", 5000, "party", "individual", "note", "经营者个人"));
+        assertEquals(400, asPerson.status(), "the registry says the restaurant is a unit; the documents would print it so");
+        assertEquals("party_kind_differs", asPerson.json().path("code").asText());
+        Client.Reply simple = legal.post("/api/cases/" + caseId + "/decision", Map.of("kind", "penalty", "amount_yuan", 5000, "procedure", "simple"));
+        assertEquals(400, simple.status(), "第五十一条: 当场 only up to 3,000 yuan for a unit");
+        assertEquals("simple_not_allowed", simple.json().path("code").asText());
+        assertEquals("reviewed", Stores.get(StoreLayout.CASES, caseId).path("status").asText(), "nothing written by a refusal");
+    }
+
+    /** The day the case was decided, as a document dates it (第五十九条(六)). */
+    private static String decidedOn(String caseId) throws Exception {
+        long at = Stores.get(StoreLayout.CASES, caseId).path("decision").path("at").asLong();
+        var d = java.time.Instant.ofEpochMilli(at).atZone(java.time.ZoneId.of("Asia/Shanghai"));
+        return d.getYear() + "年" + d.getMonthValue() + "月" + d.getDayOfMonth() + "日";
+    }
+
+    private static List<String> kinds(JsonNode docs) {
+        List<String> out = new ArrayList<>();
+        docs.forEach(d -> out.add(d.path("kind").asText()));
+        return out;
+    }
+
+    /** A dog case of the registered individual, confirmed and reviewed. */
+    private String reviewedDogCase(String n) throws Exception {
+        String alert = CAM2 + ":unleashed_dog:" + n;
+        String caseId = "case-dog-" + RUN + "-" + n;
+        long t = System.currentTimeMillis() - 60_000 + Long.parseLong(n);
+        var key = Stores.evidence(alert, "keyframes/" + SITE2 + "/" + CAM2 + "/" + n + ".jpg", "keyframe", Stores.bytes("jpg " + n + RUN, 900), "image/jpeg");
+        Stores.alert(alert, "unleashed_dog", SITE2, CAM2, t, List.of(key));
+        Stores.caseDoc(caseId, "unleashed_dog", SITE2, t, List.of(alert), List.of(key));
+        assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(alert) + "/review", Map.of("decision", "confirm")).status());
+        assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
+        return caseId;
     }
 
     @Test
@@ -215,33 +300,48 @@ class ConsoleDocumentsIT {
     }
 
     @Test
-    void concurrentGenerationsNumberEveryDocumentOnce() throws Exception {
+    void concurrentGenerationsOnTwoConsolesNumberEveryDocumentOnceAndOverwriteNothing() throws Exception {
         List<String> ids = List.of(decidedFumeCase("3"), decidedFumeCase("4"), decidedFumeCase("5"));
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Future<JsonNode>> answers = new ArrayList<>();
-        try {
-            for (String id : ids) {
-                for (int i = 0; i < 2; i++) { // each case twice at once: a double click, or two legal officers
-                    Client legal = as("legal");
-                    answers.add(pool.submit((Callable<JsonNode>) () -> {
-                        Client.Reply r = legal.post("/api/cases/" + id + "/documents", Map.of());
-                        assertEquals(200, r.status(), r.body());
-                        return r.json();
-                    }));
+        // A second console on the same stores, as a deployment with two behind a balancer has.
+        try (var second = new org.springframework.boot.builder.SpringApplicationBuilder(ConsoleApplication.class).run(
+                "--server.port=0", "--nce.users-file=" + usersFile, "--nce.rules-dir=" + rulesDir, "--nce.es-url=" + Stores.ES,
+                "--nce.s3-endpoint=" + Stores.S3, "--nce.s3-access-key=" + Stores.S3_KEY, "--nce.s3-secret-key=" + Stores.S3_SECRET)) {
+            int port2 = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            try {
+                for (String id : ids) {
+                    for (int consolePort : new int[] {port, port2}) { // the same case on both consoles at once
+                        Client legal = Client.loggedIn(consolePort, "legal", PW);
+                        answers.add(pool.submit((Callable<JsonNode>) () -> {
+                            Client.Reply r = legal.post("/api/cases/" + id + "/documents", Map.of());
+                            assertEquals(200, r.status(), r.body());
+                            return r.json();
+                        }));
+                    }
                 }
+                Set<String> numbers = new HashSet<>();
+                Set<String> codes = new HashSet<>();
+                for (int i = 0; i < answers.size(); i += 2) {
+                    JsonNode a = answers.get(i).get();
+                    JsonNode b = answers.get(i + 1).get();
+                    assertEquals(a, b, "both consoles answer with the one set of documents");
+                    a.path("documents").forEach(d -> assertTrue(numbers.add(d.path("number").asText()), "a 文号 given twice: " + d));
+                    assertTrue(codes.add(a.path("action_code").asText()));
+                    // What the case records is what the store holds, read from either console.
+                    for (int consolePort : new int[] {port, port2}) {
+                        Client officer = Client.loggedIn(consolePort, "officer", PW);
+                        for (JsonNode d : a.path("documents")) {
+                            Client.Reply pdf = officer.get(d.path("url").asText());
+                            assertEquals(200, pdf.status(), pdf.body());
+                            assertEquals(d.path("sha256").asText(), Hashes.sha256(pdf.raw().body()));
+                        }
+                    }
+                }
+                assertEquals(9, numbers.size());
+            } finally {
+                pool.shutdownNow();
             }
-            Set<String> numbers = new HashSet<>();
-            Set<String> codes = new HashSet<>();
-            for (int i = 0; i < answers.size(); i += 2) {
-                JsonNode a = answers.get(i).get();
-                JsonNode b = answers.get(i + 1).get();
-                assertEquals(a, b, "both requests for one case see the one set of documents");
-                a.path("documents").forEach(d -> assertTrue(numbers.add(d.path("number").asText()), "a 文号 given twice: " + d));
-                assertTrue(codes.add(a.path("action_code").asText()));
-            }
-            assertEquals(9, numbers.size());
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -292,7 +392,7 @@ class ConsoleDocumentsIT {
 
     /** Text and the QR code of a PDF, read back as a reader would. */
     static final class PdfText {
-        /** pdftotext (poppler, independent of the PDF's writer) where installed, else PDFBox's extractor; spaces dropped. */
+        /** The text as pdftotext (poppler, independent of the PDF's writer) reads it, spaces dropped. */
         static String of(byte[] pdf) throws Exception {
             Path f = Files.createTempFile("nce-doc", ".pdf");
             Files.write(f, pdf);
@@ -302,10 +402,8 @@ class ConsoleDocumentsIT {
                 assertEquals(0, p.waitFor(), out);
                 return out.replaceAll("\\s+", "");
             } catch (java.io.IOException noPoppler) {
-                System.err.println("pdftotext not installed (apt-get install poppler-utils): reading the PDF with PDFBox instead");
-                try (PDDocument d = Loader.loadPDF(pdf)) {
-                    return new org.apache.pdfbox.text.PDFTextStripper().getText(d).replaceAll("\\s+", "");
-                }
+                // Read back by a reader independent of the writer, or not at all: ./nce test and .ci/run install it.
+                return org.junit.jupiter.api.Assertions.fail("pdftotext is needed to read the documents back: apt-get install poppler-utils");
             } finally {
                 Files.deleteIfExists(f);
             }

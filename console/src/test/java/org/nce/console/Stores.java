@@ -87,6 +87,14 @@ final class Stores {
         return out;
     }
 
+    /** A test console's store settings: the loopback Elasticsearch and S3 server. */
+    static void props(org.springframework.test.context.DynamicPropertyRegistry r) {
+        r.add("nce.es-url", () -> ES);
+        r.add("nce.s3-endpoint", () -> S3);
+        r.add("nce.s3-access-key", () -> S3_KEY);
+        r.add("nce.s3-secret-key", () -> S3_SECRET);
+    }
+
     /** The audit entries of a case (its custody log), oldest first. */
     static List<JsonNode> auditOfCase(String caseId) throws Exception {
         send("POST", "/" + StoreLayout.AUDIT + "/_refresh", "");

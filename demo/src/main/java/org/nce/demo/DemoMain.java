@@ -52,13 +52,15 @@ public final class DemoMain {
         long durationS = 0;
         String clusterUrl = null;
         String jobJar = null;
+        boolean walkthrough = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> durationS = Long.parseLong(args[++i]);
+                case "--no-walkthrough" -> walkthrough = false;
                 case "--cluster" -> clusterUrl = args[++i];
                 case "--job-jar" -> jobJar = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: nce demo [--duration SECONDS] [--cluster REST_URL --job-jar JAR]");
+                        + "; usage: nce demo [--duration SECONDS] [--no-walkthrough] [--cluster REST_URL --job-jar JAR]");
             }
         }
         Instant started = Instant.now();
@@ -169,6 +171,21 @@ public final class DemoMain {
                 + "only account, every role)%nAPI docs: http://localhost:%d/api/docs   %s   Press Ctrl-C to stop.%n%n",
                 ready, consolePort, consolePort, clusterUrl == null
                         ? "Job metrics (Prometheus): http://localhost:" + metricsPort + "/metrics" : "Flink web UI: " + clusterUrl);
+
+        if (walkthrough) {
+            // One restaurant case taken from alert to served through the console's API, so the demo shows
+            // documents and an action code; every other case is left for whoever opens the console.
+            long until = durationS > 0 ? started.toEpochMilli() + (durationS - 10) * 1000 : System.currentTimeMillis() + 600_000;
+            Thread t = new Thread(() -> {
+                try {
+                    say(new DemoWalkthrough(consolePort).run(until));
+                } catch (Exception e) {
+                    say("walkthrough stopped: " + e.getMessage());
+                }
+            }, "nce-demo-walkthrough");
+            t.setDaemon(true);
+            t.start();
+        }
 
         EmbeddedBroker brokerRef = broker;
         Runnable shutdown = new Runnable() {

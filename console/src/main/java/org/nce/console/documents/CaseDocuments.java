@@ -1,7 +1,5 @@
 package org.nce.console.documents;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -18,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 import org.nce.console.ConsoleProperties;
 import org.nce.console.rules.CaseRules;
 import org.nce.console.rules.DocumentRules;
@@ -30,7 +28,6 @@ import org.nce.console.store.Docs;
 import org.nce.console.store.Parties;
 import org.nce.console.web.ApiException;
 import org.nce.model.Hashes;
-import org.nce.model.StoreLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,10 +37,11 @@ import org.springframework.stereotype.Component;
  * the no-penalty decision or warning with the order to correct for a lenient case; which goes with
  * which is {@code documents.yaml}'s {@code bundles}). Generation happens in two writes so that a
  * crash or a retry never issues two numbers for one document nor two documents for one number:
- * first the plan (case number, 行政行为码, each document's 文号 and object key) is written onto the
- * case, then each PDF is rendered and stored write-once under its key (an object already there, from
- * an attempt that stopped half way, is kept, not replaced), then the documents with their hashes.
- * Once a case has its documents they are what was served: never generated again.
+ * first the plan (case number, 行政行为码, each document's 文号, each reserved for this case alone)
+ * is written onto the case; then each PDF is rendered and stored under a key of its attempt's own
+ * (no object is ever written over), then the documents with their hashes, by a conditional write
+ * that only the first attempt wins. Once a case has its documents they are what was served: never
+ * generated again.
  */
 @Component
 public class CaseDocuments {
@@ -53,7 +51,6 @@ public class CaseDocuments {
     private static final Map<String, String> BRANCHES = Map.of("first_violation", "初次违法且危害后果轻微并及时改正",
             "minor", "违法行为轻微并及时改正，没有造成危害后果", "lighter", "依法从轻处罚");
 
-    private final ElasticsearchClient es;
     private final MinioClient store;
     private final String bucket;
     private final CaseStore cases;
@@ -65,12 +62,12 @@ public class CaseDocuments {
     private final PdfRenderer renderer;
     private final Clock clock;
     private final ZoneId zone;
-    /** One generation per case at a time in this console (the object store has no put-if-absent here). */
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final String verifyUrl;
+    /** One generation per case at a time in this console (a bounded set of lock objects, by the case id's hash). */
+    private final Object[] locks = new Object[64];
 
-    public CaseDocuments(ElasticsearchClient es, MinioClient store, ConsoleProperties props, CaseStore cases, Parties parties,
+    public CaseDocuments(MinioClient store, ConsoleProperties props, CaseStore cases, Parties parties,
                          Counters counters, AuditLog audit, CaseRules caseRules, DocumentRules rules, PdfRenderer renderer, Clock clock) {
-        this.es = es;
         this.store = store;
         this.bucket = props.bucket();
         this.cases = cases;
@@ -82,6 +79,47 @@ public class CaseDocuments {
         this.renderer = renderer;
         this.clock = clock;
         this.zone = props.zone();
+        this.verifyUrl = props.verifyUrl() != null ? props.verifyUrl() : rules.actionCode().verifyUrl();
+        if (verifyUrl.matches("https?://(localhost|127\\.[0-9.]+)(:\\d+)?/.*") && !props.demoUser()) {
+            LOG.warn("documents will print the verification address {} in their QR codes: set NCE_VERIFY_URL to the public address "
+                    + "before serving any (it cannot change on served paper)", verifyUrl);
+        }
+        java.util.Arrays.setAll(locks, i -> new Object());
+        if (renderer.font() != null) {
+            selfCheck();
+        }
+    }
+
+    /**
+     * Renders every document kind once at start over a made-up case, so a template the legal office
+     * broke (a missing partial, a field that does not exist, markup the renderer cannot read) stops
+     * the console with its name, instead of failing the first real case after its numbers were taken.
+     */
+    private void selfCheck() {
+        String type = caseRules.violations().keySet().iterator().next();
+        List<Map<String, Object>> plan = new ArrayList<>();
+        for (String kind : DocumentRules.KINDS.keySet()) {
+            plan.add(Map.of("kind", kind, "title", DocumentRules.KINDS.get(kind), "number", "示例〔2026〕1号"));
+        }
+        Map<String, Object> src = new LinkedHashMap<>(Map.of("id", "self-check", "type", type, "site_id", "site", "case_number", "示例立〔2026〕1号",
+                "action_code", "330203072600000010", "document_plan", plan));
+        Map<String, Object> decision = new LinkedHashMap<>(Map.of("kind", "penalty", "party", "unit", "amount_yuan", 1000L, "at", clock.millis(),
+                "procedure", "ordinary", "lenient_facts", List.of("示例")));
+        if (!caseRules.lenient().isEmpty()) {
+            decision.put("lenient_rule", caseRules.lenient().get(0).id());
+        }
+        Registry.Subject party = new Registry.Subject("self-check", "unit", "示例有限公司", "91330203MA2ABC001X", "", "示例", "示例地址", List.of());
+        Map<String, Object> alert = Map.of("alert_id", "a", "source_id", "device", "site_id", "site", "event_time_ms", clock.millis(),
+                "evidence", List.of(Map.of("kind", "keyframe", "key", "k", "sha256", "0".repeat(64))));
+        for (Map<String, Object> planned : plan) {
+            String kind = (String) planned.get("kind");
+            try {
+                renderer.render(kind, model(kind, new Docs("self-check", src, 0, 0), decision, party, List.of(alert), planned));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("document template " + kind + " does not render: " + e.getMessage(), e);
+            }
+        }
+        LOG.info("document templates checked: {} render", DocumentRules.KINDS.keySet());
     }
 
     /** The case's documents as the API lists them. */
@@ -104,13 +142,10 @@ public class CaseDocuments {
 
     /** Generates the case's documents (or returns them, when it has them). */
     public Docs generate(String id, String user) {
-        Object lock = locks.computeIfAbsent(id, k -> new Object());
-        synchronized (lock) {
-            try {
-                return generateLocked(id, user);
-            } finally {
-                locks.remove(id, lock);
-            }
+        // One generation per case at a time in this console, so a double click renders once; across
+        // consoles each attempt writes objects of its own and the case's conditional write picks one.
+        synchronized (locks[Math.floorMod(id.hashCode(), locks.length)]) {
+            return generateLocked(id, user);
         }
     }
 
@@ -125,92 +160,154 @@ public class CaseDocuments {
             throw ApiException.conflict("not_decided", "documents are generated for a decided case; case " + id + " is " + status);
         }
         Registry.Subject party = party(doc.source());
-        List<Map<String, Object>> caseAlerts = parties.confirmedAlerts(doc.source());
-        List<Map<String, Object>> usable = caseAlerts.stream().filter(a -> parties.standing(a).usable()).toList();
-        if (usable.isEmpty()) {
-            throw ApiException.conflict("evidence_not_usable", "no confirmed alert of case " + id + " comes from a device whose "
-                    + "第四十一条 review held when it recorded: " + caseAlerts.stream().flatMap(a -> parties.standing(a).reasons().stream()).distinct().toList());
+        List<Map<String, Object>> evidence = evidenceOf(doc.source(), (Map<String, Object>) decision);
+        if (renderer.font() == null) {
+            throw ApiException.unavailable("no CJK font for the documents: install fonts-arphic-gbsn00lp or set NCE_DOCUMENT_FONT to a .ttf");
         }
-        // 1. The plan: numbers and keys, written before anything is rendered.
+        // 1. The plan (case number, action code, each document's 文号), onto the case before anything is rendered:
+        //    a retry after any failure below uses the same numbers.
         if (!(doc.source().get("document_plan") instanceof List<?>)) {
-            doc = plan(doc, (Map<String, Object>) decision, party);
+            doc = plan(doc, (Map<String, Object>) decision);
         }
-        // 2. Each document, write-once under its planned key.
+        // 2. Each document, rendered and stored under a key of this attempt's own: nothing another attempt
+        //    (another console, a retry) stored is ever written over; the one the case records is the one served.
+        String attempt = UUID.randomUUID().toString().substring(0, 8);
         List<Map<String, Object>> documents = new ArrayList<>();
         for (Object o : (List<Object>) doc.source().get("document_plan")) {
             Map<String, Object> planned = (Map<String, Object>) o;
             String kind = (String) planned.get("kind");
-            String key = (String) planned.get("key");
-            byte[] pdf = existing(key).orElse(null);
-            if (pdf == null) {
-                pdf = renderer.render(kind, model(kind, doc, (Map<String, Object>) decision, party, usable, planned));
-                put(key, pdf);
-            } else {
-                LOG.info("case {}: {} already stored at {} (an earlier attempt): kept", id, kind, key);
+            byte[] pdf;
+            try {
+                pdf = renderer.render(kind, model(kind, doc, (Map<String, Object>) decision, party, evidence, planned));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                LOG.error("case {}: {} could not be rendered: {}", id, kind, e.getMessage());
+                throw ApiException.conflict("render_failed", DocumentRules.KINDS.get(kind) + " could not be made: " + e.getMessage());
             }
+            String key = planned.get("key") + "-" + attempt + ".pdf";
+            put(key, pdf);
             Map<String, Object> d = new LinkedHashMap<>(planned);
+            d.put("key", key);
             d.put("sha256", Hashes.sha256(pdf));
             d.put("size_bytes", pdf.length);
             d.put("at", clock.millis());
             d.put("by", user);
             documents.add(d);
         }
-        // 3. The documents with their hashes, onto the case (read again if the pipeline wrote in between).
+        // 3. The documents with their hashes, onto the case (read again if the pipeline wrote in between);
+        //    when another attempt recorded its documents first, those stand and this attempt's objects are unused.
         Docs done = cases.update(id, current -> {
             if (current.source().get("documents") instanceof List<?> l && !l.isEmpty()) {
                 return null;
             }
             return Map.of("documents", documents, "updated_at", clock.millis());
         });
+        if (!documents.equals(done.source().get("documents"))) {
+            LOG.info("case {}: another attempt recorded its documents first; this attempt's objects ({}) are unused", id, attempt);
+            return done;
+        }
         for (Map<String, Object> d : documents) {
             audit.record(user, "document_generated", String.valueOf(d.get("key")), "ok", d.get("number") + " sha256 " + d.get("sha256"), id);
         }
         return done;
     }
 
-    /** Writes the case number, the 行政行为码 and each document's 文号 and key onto the case. */
-    private Docs plan(Docs doc, Map<String, Object> decision, Registry.Subject party) {
-        String kind = String.valueOf(decision.get("kind"));
-        List<String> bundle = rules.bundle(kind, party.kind(), Boolean.TRUE.equals(decision.get("simple_procedure_allowed")));
-        int year = ZonedDateTime.ofInstant(Instant.ofEpochMilli(clock.millis()), zone).getYear();
-        Map<String, Object> change = new LinkedHashMap<>();
-        change.put("case_number", rules.number("case", year, counters.next("case-" + year)));
-        if (!(doc.source().get("action_code") instanceof String)) {
-            change.put("action_code", rules.localActionCode(year, counters.next("action-code-" + year)));
-            change.put("action_code_source", "local");
+    /**
+     * The alerts the documents rest on: those whose devices the decision found usable (第四十一条,
+     * recorded when it was made, so a later lapse or renewal of a review does not undo a lawful
+     * decision); for a decision recorded without that list, the confirmed alerts usable now.
+     */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> evidenceOf(Map<String, Object> caseDoc, Map<String, Object> decision) {
+        List<Map<String, Object>> out;
+        if (decision.get("evidence_alert_ids") instanceof List<?> ids) {
+            out = new ArrayList<>(parties.alerts(ids.stream().map(String::valueOf).toList()));
+        } else {
+            out = parties.confirmedAlerts(caseDoc).stream().filter(a -> parties.standing(a).usable()).toList();
         }
+        if (out.isEmpty()) {
+            throw ApiException.conflict("evidence_not_usable", "no confirmed alert of this case comes from a device whose 第四十一条 review "
+                    + "held when it recorded");
+        }
+        return out;
+    }
+
+    /** Writes the case number, the 行政行为码 and each document's 文号 onto the case, each reserved for it alone. */
+    private Docs plan(Docs doc, Map<String, Object> decision) {
+        String id = doc.id();
+        List<String> bundle = rules.bundle(String.valueOf(decision.get("kind")), String.valueOf(decision.get("party")),
+                "simple".equals(decision.get("procedure")));
+        int year = Instant.ofEpochMilli(decisionAt(decision)).atZone(zone).getYear();
+        String caseNumber = issue("case", year, id);
+        String localCode = doc.source().get("action_code") instanceof String ? null : localCode(year, id);
         List<Map<String, Object>> plan = new ArrayList<>();
-        String safeId = doc.id().replaceAll("[^A-Za-z0-9._-]", "_");
+        String safeId = id.replaceAll("[^A-Za-z0-9._-]", "_");
         for (String k : bundle) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("kind", k);
             p.put("title", DocumentRules.KINDS.get(k));
-            p.put("number", rules.number(k, year, counters.next(k + "-" + year)));
-            p.put("key", "documents/" + safeId + "/" + k + ".pdf");
+            p.put("number", issue(k, year, id));
+            p.put("key", "documents/" + safeId + "/" + k);
             plan.add(p);
         }
-        change.put("document_plan", plan);
-        change.put("updated_at", clock.millis());
-        try {
-            return cases.write(doc, change);
-        } catch (ApiException e) {
-            if (!e.code().equals("case_changed")) {
-                throw e;
+        // Read again and again on a concurrent write (the pipeline adding evidence to the case), keeping these
+        // numbers; only another attempt's plan written first wins, and then these are a gap in the register.
+        Docs done = cases.update(id, current -> {
+            if (current.source().get("document_plan") instanceof List<?>) {
+                return null;
             }
-            // The pipeline (or another console) wrote in between: its plan, if it made one, wins; the numbers
-            // taken here are a gap in the register.
-            Docs now = cases.get(doc.id()).orElseThrow();
-            if (now.source().get("document_plan") instanceof List<?>) {
-                return now;
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("case_number", caseNumber);
+            if (!(current.source().get("action_code") instanceof String)) {
+                if (localCode == null) {
+                    throw ApiException.conflict("case_changed", "the case's action code changed while its documents were planned; try again");
+                }
+                change.put("action_code", localCode);
+                change.put("action_code_source", "local");
             }
-            LOG.warn("case {}: changed while its documents were planned; numbers {} not used", doc.id(), plan);
-            throw e;
+            change.put("document_plan", plan);
+            change.put("updated_at", clock.millis());
+            return change;
+        });
+        if (!plan.equals(done.source().get("document_plan"))) {
+            LOG.warn("case {}: another attempt planned its documents first; numbers {} {} not used", id, caseNumber, plan);
         }
+        return done;
+    }
+
+    /** The next 文号 of {@code kind}, reserved for case {@code id}: a number some other case holds is skipped, never shared. */
+    private String issue(String kind, int year, String id) {
+        for (int tries = 0; tries < 1000; tries++) {
+            String number = rules.number(kind, year, counters.next(kind + "-" + year));
+            if (counters.reserve(Counters.NUMBERS, number, id, kind)) {
+                return number;
+            }
+            LOG.error("文号 {} is already issued (the counter of {} went back): skipped", number, kind);
+        }
+        throw ApiException.unavailable("no free 文号 for " + kind + " after 1000 tries: the register needs an administrator");
+    }
+
+    private String localCode(int year, String id) {
+        for (int tries = 0; tries < 1000; tries++) {
+            String code = rules.localActionCode(year, counters.next("action-code-" + year));
+            if (counters.reserve(Counters.CODES, code, id, "local")) {
+                return code;
+            }
+            LOG.error("action code {} is already another case's (the counter went back): skipped", code);
+        }
+        throw ApiException.unavailable("no free action code after 1000 tries: the register needs an administrator");
+    }
+
+    private long decisionAt(Map<String, Object> decision) {
+        return decision.get("at") instanceof Number n ? n.longValue() : clock.millis();
     }
 
     /** The party of a case, or 409 when the registry does not name one. */
     private Registry.Subject party(Map<String, Object> caseDoc) {
         Registry.Subject s = parties.of(caseDoc);
+        if (s != null && caseDoc.get("decision") instanceof Map<?, ?> d && !s.kind().equals(d.get("party"))) {
+            throw ApiException.conflict("party_kind_differs", "the decision is for a party of kind " + d.get("party") + " but the registry has "
+                    + s.name() + " as " + s.kind() + "; correct the registry or the decision");
+        }
         if (s == null) {
             throw ApiException.conflict("subject_unregistered", "the party of site " + caseDoc.get("site_id") + " is not in the subject "
                     + "registry (subjects.yaml, devices.yaml), or more than one is: register it so the documents can name it");
@@ -232,9 +329,11 @@ public class CaseDocuments {
         m.put("number", planned.get("number"));
         m.put("case_number", c.get("case_number"));
         long now = clock.millis();
-        m.put("date_cn", dateCn(now));
+        // 第五十九条(六): the date the decision was made; every document of the bundle goes out with it.
+        long decidedAt = decisionAt(decision);
+        m.put("date_cn", dateCn(decidedAt));
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("is_unit", "unit".equals(party.kind()));
+        p.put("is_unit", "unit".equals(decision.get("party")));
         p.put("name", party.name());
         p.put("uscc", nz(party.uscc()));
         p.put("id_number", nz(party.idNumber()));
@@ -282,10 +381,10 @@ public class CaseDocuments {
         m.put("performance", Map.of("pay_days", rules.performance().payDays(), "channel", rules.performance().channel(),
                 "surcharge", rules.performance().surchargePercentPerDay()));
         DocumentRules.Remedies r = rules.remedies();
-        // The documents generated here are ordinary-procedure ones; a 当场 decision (复议 first, 复议法 第二十三条) is the officer's printed form.
+        // 复议法 第二十三条: against a decision made on the spot (简易程序), 复议 comes first.
         m.put("remedies", Map.of("review_body", r.reviewBody(), "review_days", r.reviewDays(), "court", r.court(), "suit_months", r.suitMonths(),
-                "review_first", false));
-        m.put("correction", Map.of("days", rules.correctionDays(), "deadline_cn", dateCn(now + rules.correctionDays() * 86_400_000L)));
+                "review_first", "simple".equals(decision.get("procedure"))));
+        m.put("correction", Map.of("days", rules.correctionDays()));
         if (decision.get("lenient_rule") instanceof String ruleId) {
             CaseRules.LenientRule rule = caseRules.lenientRule(ruleId);
             List<String> met = decision.get("lenient_facts") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
@@ -302,14 +401,15 @@ public class CaseDocuments {
             }
         }
         DocumentRules.Credit cr = rules.credit();
-        m.put("credit", Map.of("decision_number", decisionNumber, "class_cn", "一般", "min_months", cr.generalMinMonths(),
-                "max_months", cr.generalMaxMonths(), "channel", cr.channel(), "conditions", cr.conditions(), "materials", cr.materials(),
-                "source", cr.source()));
+        boolean light = "light".equals(cr.ordinaryFineClass());
+        m.put("credit", Map.of("decision_number", decisionNumber, "class_cn", light ? "轻微" : "一般", "min_months", light ? 0 : cr.generalMinMonths(),
+                "max_months", light ? cr.lightMaxMonths() : cr.generalMaxMonths(), "channel", cr.channel(), "conditions", cr.conditions(),
+                "materials", cr.materials(), "basis", cr.basis()));
         m.put("advice", rules.advice(type));
         String code = String.valueOf(c.get("action_code"));
         m.put("action_code", code);
-        m.put("verify_url", rules.actionCode().verifyUrl() + code);
-        m.put("qr", PdfRenderer.qrDataUri(rules.actionCode().verifyUrl() + code));
+        m.put("verify_url", verifyUrl + code);
+        m.put("qr", PdfRenderer.qrDataUri(verifyUrl + code));
         return m;
     }
 
@@ -339,14 +439,16 @@ public class CaseDocuments {
         return bytes;
     }
 
-    /** The case with this action code, if any (for the public verification page). */
-    @SuppressWarnings({"rawtypes", "unchecked"})
+    /** The case with this action code, if any (for the public verification page): the code's reservation names it. */
     public Optional<Map<String, Object>> byActionCode(String code) {
-        return Docs.read(() -> {
-            SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(1)
-                    .query(q -> q.term(t -> t.field("action_code").value(code))), Map.class);
-            return r.hits().hits().isEmpty() ? Optional.<Map<String, Object>>empty() : Optional.of((Map<String, Object>) r.hits().hits().get(0).source());
-        }, Optional.empty());
+        String caseId = counters.holder(Counters.CODES, code);
+        return caseId == null ? Optional.empty() : cases.get(caseId).map(Docs::source)
+                .filter(c -> code.equals(c.get("action_code")));
+    }
+
+    /** Records a code the provincial platform issued for case {@code id}, refused when another case holds it. */
+    public boolean reserveExternalCode(String code, String id) {
+        return counters.reserve(Counters.CODES, code, id, "external");
     }
 
     public DocumentRules rules() {

@@ -37,6 +37,8 @@ public final class PdfRenderer {
     private final Path templatesDir;
     private final Path font;
     private final Mustache.Compiler mustache;
+    /** The font's character map, to refuse a document with a character the font lacks (it would be left out silently). */
+    private final org.apache.fontbox.ttf.CmapLookup glyphs;
 
     /**
      * @param rulesDir the deployment's rules directory, or null for the templates in the jar
@@ -48,6 +50,24 @@ public final class PdfRenderer {
         // A missing field is an error (JMustache's default), not an empty string: a decision must not go
         // out with a blank 罚则. Optional fields come as "", which is false in a {{#section}}.
         this.mustache = Mustache.compiler().strictSections(false).emptyStringIsFalse(true).withLoader(this::template);
+        this.glyphs = this.font == null ? null : cmap(this.font);
+    }
+
+    private static org.apache.fontbox.ttf.CmapLookup cmap(Path font) {
+        try {
+            var ttf = new org.apache.fontbox.ttf.TTFParser().parse(new org.apache.pdfbox.io.RandomAccessReadBufferedFile(font.toFile()));
+            return ttf.getUnicodeCmapLookup();
+        } catch (IOException e) {
+            throw new IllegalStateException("the document font " + font + " is not a readable TrueType font: " + e.getMessage(), e);
+        }
+    }
+
+    /** The characters of {@code text} the font has no glyph for (a name outside GB 2312 in a GB 2312 font, say). */
+    String missingGlyphs(String text) {
+        StringBuilder missing = new StringBuilder();
+        text.codePoints().filter(cp -> cp > 0x7e && !Character.isWhitespace(cp) && glyphs.getGlyphId(cp) == 0).distinct()
+                .forEach(missing::appendCodePoint);
+        return missing.toString();
     }
 
     /** The font in use, or null when none was found (then {@link #render} refuses). */
@@ -64,8 +84,14 @@ public final class PdfRenderer {
         try (Reader r = template(kind)) {
             Template t = mustache.compile(r);
             html = t.execute(model);
-        } catch (IOException e) {
+        } catch (IOException | com.samskivert.mustache.MustacheException e) {
             throw new IllegalStateException("template " + kind + ": " + e.getMessage(), e);
+        }
+        // Only the text, not the markup or the QR's data URI: a character the font lacks would vanish from the page.
+        String missing = missingGlyphs(html.replaceAll("<[^>]*>", ""));
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the font " + font.getFileName() + " has no glyph for \"" + missing
+                    + "\"; set NCE_DOCUMENT_FONT to a font with them (a GB 18030 one)");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

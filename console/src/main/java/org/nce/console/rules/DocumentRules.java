@@ -30,8 +30,9 @@ public record DocumentRules(String review, Organ organ, Map<String, String> numb
     public record Performance(int payDays, String channel, int surchargePercentPerDay, String source) {
     }
 
-    public record Credit(int generalMinMonths, int generalMaxMonths, int lightMaxMonths, String channel, List<String> conditions,
-                         List<String> materials, String source) {
+    /** {@code ordinaryFineClass}: the 第36号 class (general or light) of a fine in the ordinary procedure, which the notice states. */
+    public record Credit(String ordinaryFineClass, int generalMinMonths, int generalMaxMonths, int lightMaxMonths, String channel,
+                         List<String> conditions, List<String> materials, String basis, String source) {
     }
 
     public record ActionCode(String organCode, String verifyUrl) {
@@ -113,9 +114,10 @@ public record DocumentRules(String review, Organ organ, Map<String, String> numb
             p.add(f + ": correction.what.default: missing (what an order to correct asks for a type without its own)");
         }
         JsonNode c = n.path("credit");
-        Credit credit = new Credit(days(p, c, f + ": credit", "general_min_months", 1, 36), days(p, c, f + ": credit", "general_max_months", 1, 36),
+        Credit credit = new Credit(p.text(c, f + ": credit", "ordinary_fine_class", Set.of("general", "light")),
+                days(p, c, f + ": credit", "general_min_months", 1, 36), days(p, c, f + ": credit", "general_max_months", 1, 36),
                 days(p, c, f + ": credit", "light_max_months", 0, 36), p.text(c, f + ": credit", "channel", null), texts(p, c, f + ": credit", "conditions"),
-                texts(p, c, f + ": credit", "materials"), p.text(c, f + ": credit", "source", null));
+                texts(p, c, f + ": credit", "materials"), p.text(c, f + ": credit", "basis", null), p.text(c, f + ": credit", "source", null));
         if (credit.generalMinMonths() > credit.generalMaxMonths()) {
             p.add(f + ": credit: general_min_months " + credit.generalMinMonths() + " is above general_max_months " + credit.generalMaxMonths());
         }

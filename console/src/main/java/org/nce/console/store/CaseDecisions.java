@@ -28,7 +28,7 @@ public class CaseDecisions {
 
     /** What the legal officer decides; {@code facts} are what the case's review found. */
     public record Decision(String kind, Long amountYuan, String lenientRule, String note, String party, String harm, Boolean corrected,
-                           String version) {
+                           String version, String procedure) {
     }
 
     private final ElasticsearchClient es;
@@ -113,6 +113,11 @@ public class CaseDecisions {
             throw ApiException.badRequest("party_needed", "subject " + subject + " is not a 统一社会信用代码, so whether the party is an "
                     + "individual or a unit is not known: say it (party)");
         }
+        if (registered != null && !registered.kind().equals(party)) {
+            // The documents print the registered party; a decision for another kind of party would not fit them.
+            throw ApiException.badRequest("party_kind_differs", "the registry has " + registered.name() + " as " + registered.kind()
+                    + "; a decision for a party of kind " + party + " needs the registry corrected first");
+        }
         if (inferred != null && !inferred.equals(party) && (d.note() == null || d.note().isBlank())) {
             throw ApiException.badRequest("party_override_needs_note", (registered != null ? "the registry has " + registered.name() + " as "
                     + inferred : "subject " + subject + " is a 统一社会信用代码 (a unit)") + "; deciding it as " + party + " needs a note saying why");
@@ -177,6 +182,16 @@ public class CaseDecisions {
             }
             default -> throw ApiException.badRequest("kind", "kind is penalty, warning or no_penalty");
         }
+        // The procedure used (not merely allowed): it decides the remedies' wording (复议法 第二十三条) and the
+        // documents served (a simple-procedure fine is not published in Zhejiang, so no credit-repair notice).
+        String procedure = d.procedure() == null ? "ordinary" : d.procedure();
+        if (procedure.equals("simple") && !Boolean.TRUE.equals(decision.get("simple_procedure_allowed"))) {
+            throw ApiException.badRequest("simple_not_allowed", "the simple procedure (当场) is for a fine of at most "
+                    + rules.simpleProcedureMaxYuan().get(party) + " yuan for a party of kind " + party + ", or a warning (第五十一条)");
+        }
+        decision.put("procedure", procedure);
+        // The evidence the decision rests on, as its devices' reviews stood: a later lapse or renewal does not undo it.
+        decision.put("evidence_alert_ids", standing.get("usable_ids"));
         if (d.harm() != null) {
             decision.put("harm", d.harm());
         }
@@ -201,11 +216,13 @@ public class CaseDecisions {
     private Map<String, Object> standing(Map<String, Object> caseDoc) {
         List<Map<String, Object>> confirmed = parties.confirmedAlerts(caseDoc);
         List<String> reasons = new ArrayList<>();
+        List<String> usableIds = new ArrayList<>();
         int usable = 0;
         for (Map<String, Object> a : confirmed) {
             org.nce.console.rules.Registry.Standing st = parties.standing(a);
             if (st.usable()) {
                 usable++;
+                usableIds.add(String.valueOf(a.get("alert_id")));
             } else {
                 reasons.add(a.get("alert_id") + ": " + String.join("；", st.reasons()));
             }
@@ -213,6 +230,7 @@ public class CaseDecisions {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("usable", confirmed.isEmpty() ? null : usable > 0);
         out.put("usable_alerts", usable);
+        out.put("usable_ids", usableIds);
         out.put("reasons", reasons);
         return out;
     }

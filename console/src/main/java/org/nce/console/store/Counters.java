@@ -6,20 +6,25 @@ import co.elastic.clients.elasticsearch.core.GetResponse;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.stereotype.Component;
 
 /**
  * Sequence numbers that are never handed out twice (document 文号, local 行政行为码): one document
  * per counter in {@code nce-counters}, moved on by a conditional write, so two consoles (or two
  * requests) racing for the next number get different ones. A number taken by a request that then
- * fails is not reused: a gap in the register, never a duplicate.
+ * fails is not reused: a gap in the register, never a duplicate. Each number actually issued is
+ * also reserved by {@link #reserve}, a create-only document keyed by the number itself, so even a
+ * counter lost or restored from an old copy cannot issue one twice: the reservation refuses it and
+ * the next is taken.
  */
 @Component
 public class Counters {
     public static final String INDEX = "nce-counters";
+    /** Issued 文号 (id = the number) and 行政行为码 (id = the code), each with the case it belongs to. */
+    public static final String NUMBERS = "nce-document-numbers";
+    public static final String CODES = "nce-action-codes";
     private final ElasticsearchClient es;
-    private final AtomicBoolean ready = new AtomicBoolean();
+    private final java.util.Set<String> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Counters(ElasticsearchClient es) {
         this.es = es;
@@ -28,7 +33,7 @@ public class Counters {
     /** The next number of {@code name} (1 the first time). */
     @SuppressWarnings("rawtypes")
     public long next(String name) {
-        ensureIndex();
+        ensureIndex(INDEX, "{\"n\": {\"type\": \"long\"}}");
         try {
             for (int attempt = 0; attempt < 50; attempt++) {
                 GetResponse<Map> g = es.get(x -> x.index(INDEX).id(name).realtime(true), Map.class);
@@ -53,14 +58,48 @@ public class Counters {
         throw org.nce.console.web.ApiException.unavailable("counter " + name + " is contended; try again");
     }
 
-    private void ensureIndex() {
-        if (ready.get()) {
+    /**
+     * Reserves {@code key} in {@code index} for {@code caseId} (create-only). True when this call
+     * reserved it or the case already holds it; false when another case holds it.
+     */
+    @SuppressWarnings("rawtypes")
+    public boolean reserve(String index, String key, String caseId, String what) {
+        ensureIndex(index, "{\"case_id\": {\"type\": \"keyword\"}, \"what\": {\"type\": \"keyword\"}, \"at\": {\"type\": \"date\", \"format\": \"epoch_millis\"}}");
+        try {
+            es.create(c -> c.index(index).id(key).document(Map.of("case_id", caseId, "what", what, "at", System.currentTimeMillis())));
+            return true;
+        } catch (ElasticsearchException | IOException e) {
+            if (!Docs.versionConflict(e)) {
+                throw Docs.unavailable(e);
+            }
+        }
+        return caseId.equals(holder(index, key));
+    }
+
+    /** The case that holds {@code key} in {@code index}, or null. */
+    @SuppressWarnings("rawtypes")
+    public String holder(String index, String key) {
+        try {
+            GetResponse<Map> g = es.get(x -> x.index(index).id(key).realtime(true), Map.class);
+            return g.found() ? String.valueOf(g.source().get("case_id")) : null;
+        } catch (ElasticsearchException e) {
+            if (Docs.missingIndex(e)) {
+                return null;
+            }
+            throw Docs.unavailable(e);
+        } catch (IOException e) {
+            throw Docs.unavailable(e);
+        }
+    }
+
+    private void ensureIndex(String index, String properties) {
+        if (ready.contains(index)) {
             return;
         }
         try {
-            es.indices().create(c -> c.index(INDEX).withJson(new StringReader(
+            es.indices().create(c -> c.index(index).withJson(new StringReader(
                     "{\"settings\": {\"number_of_shards\": 1, \"number_of_replicas\": 0},"
-                            + " \"mappings\": {\"dynamic\": \"strict\", \"properties\": {\"n\": {\"type\": \"long\"}}}}")));
+                            + " \"mappings\": {\"dynamic\": \"strict\", \"properties\": " + properties + "}}")));
         } catch (ElasticsearchException e) {
             if (e.error() == null || !"resource_already_exists_exception".equals(e.error().type())) {
                 throw Docs.unavailable(e);
@@ -68,6 +107,6 @@ public class Counters {
         } catch (IOException e) {
             throw Docs.unavailable(e);
         }
-        ready.set(true);
+        ready.add(index);
     }
 }

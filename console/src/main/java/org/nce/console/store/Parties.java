@@ -32,8 +32,11 @@ public class Parties {
 
     /** The registered party of a case, or null when the registry names none (or more than one). */
     public Registry.Subject of(Map<String, Object> caseDoc) {
+        // The devices of the confirmed alerts once there are any: a dismissed alert (another device's false
+        // alarm) does not make the party ambiguous.
+        List<String> ids = CaseStore.strings(caseDoc.get("confirmed_alert_ids"));
         List<String> devices = new ArrayList<>();
-        for (Map<String, Object> a : alerts.getAll(CaseStore.alertIds(caseDoc))) {
+        for (Map<String, Object> a : alerts.getAll(ids.isEmpty() ? CaseStore.alertIds(caseDoc) : ids)) {
             devices.add(String.valueOf(a.get("source_id")));
         }
         return registry.subjectOf(String.valueOf(caseDoc.get("site_id")), devices);
@@ -41,8 +44,15 @@ public class Parties {
 
     /** Whether an alert's device could give evidence when it recorded (第四十一条). */
     public Registry.Standing standing(Map<String, Object> alert) {
-        long at = alert.get("event_time_ms") instanceof Number n ? n.longValue() : System.currentTimeMillis();
-        return registry.standing(String.valueOf(alert.get("source_id")), at, zone);
+        if (!(alert.get("event_time_ms") instanceof Number at)) {
+            return new Registry.Standing(false, List.of("告警 " + alert.get("alert_id") + " 无记录时间，无法核对设备审核"));
+        }
+        return registry.standing(String.valueOf(alert.get("source_id")), at.longValue(), zone);
+    }
+
+    /** Alerts by id (missing ones left out). */
+    public List<Map<String, Object>> alerts(List<String> ids) {
+        return alerts.getAll(ids);
     }
 
     /** The standing as the API shows it on an alert: {@code usable}, {@code reasons}. */

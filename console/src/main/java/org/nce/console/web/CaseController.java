@@ -48,7 +48,8 @@ public class CaseController {
                                   @Pattern(regexp = "individual|unit") String party,
                                   @Pattern(regexp = "none|slight|serious") String harm,
                                   Boolean corrected,
-                                  @Pattern(regexp = "\\d+:\\d+") String version) {
+                                  @Pattern(regexp = "\\d+:\\d+") String version,
+                                  @Pattern(regexp = "ordinary|simple") String procedure) {
     }
 
     public record Note(@NotNull @jakarta.validation.constraints.NotBlank @Size(max = 4000) String text) {
@@ -131,14 +132,14 @@ public class CaseController {
 
     @Operation(summary = "Decide a reviewed case (legal)", description = "{\"kind\": \"penalty\"|\"warning\"|\"no_penalty\", "
             + "\"amount_yuan\", \"lenient_rule\", \"note\", \"party\": \"individual\"|\"unit\", \"harm\": \"none\"|\"slight\"|\"serious\", "
-            + "\"corrected\", \"version\"}. Refused (400) when the amount is outside the catalogue's range for the party; "
+            + "\"corrected\", \"version\", \"procedure\": \"ordinary\" (default) | \"simple\" (当场, 第五十一条)}. Refused (400) when the amount is outside the catalogue's range for the party; "
             + "refused (409 lenient_conditions_not_met) when the lenient rule's conditions are not met by the subject's earlier cases "
             + "in the index and the facts given. Moves the case reviewed → decided and records the decision with the rule and facts.")
     @PostMapping("/api/cases/{id}/decision")
     public Map<String, Object> decide(@PathVariable String id, @Valid @RequestBody DecisionRequest d, Authentication me) {
         Ids.id(id, "case id");
         Docs done = decisions.decide(id, new CaseDecisions.Decision(d.kind(), d.amountYuan(), d.lenientRule(), d.note(), d.party(),
-                d.harm(), d.corrected(), d.version()), me.getName(), roles(me), alerts::reviewStatuses);
+                d.harm(), d.corrected(), d.version(), d.procedure()), me.getName(), roles(me), alerts::reviewStatuses);
         audit.record(me.getName(), "case_decision", id, "ok", String.valueOf(done.source().get("decision")), id);
         Map<String, Object> out = new LinkedHashMap<>(done.source());
         out.put("version", done.version());

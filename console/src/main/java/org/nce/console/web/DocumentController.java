@@ -93,7 +93,13 @@ public class DocumentController {
     @PostMapping("/api/cases/{id}/action-code")
     public Map<String, Object> externalCode(@PathVariable String id, @Valid @RequestBody ExternalCode body, Authentication me) {
         Ids.id(id, "case id");
-        if (documents.byActionCode(body.code()).filter(c -> !id.equals(c.get("id"))).isPresent()) {
+        Docs c = cases.get(id).orElseThrow(() -> ApiException.notFound("no case " + id));
+        if (c.source().get("document_plan") != null) {
+            throw ApiException.conflict("documents_planned", "case " + id + " already has its documents numbered with action code "
+                    + c.source().get("action_code") + "; it cannot change");
+        }
+        // Reserved first (create-only, keyed by the code): two cases can never both hold it.
+        if (!documents.reserveExternalCode(body.code(), id)) {
             throw ApiException.conflict("action_code_taken", "action code " + body.code() + " is already another case's");
         }
         Docs done = cases.update(id, doc -> {

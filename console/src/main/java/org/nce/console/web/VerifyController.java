@@ -29,8 +29,16 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "verify", description = "public verification of a case's documents by its action code (no login)")
 public class VerifyController {
     private static final Map<String, String> STATUS = Map.of("decided", "已作出决定", "served", "已送达", "closed", "已结案");
+    /** Checks per client address a minute: a person scanning a code is far below it, a harvester of the register far above. */
+    static final int PER_MINUTE = 30;
     private final CaseDocuments documents;
     private final Template page;
+    private final Map<String, io.github.bucket4j.Bucket> buckets = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, io.github.bucket4j.Bucket> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     public VerifyController(CaseDocuments documents) throws java.io.IOException {
         this.documents = documents;
@@ -40,11 +48,16 @@ public class VerifyController {
     }
 
     @Operation(summary = "Verify a case's documents by its 行政行为码 (public)", description = "HTML for a browser (the QR code's "
-            + "target), JSON with Accept: application/json: action_code, case_number, issued_by, status, documents[] (kind, title, "
-            + "number, sha256, issued_at). 404 for an unknown code. Nothing personal.")
+            + "target), JSON with Accept: application/json: action_code, case_number, issued_by, status, documents[] (number, sha256, "
+            + "issued_at). 404 for an unknown code, 429 past " + PER_MINUTE + " checks a minute from one address. Nothing personal.")
     @GetMapping("/verify/{code}")
-    public ResponseEntity<?> verify(@PathVariable String code, @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+    public ResponseEntity<?> verify(@PathVariable String code, @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+                                    jakarta.servlet.http.HttpServletRequest req) {
         boolean json = accept != null && accept.contains("application/json");
+        if (!bucket(req.getRemoteAddr()).tryConsume(1)) {
+            throw new ApiException(org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, "too_many_checks",
+                    "too many checks from this address; try again in a minute");
+        }
         Map<String, Object> found = code.matches("[A-Za-z0-9-]{6,64}") ? documents.byActionCode(code).orElse(null) : null;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("action_code", code);
@@ -61,9 +74,8 @@ public class VerifyController {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Object o : docs) {
             if (o instanceof Map<?, ?> m) {
+                // The number and the hash only (the list): a kind or title would say more about the outcome.
                 Map<String, Object> d = new LinkedHashMap<>();
-                d.put("kind", m.get("kind"));
-                d.put("title", m.get("title"));
                 d.put("number", m.get("number"));
                 d.put("sha256", m.get("sha256"));
                 d.put("issued_at", m.get("at"));
@@ -72,6 +84,11 @@ public class VerifyController {
         }
         out.put("documents", list);
         return answer(200, json, out);
+    }
+
+    private synchronized io.github.bucket4j.Bucket bucket(String address) {
+        return buckets.computeIfAbsent(address, k -> io.github.bucket4j.Bucket.builder().addLimit(io.github.bucket4j.Bandwidth.builder()
+                .capacity(PER_MINUTE).refillGreedy(PER_MINUTE, java.time.Duration.ofMinutes(1)).build()).build());
     }
 
     private ResponseEntity<?> answer(int status, boolean json, Map<String, Object> body) {

@@ -78,13 +78,33 @@ class DocumentRulesTest {
         long before = ZonedDateTime.of(2026, 1, 4, 23, 59, 0, 0, SH).toInstant().toEpochMilli();
         Registry.Standing early = reg.standing("cam-yard-1", before, SH);
         assertTrue(!early.usable() && early.reasons().get(0).contains("尚未完成"), early.toString());
-        long lapsed = ZonedDateTime.of(2027, 1, 5, 0, 0, 0, 0, SH).toInstant().toEpochMilli();
+        long lapsed = ZonedDateTime.of(2100, 1, 1, 0, 0, 0, 0, SH).toInstant().toEpochMilli();
         assertTrue(reg.standing("cam-yard-1", lapsed, SH).reasons().get(0).contains("失效"));
+        assertTrue(reg.standing("noise-boundary-1", lapsed, SH).reasons().stream().anyMatch(r -> r.contains("校准证书已于 2099-12-31 到期")),
+                "a sensor's calibration lapses too");
         assertTrue(reg.standing("cam-gate-2", reviewed, SH).reasons().get(0).contains("未经法制和技术审核"));
         assertTrue(reg.standing("cam-nowhere", reviewed, SH).reasons().get(0).contains("未在设备登记"));
         assertEquals("demo-restaurant", reg.subjectOf("site-demo", List.of("fume-kitchen-1")).id(), "the device's subject");
         assertEquals("demo-builder", reg.subjectOf("site-demo", List.of("cam-unregistered")).id(), "else the site's one subject");
         assertEquals(null, reg.subjectOf("site-demo", List.of("fume-kitchen-1", "cam-yard-1")), "two subjects: not guessed");
+    }
+
+    @Test
+    void aDeviceWithoutItsSignItsPublishedLocationOrACalibrationGivesNoEvidence(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("subjects.yaml"), "subjects: []\n");
+        String review = "legal_review_id: L, legal_review_date: 2026-01-01, technical_review_id: T, technical_review_date: 2026-01-01, "
+                + "valid_until: 2099-01-01, placement: p";
+        Files.writeString(dir.resolve("devices.yaml"), "devices:\n"
+                + "  - {id: no-sign, site: s, kind: camera, review: {" + review + ", sign_posted: false, location_published: https://x}}\n"
+                + "  - {id: unpublished, site: s, kind: camera, review: {" + review + ", sign_posted: true}}\n"
+                + "  - {id: meter, site: s, kind: noise, review: {" + review + ", sign_posted: true, location_published: https://x}}\n"
+                + "  - {id: ok, site: s, kind: camera, review: {" + review + ", sign_posted: true, location_published: https://x}}\n");
+        Registry reg = Registry.load(dir);
+        long at = ZonedDateTime.of(2026, 6, 1, 0, 0, 0, 0, SH).toInstant().toEpochMilli();
+        assertTrue(reg.standing("no-sign", at, SH).reasons().get(0).contains("未设置明显标志"));
+        assertTrue(reg.standing("unpublished", at, SH).reasons().get(0).contains("设置地点未向社会公布"));
+        assertTrue(reg.standing("meter", at, SH).reasons().get(0).contains("校准证书未登记"), "a sensor needs its calibration");
+        assertTrue(reg.standing("ok", at, SH).usable());
     }
 
     @Test
