@@ -266,10 +266,22 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      *                 {@code hour} or {@code day} — for monitors that upload only averages (many cooking-fume
      *                 monitors send 10-minute data). The other kinds are counted and passed over.
      */
+    /**
+     * One sensor. {@code profile}: its device profile in the sensor rule pack (duration, repetition,
+     * schedule; {@code default} when absent); {@code district}: whose night window applies (the pack's
+     * {@code night.districts}; the national 22:00–06:00 when absent); {@code sustainSeconds} overrides
+     * the profile's duration.
+     */
     public record SensorConfig(String id, String site, String kind, String standard, String zoneClass,
-                               Double limitOverride, Integer sustainSeconds, String ruleData) implements Serializable {
+                               Double limitOverride, Integer sustainSeconds, String ruleData, String profile, String district)
+            implements Serializable {
         public SensorConfig {
             ruleData = ruleData == null ? "rtd" : ruleData;
+        }
+
+        public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,
+                            Integer sustainSeconds, String ruleData) {
+            this(id, site, kind, standard, zoneClass, limitOverride, sustainSeconds, ruleData, null, null);
         }
 
         public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,

@@ -68,6 +68,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     private transient ValueState<Long> newest;
     /** Per active episode (rule type): since when its condition has been clear, or {@link Long#MIN_VALUE}. */
     private transient org.apache.flink.api.common.state.MapState<String, Long> episodes;
+    /** Per rule with a repeat profile: when its recent episodes began. */
+    private transient org.apache.flink.api.common.state.MapState<String, List<Long>> repeats;
     private transient Counter alerts;
     private transient Counter duplicates;
     private transient Counter late;
@@ -98,6 +100,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         newest = getRuntimeContext().getState(new ValueStateDescriptor<>("newest", Long.class));
         episodes = getRuntimeContext().getMapState(new org.apache.flink.api.common.state.MapStateDescriptor<>("episodes",
                 org.apache.flink.api.common.typeinfo.Types.STRING, org.apache.flink.api.common.typeinfo.Types.LONG));
+        repeats = getRuntimeContext().getMapState(new org.apache.flink.api.common.state.MapStateDescriptor<>("repeats",
+                org.apache.flink.api.common.typeinfo.Types.STRING, org.apache.flink.api.common.typeinfo.Types.LIST(org.apache.flink.api.common.typeinfo.Types.LONG)));
         alerts = getRuntimeContext().getMetricGroup().counter("sensorAlerts");
         duplicates = getRuntimeContext().getMetricGroup().counter("readingsDuplicate");
         late = getRuntimeContext().getMetricGroup().counter("readingsLate");
@@ -158,18 +162,25 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
 
         List<SensorReading> window = kept.stream().filter(x -> x.timestampMs() > r.timestampMs() - windowMs).toList();
         boolean covered = kept.get(0).timestampMs() <= r.timestampMs() - windowMs + 1000;
+        java.time.ZonedDateTime local = Instant.ofEpochMilli(r.timestampMs()).atZone(zone());
+        // Outside the profile's schedule (a restaurant's opening hours, say) no rule judges: episodes run out as clear.
+        boolean applies = limits.applies(local.getDayOfWeek(), local.toLocalTime());
         for (Rule rule : rulesFor(limits.kind())) {
-            Verdict v = rule.evaluate(window, limits, zone());
-            String type = rule.type.wireName();
+            Verdict v = applies ? rule.evaluate(window, limits, zone()) : Verdict.OFF;
+            String type = rule.episodeKey();
             Long clearSince = episodes.get(type);
             if (clearSince == null) {
-                if (covered && v.exceeded) {
-                    long first = window.get(0).timestampMs();
-                    Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first), rule.type, r.siteId(),
-                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason, v.threshold);
+                if ((covered || rule.instant) && v.exceeded) {
+                    long first = rule.instant ? r.timestampMs() : window.get(0).timestampMs();
+                    episodes.put(type, Long.MIN_VALUE);
+                    String times = counted(type, first, limits.repeat());
+                    if (times == null) {
+                        continue; // an episode, counted: not yet as often as the profile's repeat asks
+                    }
+                    Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first) + rule.idSuffix, rule.type, r.siteId(),
+                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason + times, v.threshold);
                     alerts.inc();
                     out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
-                    episodes.put(type, Long.MIN_VALUE);
                 }
             } else if (!v.clear) {
                 episodes.put(type, Long.MIN_VALUE); // still on (or hovering at the limit): the same episode
@@ -181,19 +192,40 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         }
     }
 
+    /**
+     * Counts an episode's start for the profile's repeat: null while fewer than {@code count} began
+     * within {@code withinMinutes}; else the words the alert's reason ends with (empty for every
+     * episode alerting), and the count starts again.
+     */
+    private String counted(String rule, long start, SensorLimits.Repeat repeat) throws Exception {
+        if (repeat.count() <= 1) {
+            return "";
+        }
+        List<Long> starts = new ArrayList<>(repeats.contains(rule) ? repeats.get(rule) : List.of());
+        starts.removeIf(t -> t <= start - repeat.withinMinutes() * 60_000L);
+        starts.add(start);
+        if (starts.size() < repeat.count()) {
+            repeats.put(rule, starts);
+            return null;
+        }
+        repeats.remove(rule);
+        return String.format(java.util.Locale.ROOT, "; episode %d within %d min", starts.size(), repeat.withinMinutes());
+    }
+
     private ZoneId zone() {
         return ZoneId.of(timezone);
     }
 
     private static List<Rule> rulesFor(SensorKind kind) {
         return switch (kind) {
-            case NOISE -> List.of(Rule.NOISE);
+            case NOISE -> List.of(Rule.NOISE, Rule.NOISE_LMAX);
             case LAMPBLACK -> List.of(Rule.LAMPBLACK, Rule.PURIFIER);
         };
     }
 
     /** {@code clear}: far enough under the limit (hysteresis) for an episode to count as ending. */
     record Verdict(boolean exceeded, boolean clear, double score, String reason, org.nce.model.Threshold threshold) {
+        static final Verdict OFF = new Verdict(false, true, 0, "", null);
     }
 
     enum Rule {
@@ -207,7 +239,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 double leq = 10 * Math.log10(energy / w.size());
                 LocalTime t = Instant.ofEpochMilli(w.get(w.size() - 1).timestampMs()).atZone(zone).toLocalTime();
                 double limit = l.limitAt(t);
-                String period = SensorLimits.isNight(t) ? "night" : "day";
+                String period = l.isNight(t) ? "night" : "day";
                 return new Verdict(leq > limit, leq <= limit - NOISE_MARGIN_DB, Math.min(1, (leq - limit) / 10 + 0.5), String.format(java.util.Locale.ROOT,
                         "LAeq %.1f dB(A) over %d s exceeds the %s %s limit of %.0f dB(A) by %.1f dB (%d readings)",
                         leq, l.sustainSeconds(), l.standard(), period, limit, leq - limit, w.size()),
@@ -224,6 +256,26 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                         new org.nce.model.Threshold(l.dayLimit(), l.kind().unit(), l.standard()));
             }
         },
+        /**
+         * At night, the maximum level of one reading may exceed the night limit by at most the pack's
+         * {@code night_lmax_over} (GB 12523-2011 4.2, GB 3096-2008 5.4: 15 dB(A)); an instant rule, no
+         * duration. Only readings that carry Lmax (HJ 212 LMx) are judged.
+         */
+        NOISE_LMAX(EventType.NOISE_EXCEEDANCE, ":lmax", true) {
+            @Override
+            Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
+                SensorReading last = w.get(w.size() - 1);
+                LocalTime t = Instant.ofEpochMilli(last.timestampMs()).atZone(zone).toLocalTime();
+                if (l.nightLmaxOver() == null || last.lmax() == null || !l.isNight(t)) {
+                    return Verdict.OFF;
+                }
+                double allowed = l.nightLimit() + l.nightLmaxOver();
+                return new Verdict(last.lmax() > allowed, last.lmax() <= allowed - NOISE_MARGIN_DB, Math.min(1, (last.lmax() - allowed) / 10 + 0.5),
+                        String.format(java.util.Locale.ROOT, "Lmax %.1f dB(A) at night exceeds the night limit of %.0f dB(A) by %.1f dB, "
+                                + "more than the %.0f dB %s allows", last.lmax(), l.nightLimit(), last.lmax() - l.nightLimit(), l.nightLmaxOver(),
+                                l.lmaxBasis()), new org.nce.model.Threshold(allowed, l.kind().unit(), l.lmaxBasis()));
+            }
+        },
         PURIFIER(EventType.PURIFIER_NOT_RUNNING) {
             @Override
             Verdict evaluate(List<SensorReading> w, SensorLimits l, ZoneId zone) {
@@ -236,9 +288,24 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         };
 
         final EventType type;
+        /** Added to the alert id, so two rules of one type never share an id. */
+        final String idSuffix;
+        /** Judged on one reading: no window to cover. */
+        final boolean instant;
 
         Rule(EventType type) {
+            this(type, "", false);
+        }
+
+        Rule(EventType type, String idSuffix, boolean instant) {
             this.type = type;
+            this.idSuffix = idSuffix;
+            this.instant = instant;
+        }
+
+        /** The key of its episode in state: the type for the first rule of a type (as before), with the suffix for others. */
+        String episodeKey() {
+            return type.wireName() + idSuffix;
         }
 
         abstract Verdict evaluate(List<SensorReading> window, SensorLimits limits, ZoneId zone);
