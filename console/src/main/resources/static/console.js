@@ -231,7 +231,10 @@ async function openCase(id) {
     (c.violations || []).map(v => violationView(v)),
     c.decision ? el('p', { id: 'case-decision' }, el('b', {}, NCE.t('case.decision') + ': '), NCE.t('decision.' + c.decision.kind),
       c.decision.amount_yuan != null ? ' ' + c.decision.amount_yuan + ' ' + NCE.t('decision.yuan') : '',
-      c.decision.lenient_rule ? ' · ' + c.decision.lenient_rule : '', ' · ', c.decision.by, ' · ', NCE.time(c.decision.at)) : null,
+      c.decision.lenient_rule ? ' · ' + c.decision.lenient_rule : '', ' · ', c.decision.by, ' · ', NCE.time(c.decision.at),
+      (c.decision.violations || []).length > 1 ? el('ul', {}, c.decision.violations.map(x => el('li', {}, NCE.t('type.' + x.type), ': ',
+        NCE.t('decision.' + x.kind), x.amount_yuan != null ? ' ' + x.amount_yuan + ' ' + NCE.t('decision.yuan') : '',
+        x.lenient_rule ? ' · ' + x.lenient_rule : ''))) : null) : null,
     (c.next || []).includes('decided') ? decisionForm(c) : null,
     c.decision ? documentsView(c) : null,
     el('div', { class: 'actions' }, moves.length ? [el('b', {}, NCE.t('case.move') + ': '), note] : null,
@@ -291,29 +294,51 @@ function documentsView(c) {
       } }, NCE.t('case.generate'))) : el('p', { class: 'empty' }, NCE.t('case.noDocuments')));
 }
 
+// The decision: one row per violation (综合查一次: a case may hold several, each decided on its own),
+// the party's kind once for the case. The first row's fields keep their plain ids.
 function decisionForm(c) {
-  const v = (c.violations || [])[0] || {};
-  const p = v.proposed_handling || {};
-  const kind = el('select', { name: 'kind', id: 'decision-kind' }, ['penalty', 'warning', 'no_penalty'].map(k =>
-    el('option', { value: k, selected: (p.handling === 'warning' ? 'warning' : p.handling === 'penalty' ? 'penalty' : 'no_penalty') === k ? true : null },
-      NCE.t('decision.' + k))));
-  const amount = el('input', { name: 'amount', id: 'decision-amount', type: 'number', min: 1,
-    value: v.penalty_range ? Math.max(1, v.penalty_range.min_yuan) : '' });
+  const vs = (c.violations || []).filter(v => !v.problem);
+  const first = vs[0] || {};
+  const suffix = i => i === 0 ? '' : '-' + i;
+  const rows = vs.map((v, i) => {
+    const p = v.proposed_handling || {};
+    const row = {
+      type: v.type,
+      kind: el('select', { name: 'kind', id: 'decision-kind' + suffix(i) }, ['penalty', 'warning', 'no_penalty'].map(k =>
+        el('option', { value: k, selected: (p.handling === 'warning' ? 'warning' : p.handling === 'penalty' ? 'penalty' : 'no_penalty') === k ? true : null },
+          NCE.t('decision.' + k)))),
+      amount: el('input', { name: 'amount', id: 'decision-amount' + suffix(i), type: 'number', min: 1,
+        value: v.penalty_range ? Math.max(1, v.penalty_range.min_yuan) : '' }),
+      rule: el('input', { name: 'rule', id: 'decision-rule' + suffix(i), value: p.rule || '', placeholder: NCE.t('decision.rule') }),
+      harm: el('select', { name: 'harm', id: 'decision-harm' + suffix(i) }, ['', 'none', 'slight', 'serious'].map(h =>
+        el('option', { value: h }, h ? NCE.t('harm.' + h) : NCE.t('decision.harm')))),
+      // Three ways: not recorded is not the same as not corrected.
+      corrected: el('select', { name: 'corrected', id: 'decision-corrected' + suffix(i) }, ['', 'true', 'false'].map(k =>
+        el('option', { value: k }, NCE.t('decision.corrected.' + (k || 'unknown'))))),
+    };
+    row.view = el('div', { class: 'decision-row', 'data-type': v.type }, vs.length > 1 ? el('b', {}, v.name + ': ') : null,
+      row.kind, row.amount, row.rule, row.harm, row.corrected);
+    return row;
+  });
+  const item = r => {
+    const k = r.kind.value;
+    return { type: r.type, kind: k, amount_yuan: k === 'penalty' && r.amount.value !== '' ? Number(r.amount.value) : null,
+      lenient_rule: k === 'penalty' || !r.rule.value ? null : r.rule.value, harm: r.harm.value || null,
+      corrected: r.corrected.value === '' ? null : r.corrected.value === 'true' };
+  };
   // The party's kind decides the range; where the subject does not tell, the legal officer says it.
   const party = el('select', { name: 'party', id: 'decision-party' }, ['', 'individual', 'unit'].map(k =>
-    el('option', { value: k, selected: (v.party || '') === k ? true : null }, k ? NCE.t('party.' + k) : NCE.t('decision.party'))));
-  const rule = el('input', { name: 'rule', id: 'decision-rule', value: p.rule || '', placeholder: NCE.t('decision.rule') });
-  const harm = el('select', { name: 'harm', id: 'decision-harm' }, ['', 'none', 'slight', 'serious'].map(h => el('option', { value: h }, h ? NCE.t('harm.' + h) : NCE.t('decision.harm'))));
-  // Three ways: not recorded is not the same as not corrected.
-  const corrected = el('select', { name: 'corrected', id: 'decision-corrected' }, ['', 'true', 'false'].map(k =>
-    el('option', { value: k }, NCE.t('decision.corrected.' + (k || 'unknown')))));
+    el('option', { value: k, selected: (first.party || '') === k ? true : null }, k ? NCE.t('party.' + k) : NCE.t('decision.party'))));
   return el('form', { class: 'actions', id: 'decision-form', onsubmit: async ev => {
     ev.preventDefault();
-    const k = kind.value;
-    const body = { kind: k, note: null, version: c.version, party: party.value || null,
-      amount_yuan: k === 'penalty' && amount.value !== '' ? Number(amount.value) : null,
-      lenient_rule: k === 'penalty' || !rule.value ? null : rule.value, harm: harm.value || null,
-      corrected: corrected.value === '' ? null : corrected.value === 'true' };
+    const body = { note: null, version: c.version, party: party.value || null };
+    if (rows.length > 1) {
+      body.violations = rows.map(item);
+    } else if (rows.length === 1) {
+      const one = item(rows[0]);
+      delete one.type;
+      Object.assign(body, one);
+    }
     try {
       await NCE.post('/api/cases/' + encodeURIComponent(c.id) + '/decision', body);
       toast(NCE.t('status.decided'));
@@ -322,7 +347,7 @@ function decisionForm(c) {
     } catch (e) {
       toast(e.code === 'case_changed' ? NCE.t('case.changed') : e.message, true);
     }
-  } }, el('b', {}, NCE.t('case.decide') + ': '), kind, party, amount, rule, harm, corrected,
+  } }, el('b', {}, NCE.t('case.decide') + ': '), party, rows.map(r => r.view),
     el('button', { type: 'submit', id: 'decide' }, NCE.t('case.decide')));
 }
 

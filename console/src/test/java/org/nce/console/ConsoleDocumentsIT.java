@@ -56,6 +56,7 @@ class ConsoleDocumentsIT {
     static final String SITE = "site-d" + RUN;
     static final String FUME = "fume-" + RUN;
     static final String UNREVIEWED = "cam-u" + RUN;
+    static final String YARD = "cam-y" + RUN;
     static final String SUBJECT = "rest-" + RUN;
     static final String PARTY = "测试餐饮管理有限公司" + RUN;
     static final String USCC = "91330203MA2ABC001X";
@@ -82,6 +83,7 @@ class ConsoleDocumentsIT {
                         + "  - {id: person-" + RUN + ", kind: individual, name: " + PERSON + ", id_number: 330203199001011234, address: 宁波市海曙区某小区, sites: ["
                         + SITE2 + "]}\n",
                 "devices:\n" + TestRules.reviewed(FUME, SITE, "lampblack", SUBJECT) + TestRules.reviewed(CAM2, SITE2, "camera", null)
+                        + TestRules.reviewed(YARD, SITE, "camera", SUBJECT)
                         + "  - {id: " + UNREVIEWED + ", site: " + SITE + ", kind: camera, subject: " + SUBJECT + "}\n");
         usersFile = users;
         rulesDir = rules;
@@ -238,6 +240,56 @@ class ConsoleDocumentsIT {
         assertTrue(warning.contains("给予如下行政处罚：警告") && !warning.contains("加处罚款"), warning);
         // 复议法 第二十三条: against a decision made on the spot, 复议 comes first, and the decision says so.
         assertTrue(warning.contains("应当先自知道或者应当知道本决定之日起60日内向宁波市海曙区人民政府申请行政复议"), warning);
+    }
+
+    /** 综合查一次: the fire the yard camera saw and the fume alarm at the same restaurant, one case with two violations. */
+    @Test
+    void aFireAndAFumeAlarmAtOneRestaurantAreOneCaseDecidedPerViolationAndServedAsOne() throws Exception {
+        long t = System.currentTimeMillis() - 300_000;
+        String fire = YARD + ":open_burning:b-" + RUN;
+        String fume = FUME + ":lampblack_exceedance:m-" + RUN;
+        String caseId = "case-multi-" + RUN;
+        var key = Stores.evidence(fire, "keyframes/" + SITE + "/" + YARD + "/m.jpg", "keyframe", Stores.bytes("fire " + RUN, 900), "image/jpeg");
+        var chart = Stores.evidence(fume, "charts/" + SITE + "/" + FUME + "/m.png", "chart", Stores.bytes("chart " + RUN, 900), "image/png");
+        Stores.alert(fire, "open_burning", SITE, YARD, t, List.of(key));
+        Stores.alert(fume, "lampblack_exceedance", SITE, FUME, t + 60_000, List.of(chart));
+        // As the pipeline writes it under 综合查一次: one case of the subject, opened by its first alert.
+        Stores.caseDoc(caseId, "open_burning", SITE, t, List.of(fire, fume), List.of(key, chart));
+        for (String a : List.of(fire, fume)) {
+            assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(a) + "/review", Map.of("decision", "confirm")).status());
+        }
+        assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
+        Client legal = as("legal");
+        JsonNode violations = legal.get("/api/cases/" + caseId).json().path("violations");
+        assertEquals(2, violations.size(), violations.toString());
+        assertEquals("open_burning", violations.get(0).path("type").asText());
+        assertEquals("lampblack_exceedance", violations.get(1).path("type").asText());
+        assertTrue(violations.get(1).path("legal_basis").path("penalty").asText().contains("第一百一十八条"), "each its own legal basis");
+        Client.Reply flat = legal.post("/api/cases/" + caseId + "/decision", Map.of("kind", "penalty", "amount_yuan", 5000));
+        assertEquals(400, flat.status(), "two violations are decided one by one");
+        assertEquals("violations_needed", flat.json().path("code").asText());
+        Client.Reply tooLow = legal.post("/api/cases/" + caseId + "/decision", Map.of("violations", List.of(
+                Map.of("type", "open_burning", "kind", "penalty", "amount_yuan", 500),
+                Map.of("type", "lampblack_exceedance", "kind", "penalty", "amount_yuan", 500))));
+        assertEquals(400, tooLow.status(), "each fine within its own range: lampblack 5000–50000");
+        assertEquals("amount_out_of_range", tooLow.json().path("code").asText());
+        Client.Reply d = legal.post("/api/cases/" + caseId + "/decision", Map.of("violations", List.of(
+                Map.of("type", "lampblack_exceedance", "kind", "penalty", "amount_yuan", 6000),
+                Map.of("type", "open_burning", "kind", "penalty", "amount_yuan", 500))));
+        assertEquals(200, d.status(), d.body());
+        JsonNode decision = d.json().path("decision");
+        assertEquals(6500, decision.path("amount_yuan").asLong(), "合并执行: the amounts added");
+        assertEquals(2, decision.path("violations").size());
+        assertEquals("open_burning", decision.path("violations").get(0).path("type").asText(), "kept in the case's order");
+        JsonNode docs = legal.post("/api/cases/" + caseId + "/documents", Map.of()).json().path("documents");
+        assertEquals(List.of("penalty_decision", "credit_repair_notice", "compliance_advice"), kinds(docs));
+        String text = PdfText.of(legal.get(docs.get(0).path("url").asText()).raw().body());
+        for (String field : List.of("（一）露天焚烧", "（二）餐饮油烟超标排放", "第六十一条", "第一百一十八条", "罚款人民币500元", "罚款人民币6000元",
+                "合并执行", "罚款人民币6500元", "陆仟伍佰元整")) {
+            assertTrue(text.contains(field), "the decision states " + field + ":\n" + text);
+        }
+        String advice = PdfText.of(legal.get(docs.get(2).path("url").asText()).raw().body());
+        assertTrue(advice.contains("露天焚烧") && advice.contains("油烟净化设施"), "advice for both:\n" + advice);
     }
 
     @Test

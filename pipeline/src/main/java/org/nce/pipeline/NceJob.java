@@ -161,10 +161,11 @@ public final class NceJob {
         DataStream<CaseInput> caseInputs = sensorAlerts.map(r -> CaseInput.raised(r.alert())).returns(CaseInput.class)
                 .uid("case-input-sensor-raised").name("sensor alert raised")
                 .union(evidenced.map(CaseInput::evidence).returns(CaseInput.class).uid("case-input-evidence").name("evidence stored"));
-        caseInputs.keyBy(CaseInput::key)
+        org.nce.pipeline.cases.CaseKeys caseKeys = caseKeys(config);
+        caseInputs.keyBy(caseKeys)
                 .process(new CaseBuilderFunction(config.cases().mergeWindowHours(), config.cases().maxAlertsPerCase(),
                         config.cases().timezone(),
-                        new org.nce.pipeline.sink.EsOpenCaseLookup(esUrl)))
+                        new org.nce.pipeline.sink.EsOpenCaseLookup(esUrl), caseKeys))
                 .uid("cases").name("cases")
                 .sinkTo(new EsSink<CaseRecord>(esUrl, c -> List.of(new EsDoc(Es.CASES, c.id(), Es.toSource(c), true))))
                 .uid("cases-sink").name("nce-cases");
@@ -227,5 +228,21 @@ public final class NceJob {
             docs.add(new EsDoc(Es.EVIDENCE, ref.key(), doc, false));
         }
         return docs;
+    }
+
+    /** How alerts group into cases: each device's subject (else its site), across types unless cases.comprehensive is false. */
+    static org.nce.pipeline.cases.CaseKeys caseKeys(PipelineConfig config) {
+        Map<String, String> subjects = new HashMap<>();
+        for (CameraConfig c : config.cameras()) {
+            if (c.subject() != null) {
+                subjects.put(c.id(), c.subject());
+            }
+        }
+        for (SensorConfig s : config.sensors()) {
+            if (s.subject() != null) {
+                subjects.put(s.id(), s.subject());
+            }
+        }
+        return new org.nce.pipeline.cases.CaseKeys(subjects, config.cases().comprehensive());
     }
 }

@@ -108,6 +108,9 @@ public class CaseDocuments {
         if (!caseRules.lenient().isEmpty()) {
             decision.put("lenient_rule", caseRules.lenient().get(0).id());
         }
+        List<String> types = new ArrayList<>(caseRules.violations().keySet());
+        List<Map<String, Object>> several = List.of(Map.of("type", types.get(0), "kind", "penalty", "amount_yuan", 1000L),
+                Map.of("type", types.get(types.size() - 1), "kind", "warning"));
         Registry.Subject party = new Registry.Subject("self-check", "unit", "示例有限公司", "91330203MA2ABC001X", "", "示例", "示例地址", List.of());
         Map<String, Object> alert = Map.of("alert_id", "a", "source_id", "device", "site_id", "site", "event_time_ms", clock.millis(),
                 "evidence", List.of(Map.of("kind", "keyframe", "key", "k", "sha256", "0".repeat(64))));
@@ -115,6 +118,10 @@ public class CaseDocuments {
             String kind = (String) planned.get("kind");
             try {
                 renderer.render(kind, model(kind, new Docs("self-check", src, 0, 0), decision, party, List.of(alert), planned));
+                // and a case of several violations (综合查一次)
+                Map<String, Object> multi = new LinkedHashMap<>(decision);
+                multi.put("violations", several);
+                renderer.render(kind, model(kind, new Docs("self-check", src, 0, 0), multi, party, List.of(alert), planned));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("document template " + kind + " does not render: " + e.getMessage(), e);
             }
@@ -348,7 +355,8 @@ public class CaseDocuments {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("time_cn", timeCn(a.get("event_time_ms") instanceof Number n ? n.longValue() : now));
             f.put("place", dev == null || dev.location().isBlank() ? String.valueOf(a.get("site_id")) : dev.location());
-            f.put("what", v.name());
+            CaseRules.Violation av = caseRules.violations().get(String.valueOf(a.get("type")));
+            f.put("what", av == null ? v.name() : av.name());
             f.put("device", "设备 " + device);
             facts.add(f);
             if (a.get("evidence") instanceof List<?> l) {
@@ -368,15 +376,45 @@ public class CaseDocuments {
         }
         m.put("facts", facts);
         m.put("evidence", evidence);
-        m.put("violation", Map.of("name", v.name(), "illegal_basis", v.illegalBasis(), "penalty_basis", v.penaltyBasis(),
-                "local_rule", nz(v.localRule()), "correct", rules.correctionOf(type)));
+        // 综合查一次: a case may hold several violations, each with its own basis and handling (decision.violations).
+        List<Map<String, Object>> items = decision.get("violations") instanceof List<?> l && !l.isEmpty()
+                ? (List<Map<String, Object>>) l : List.of(Map.of("type", type, "kind", String.valueOf(decision.get("kind"))));
+        List<Map<String, Object>> violations = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        for (Map<String, Object> item : items) {
+            String t = String.valueOf(item.get("type"));
+            CaseRules.Violation iv = caseRules.violations().get(t);
+            if (iv == null) {
+                throw new IllegalStateException("violation type " + t + " is not in the catalogue");
+            }
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("number_cn", String.valueOf("一二三四五六七八九十".charAt(Math.min(violations.size(), 9))));
+            x.put("name", iv.name());
+            x.put("illegal_basis", iv.illegalBasis());
+            x.put("penalty_basis", iv.penaltyBasis());
+            x.put("local_rule", nz(iv.localRule()));
+            x.put("correct", rules.correctionOf(t));
+            x.put("penalty_text", handlingText(item));
+            violations.add(x);
+            rules.advice(t).stream().filter(a -> !advice.contains(a)).forEach(advice::add);
+        }
+        m.put("violation", violations.get(0));
+        m.put("violations", violations);
+        m.put("single", violations.size() == 1);
+        m.put("several", violations.size() > 1);
+        m.put("violation_names", String.join("、", violations.stream().map(x -> (String) x.get("name")).toList()));
+        m.put("illegal_all", String.join("；", violations.stream().map(x -> (String) x.get("illegal_basis")).toList()));
+        m.put("penalty_all", String.join("；", violations.stream().map(x -> (String) x.get("penalty_basis")).toList()));
+        m.put("correct_all", String.join("；", violations.stream().map(x -> (String) x.get("correct")).toList()));
         String dk = String.valueOf(decision.get("kind"));
         Map<String, Object> penalty = new LinkedHashMap<>();
         penalty.put("is_fine", dk.equals("penalty"));
         penalty.put("is_warning", dk.equals("warning"));
         long amount = decision.get("amount_yuan") instanceof Number n ? n.longValue() : 0;
         penalty.put("amount_yuan", amount);
-        penalty.put("text", dk.equals("penalty") ? "罚款人民币" + amount + "元（大写：" + Money.upper(amount) + "）" : dk.equals("warning") ? "警告" : "不予行政处罚");
+        boolean alsoWarned = items.size() > 1 && items.stream().anyMatch(i -> "warning".equals(i.get("kind")));
+        penalty.put("text", dk.equals("penalty") ? "罚款人民币" + amount + "元（大写：" + Money.upper(amount) + "）" + (alsoWarned ? "、警告" : "")
+                : dk.equals("warning") ? "警告" : "不予行政处罚");
         m.put("penalty", penalty);
         m.put("performance", Map.of("pay_days", rules.performance().payDays(), "channel", rules.performance().channel(),
                 "surcharge", rules.performance().surchargePercentPerDay()));
@@ -405,7 +443,7 @@ public class CaseDocuments {
         m.put("credit", Map.of("decision_number", decisionNumber, "class_cn", light ? "轻微" : "一般", "min_months", light ? 0 : cr.generalMinMonths(),
                 "max_months", light ? cr.lightMaxMonths() : cr.generalMaxMonths(), "channel", cr.channel(), "conditions", cr.conditions(),
                 "materials", cr.materials(), "basis", cr.basis()));
-        m.put("advice", rules.advice(type));
+        m.put("advice", advice);
         String code = String.valueOf(c.get("action_code"));
         m.put("action_code", code);
         m.put("verify_url", verifyUrl + code);
@@ -483,6 +521,15 @@ public class CaseDocuments {
     private static ApiException unavailable(Exception e) {
         LOG.warn("document store: {}", e.toString());
         return ApiException.unavailable("the document store did not answer; try again in a moment");
+    }
+
+    /** One violation's handling in words: 罚款人民币N元 / 警告 / 不予行政处罚. */
+    private static String handlingText(Map<String, Object> item) {
+        return switch (String.valueOf(item.get("kind"))) {
+            case "penalty" -> "罚款人民币" + item.get("amount_yuan") + "元";
+            case "warning" -> "警告";
+            default -> "不予行政处罚";
+        };
     }
 
     private String dateCn(long ms) {

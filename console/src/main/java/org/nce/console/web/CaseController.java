@@ -41,7 +41,16 @@ public class CaseController {
                                @Size(max = 2000) String note, @Pattern(regexp = "\\d+:\\d+") String version) {
     }
 
-    public record DecisionRequest(@NotNull @Pattern(regexp = "penalty|warning|no_penalty") String kind,
+    /** One violation's decision in a case of several (综合查一次). */
+    public record DecisionItem(@NotNull @Pattern(regexp = "[a-z_]{1,64}") String type,
+                               @NotNull @Pattern(regexp = "penalty|warning|no_penalty") String kind,
+                               @com.fasterxml.jackson.annotation.JsonProperty("amount_yuan") @Min(0) @Max(100_000_000) Long amountYuan,
+                               @com.fasterxml.jackson.annotation.JsonProperty("lenient_rule") @Pattern(regexp = "[a-z0-9-]{1,64}") String lenientRule,
+                               @Pattern(regexp = "none|slight|serious") String harm,
+                               Boolean corrected) {
+    }
+
+    public record DecisionRequest(@Pattern(regexp = "penalty|warning|no_penalty") String kind,
                                   @com.fasterxml.jackson.annotation.JsonProperty("amount_yuan") @Min(0) @Max(100_000_000) Long amountYuan,
                                   @com.fasterxml.jackson.annotation.JsonProperty("lenient_rule") @Pattern(regexp = "[a-z0-9-]{1,64}") String lenientRule,
                                   @Size(max = 2000) String note,
@@ -49,7 +58,8 @@ public class CaseController {
                                   @Pattern(regexp = "none|slight|serious") String harm,
                                   Boolean corrected,
                                   @Pattern(regexp = "\\d+:\\d+") String version,
-                                  @Pattern(regexp = "ordinary|simple") String procedure) {
+                                  @Pattern(regexp = "ordinary|simple") String procedure,
+                                  @Valid @Size(max = 20) List<DecisionItem> violations) {
     }
 
     public record Note(@NotNull @jakarta.validation.constraints.NotBlank @Size(max = 4000) String text) {
@@ -132,14 +142,17 @@ public class CaseController {
 
     @Operation(summary = "Decide a reviewed case (legal)", description = "{\"kind\": \"penalty\"|\"warning\"|\"no_penalty\", "
             + "\"amount_yuan\", \"lenient_rule\", \"note\", \"party\": \"individual\"|\"unit\", \"harm\": \"none\"|\"slight\"|\"serious\", "
-            + "\"corrected\", \"version\", \"procedure\": \"ordinary\" (default) | \"simple\" (当场, 第五十一条)}. Refused (400) when the amount is outside the catalogue's range for the party; "
+            + "\"corrected\", \"version\", \"procedure\": \"ordinary\" (default) | \"simple\" (当场, 第五十一条)}; a case of several violations (综合查一次) is decided "
+            + "per violation in \"violations\": [{\"type\", \"kind\", \"amount_yuan\", \"lenient_rule\", \"harm\", \"corrected\"}], one each. Refused (400) when the amount is outside the catalogue's range for the party; "
             + "refused (409 lenient_conditions_not_met) when the lenient rule's conditions are not met by the subject's earlier cases "
             + "in the index and the facts given. Moves the case reviewed → decided and records the decision with the rule and facts.")
     @PostMapping("/api/cases/{id}/decision")
     public Map<String, Object> decide(@PathVariable String id, @Valid @RequestBody DecisionRequest d, Authentication me) {
         Ids.id(id, "case id");
         Docs done = decisions.decide(id, new CaseDecisions.Decision(d.kind(), d.amountYuan(), d.lenientRule(), d.note(), d.party(),
-                d.harm(), d.corrected(), d.version(), d.procedure()), me.getName(), roles(me), alerts::reviewStatuses);
+                d.harm(), d.corrected(), d.version(), d.procedure(), d.violations() == null ? null : d.violations().stream()
+                .map(i -> new CaseDecisions.Item(i.type(), i.kind(), i.amountYuan(), i.lenientRule(), i.harm(), i.corrected())).toList()),
+                me.getName(), roles(me), alerts::reviewStatuses);
         audit.record(me.getName(), "case_decision", id, "ok", String.valueOf(done.source().get("decision")), id);
         Map<String, Object> out = new LinkedHashMap<>(done.source());
         out.put("version", done.version());

@@ -22,9 +22,10 @@ import org.nce.model.EvidencedAlert;
 import org.nce.model.Hashes;
 
 /**
- * Opens and grows draft cases, keyed by {@link #key(Alert) subject and violation type}. Alerts on the
- * same subject and type within the merge window of the case's opening join it instead of opening
- * another (综合查一次: one comprehensive inspection instead of many). A redelivered alert (same id)
+ * Opens and grows draft cases, keyed by {@link CaseKeys}: by subject (综合查一次, one comprehensive
+ * inspection instead of many: a fire seen by a camera and a fume alarm at the same restaurant are one
+ * case with two violations), or by subject and violation type. Alerts of the key within the merge
+ * window of the case's opening join it instead of opening another. A redelivered alert (same id)
  * adds nothing but evidence it brings. Every change emits the whole case; the sink indexes it by
  * its deterministic id.
  *
@@ -49,6 +50,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
     private final int maxAlertsPerCase;
     private final String timezone;
     private final OpenCaseLookup lookup;
+    private final CaseKeys keys;
     private transient ValueState<CaseRecord> openCase;
     /**
      * The case each alert joined, until its second arrival: that goes there and nowhere else. No time
@@ -67,14 +69,21 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
     private transient Counter leftDraft;
 
     public CaseBuilderFunction(int mergeWindowHours, int maxAlertsPerCase, String timezone, OpenCaseLookup lookup) {
+        this(mergeWindowHours, maxAlertsPerCase, timezone, lookup, CaseKeys.BY_SITE_AND_TYPE);
+    }
+
+    /** @param keys how alerts are grouped into cases; the stream must be keyed by the same ({@code keyBy(keys)}) */
+    public CaseBuilderFunction(int mergeWindowHours, int maxAlertsPerCase, String timezone, OpenCaseLookup lookup, CaseKeys keys) {
         this.mergeWindowMs = mergeWindowHours * 3_600_000L;
         this.maxAlertsPerCase = maxAlertsPerCase;
         this.timezone = timezone;
         this.lookup = lookup;
+        this.keys = keys;
     }
 
+    /** The key of one case per site and type ({@link CaseKeys#BY_SITE_AND_TYPE}). */
     public static String key(Alert a) {
-        return a.subject() + "|" + a.type().wireName();
+        return CaseKeys.BY_SITE_AND_TYPE.key(a);
     }
 
     @Override
@@ -113,7 +122,8 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
         }
         CaseRecord current = openCase.value();
         if (current == null) {
-            current = lookup.newestDraft(a.subject(), a.type(), a.eventTimeMs() - mergeWindowMs).orElse(null);
+            // No type asked for under 综合查一次: the subject's open draft of any type.
+            current = lookup.newestDraft(keys.subject(a), keys.comprehensive() ? null : a.type(), a.eventTimeMs() - mergeWindowMs).orElse(null);
             if (current != null) {
                 continued.inc();
             }
@@ -150,7 +160,7 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
                 retire(current);
             }
             opened.inc();
-            next = new CaseRecord(caseId(a), a.type(), CaseRecord.STATUS_DRAFT, a.subject(), a.siteId(),
+            next = new CaseRecord(caseId(a), a.type(), CaseRecord.STATUS_DRAFT, keys.subject(a), a.siteId(),
                     a.eventTimeMs(), List.of(a.alertId()), ea.evidence(), summary(a, 1), LegalBasis.of(a.type()),
                     a.eventTimeMs());
         }

@@ -9,7 +9,7 @@ import org.nce.model.EventType;
 /**
  * What the job asks the case index. {@link #newestDraft}: the draft case a new alert should join
  * when the job has no state for its subject yet (a new deployment, or state lost): the newest draft
- * of that subject and type opened at or after {@code openedNotBefore}. Without it, a redeployed job
+ * of that subject and type (of any type when {@code type} is null: 综合查一次) opened at or after {@code openedNotBefore}. Without it, a redeployed job
  * would open a second case for the same ongoing violation. {@link #status}: the case's status as
  * the console last wrote it (a real-time read, so it sees the latest write): a case an officer has
  * moved out of {@code draft} takes no more alerts.

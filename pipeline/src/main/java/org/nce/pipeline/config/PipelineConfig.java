@@ -205,8 +205,14 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      * {@code maxAlertsPerCase}: a case that reaches it is full and the next alert opens a new draft,
      * so a persistent violator's case never grows without bound.
      */
-    public record CaseConfig(Integer mergeWindowHours, String timezone, Integer maxAlertsPerCase) implements Serializable {
+    public record CaseConfig(Integer mergeWindowHours, String timezone, Integer maxAlertsPerCase, Boolean comprehensive) implements Serializable {
+        public CaseConfig(Integer mergeWindowHours, String timezone, Integer maxAlertsPerCase) {
+            this(mergeWindowHours, timezone, maxAlertsPerCase, null);
+        }
+
         public CaseConfig {
+            // 综合查一次: one case per subject across violation types, unless the deployment says otherwise.
+            comprehensive = comprehensive == null || comprehensive;
             mergeWindowHours = mergeWindowHours == null ? 24 : mergeWindowHours;
             timezone = timezone == null ? "Asia/Shanghai" : timezone;
             maxAlertsPerCase = maxAlertsPerCase == null ? 200 : maxAlertsPerCase;
@@ -232,8 +238,13 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      *                   {@link org.nce.detectors.motion.MotionGateConfig#defaults()}): the detectors see only
      *                   frames where something moved, and a still camera's frame once per heartbeat
      */
-    public record CameraConfig(String id, String site, List<DetectorSpec> detectors, Map<String, Object> motionGate)
+    /** One camera; {@code subject}: the party it watches (the console's subject registry id), else cases go by its site. */
+    public record CameraConfig(String id, String site, List<DetectorSpec> detectors, Map<String, Object> motionGate, String subject)
             implements Serializable {
+        public CameraConfig(String id, String site, List<DetectorSpec> detectors, Map<String, Object> motionGate) {
+            this(id, site, detectors, motionGate, null);
+        }
+
         public CameraConfig {
             detectors = detectors == null ? List.of() : List.copyOf(detectors);
             // Not Map.copyOf: a YAML key without a value is a null, which the check names, not a load-time NPE.
@@ -273,15 +284,20 @@ public record PipelineConfig(MqttConfig mqtt, S3Config s3, EsConfig elasticsearc
      * the profile's duration.
      */
     public record SensorConfig(String id, String site, String kind, String standard, String zoneClass,
-                               Double limitOverride, Integer sustainSeconds, String ruleData, String profile, String district)
-            implements Serializable {
+                               Double limitOverride, Integer sustainSeconds, String ruleData, String profile, String district,
+                               String subject) implements Serializable {
         public SensorConfig {
             ruleData = ruleData == null ? "rtd" : ruleData;
         }
 
         public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,
                             Integer sustainSeconds, String ruleData) {
-            this(id, site, kind, standard, zoneClass, limitOverride, sustainSeconds, ruleData, null, null);
+            this(id, site, kind, standard, zoneClass, limitOverride, sustainSeconds, ruleData, null, null, null);
+        }
+
+        public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,
+                            Integer sustainSeconds, String ruleData, String profile, String district) {
+            this(id, site, kind, standard, zoneClass, limitOverride, sustainSeconds, ruleData, profile, district, null);
         }
 
         public SensorConfig(String id, String site, String kind, String standard, String zoneClass, Double limitOverride,

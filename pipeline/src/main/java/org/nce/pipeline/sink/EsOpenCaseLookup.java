@@ -25,12 +25,15 @@ public final class EsOpenCaseLookup extends EsLookup implements OpenCaseLookup {
     public Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) throws IOException {
         return read("open draft of " + subject, () -> {
             SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
-                    .query(q -> q.bool(b -> b
-                            .filter(f -> f.term(t -> t.field("subject").value(FieldValue.of(subject))))
-                            .filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type.wireName()))))
-                            .filter(f -> f.term(t -> t.field("status").value(FieldValue.of(CaseRecord.STATUS_DRAFT))))
-                            // An integer epoch-millis bound: valid for the date mapping, and for a long one.
-                            .filter(f -> f.range(g -> g.untyped(u -> u.field("opened_at").gte(JsonData.of(openedNotBefore)))))))
+                    .query(q -> q.bool(b -> {
+                        b.filter(f -> f.term(t -> t.field("subject").value(FieldValue.of(subject))));
+                        if (type != null) {
+                            b.filter(f -> f.term(t -> t.field("type").value(FieldValue.of(type.wireName()))));
+                        }
+                        return b.filter(f -> f.term(t -> t.field("status").value(FieldValue.of(CaseRecord.STATUS_DRAFT))))
+                                // An integer epoch-millis bound: valid for the date mapping, and for a long one.
+                                .filter(f -> f.range(g -> g.untyped(u -> u.field("opened_at").gte(JsonData.of(openedNotBefore)))));
+                    }))
                     .sort(o -> o.field(f -> f.field("opened_at").order(SortOrder.Desc))), Map.class);
             return r.hits().hits().isEmpty() ? Optional.empty()
                     : Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -51,6 +52,39 @@ class CaseBuilderFunctionTest {
             }
             return h.extractOutputValues();
         }
+    }
+
+    /** 综合查一次: a fire seen by the yard camera and a fume alarm at the same restaurant are one case with two violations. */
+    @Test
+    void aFireAlertAndAFumeAlarmAtOneRestaurantBecomeOneCaseAndAnotherPartyAtTheSiteStaysApart() throws Exception {
+        long t = 1_780_000_000_000L;
+        CaseKeys keys = new CaseKeys(Map.of("cam-1", "restaurant-7", "fume-1", "restaurant-7", "noise-1", "builder-3"), true);
+        Alert fume = new Alert(Alert.idFor("fume-1", EventType.LAMPBLACK_EXCEEDANCE, t + H), EventType.LAMPBLACK_EXCEEDANCE, "site-a", "fume-1",
+                t + H, t + H, t + H, 0.8, List.of(), "3.1 mg/m³");
+        List<EvidencedAlert> alerts = List.of(alert("cam-1", t, "k1"),
+                new EvidencedAlert(fume, List.of(new EvidenceRef("k2", "b".repeat(64), "application/json", 10, "readings"))),
+                sensorAlert("noise-1", t + 2 * H, "k3"));
+        List<CaseRecord> out;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new CaseBuilderFunction(24, 200, "Asia/Shanghai", OpenCaseLookup.none(), keys)), keys, Types.STRING)) {
+            h.open();
+            for (EvidencedAlert ea : alerts) {
+                h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
+            }
+            out = h.extractOutputValues();
+        }
+        Map<String, CaseRecord> latest = new java.util.LinkedHashMap<>();
+        out.forEach(c -> latest.put(c.id(), c));
+        assertEquals(2, latest.size(), "one case for the restaurant, one for the builder: " + latest.keySet());
+        CaseRecord restaurant = latest.values().stream().filter(c -> c.subject().equals("restaurant-7")).findFirst().orElseThrow();
+        assertEquals(List.of(alert("cam-1", t, "k1").alert().alertId(), fume.alertId()), restaurant.alertIds(), "fire and fume in one case");
+        assertEquals(2, restaurant.evidence().size());
+        CaseRecord builder = latest.values().stream().filter(c -> c.subject().equals("builder-3")).findFirst().orElseThrow();
+        assertEquals(1, builder.alertIds().size(), "the builder's noise at the same site is its own case");
+        // Without 综合查一次 the restaurant's two types are two cases.
+        CaseKeys byType = new CaseKeys(keys.subjectBySource(), false);
+        assertNotEquals(byType.key(alerts.get(0).alert()), byType.key(fume));
+        assertEquals(keys.key(alerts.get(0).alert()), keys.key(fume));
     }
 
     @Test
