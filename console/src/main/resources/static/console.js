@@ -291,13 +291,49 @@ function documentsView(c) {
           ev.target.textContent = NCE.t('case.generate');
           toast(e.message, true);
         }
-      } }, NCE.t('case.generate'))) : el('p', { class: 'empty' }, NCE.t('case.noDocuments')));
+      } }, NCE.t('case.generate'))) : el('p', { class: 'empty' }, NCE.t('case.noDocuments')),
+    creditRepairView(c, docs, legal));
+}
+
+// 信用修复: the party's requests with their materials and the decisions; a new request once the case is
+// served with a credit notice, the decision for the legal role.
+function creditRepairView(c, docs, legal) {
+  if (!docs.some(d => d.kind === 'credit_repair_notice') || !['served', 'closed'].includes(c.status)) return null;
+  const repairs = c.credit_repairs || [];
+  const last = repairs[repairs.length - 1];
+  const post = async (path, body) => {
+    try {
+      await NCE.post('/api/cases/' + encodeURIComponent(c.id) + path, body);
+      await openCase(c.id);
+    } catch (e) {
+      toast(e.message, true);
+    }
+  };
+  const materials = el('textarea', { id: 'repair-materials', rows: 3, placeholder: NCE.t('repair.materials') });
+  const note = el('input', { id: 'repair-note', placeholder: NCE.t('case.note') });
+  return el('div', { id: 'credit-repair' },
+    el('h3', {}, NCE.t('repair.title')),
+    el('ol', { class: 'timeline' }, repairs.map(r => el('li', { 'data-status': r.status }, NCE.time(r.requested_at), ' · ',
+      NCE.t('repair.' + r.status), ' · ', (r.materials || []).join('；'), r.decision_note ? ' · ' + r.decision_note : ''))),
+    last && last.status === 'requested'
+      ? (legal ? el('div', { class: 'actions' },
+        el('button', { id: 'repair-approve', class: 'primary', onclick: () => post('/credit-repair/decision', { result: 'approved', note: note.value || null }) },
+          NCE.t('repair.approve')), note,
+        el('button', { id: 'repair-refuse', onclick: () => post('/credit-repair/decision', { result: 'refused', note: note.value || null }) },
+          NCE.t('repair.refuse'))) : null)
+      : el('form', { class: 'actions', onsubmit: ev => {
+        ev.preventDefault();
+        post('/credit-repair', { materials: materials.value.split('\n').map(x => x.trim()).filter(x => x), note: note.value || null });
+      } }, materials, note, el('button', { type: 'submit', id: 'repair-request' }, NCE.t('repair.request'))));
 }
 
 // The decision: one row per violation (综合查一次: a case may hold several, each decided on its own),
 // the party's kind once for the case. The first row's fields keep their plain ids.
 function decisionForm(c) {
-  const vs = (c.violations || []).filter(v => !v.problem);
+  // A violation the catalogue lacks cannot be decided: the legal office adds it to violations.yaml first.
+  const missing = (c.violations || []).filter(v => v.problem);
+  if (missing.length) return el('p', { class: 'warn', id: 'decision-blocked' }, NCE.t('case.notInCatalogue'), ' ', missing.map(v => v.problem).join('；'));
+  const vs = c.violations || [];
   const first = vs[0] || {};
   const suffix = i => i === 0 ? '' : '-' + i;
   const rows = vs.map((v, i) => {

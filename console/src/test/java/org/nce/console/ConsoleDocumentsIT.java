@@ -209,6 +209,30 @@ class ConsoleDocumentsIT {
         assertEquals("已送达", Stores.JSON.readTree(anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code))
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body()).path("status_cn").asText());
         assertEquals(3, Stores.auditOfCase(id).stream().filter(e -> e.path("action").asText().equals("document_generated")).count());
+
+        // 信用修复: not before the minimum publicity period (3 months for 一般) has run.
+        Client.Reply early2 = officer.post("/api/cases/" + id + "/credit-repair", Map.of("materials", List.of("罚款缴纳凭证")));
+        assertEquals(409, early2.status(), early2.body());
+        assertEquals("publicity_period_running", early2.json().path("code").asText());
+        long monthsAgo = System.currentTimeMillis() - 100L * 86_400_000L;
+        Stores.send("POST", "/" + StoreLayout.CASES + "/_update/" + id + "?refresh=true", Map.of("doc", Map.of("decision", Map.of("at", monthsAgo))));
+        Client.Reply asked = officer.post("/api/cases/" + id + "/credit-repair",
+                Map.of("materials", List.of("罚款缴纳凭证", "信用修复承诺书"), "note", "当事人通过信用中国提交"));
+        assertEquals(200, asked.status(), asked.body());
+        assertEquals(409, officer.post("/api/cases/" + id + "/credit-repair", Map.of("materials", List.of("again"))).status(), "one open at a time");
+        assertEquals(403, officer.post("/api/cases/" + id + "/credit-repair/decision", Map.of("result", "approved")).status());
+        assertEquals(400, legal.post("/api/cases/" + id + "/credit-repair/decision", Map.of("result", "refused")).status(), "a refusal says why");
+        Client.Reply approved = legal.post("/api/cases/" + id + "/credit-repair/decision", Map.of("result", "approved"));
+        assertEquals(200, approved.status(), approved.body());
+        String after = anonymous.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify/" + code))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals("approved", Stores.JSON.readTree(after).path("credit_repair").path("status").asText(), after);
+        assertEquals("已完成信用修复", Stores.JSON.readTree(after).path("credit_repair_cn").asText());
+        assertFalse(after.contains("罚款缴纳凭证") || after.contains("信用中国提交"), "the public page shows the result, not the materials");
+        JsonNode repairs = Stores.get(StoreLayout.CASES, id).path("credit_repairs");
+        assertEquals(1, repairs.size());
+        assertEquals("legal", repairs.get(0).path("decided_by").asText());
+        assertEquals(List.of("罚款缴纳凭证", "信用修复承诺书"), Stores.JSON.convertValue(repairs.get(0).path("materials"), List.class));
     }
 
     @Test
@@ -285,11 +309,76 @@ class ConsoleDocumentsIT {
         assertEquals(List.of("penalty_decision", "credit_repair_notice", "compliance_advice"), kinds(docs));
         String text = PdfText.of(legal.get(docs.get(0).path("url").asText()).raw().body());
         for (String field : List.of("（一）露天焚烧", "（二）餐饮油烟超标排放", "第六十一条", "第一百一十八条", "罚款人民币500元", "罚款人民币6000元",
-                "合并执行", "罚款人民币6500元", "陆仟伍佰元整")) {
+                "以上分别裁量，合并执行", "罚款人民币6500元", "陆仟伍佰元整")) {
             assertTrue(text.contains(field), "the decision states " + field + ":\n" + text);
         }
         String advice = PdfText.of(legal.get(docs.get(2).path("url").asText()).raw().body());
         assertTrue(advice.contains("露天焚烧") && advice.contains("油烟净化设施"), "advice for both:\n" + advice);
+    }
+
+    /**
+     * 第二十九条: the fume over the limit and the purifier off are one act (大气法 第一百一十八条第一款), one violation
+     * fined once; a violation resting only on an unreviewed device cannot be decided; each violation is decided once;
+     * a lenient violation inside the case cites its own rule.
+     */
+    @Test
+    void oneActIsOneViolationEachIsDecidedOnceOnItsOwnEvidenceAndALenientOneCitesItsRule() throws Exception {
+        long t = System.currentTimeMillis() - 400_000;
+        String over = FUME + ":lampblack_exceedance:x-" + RUN;
+        String off = FUME + ":purifier_not_running:x-" + RUN;
+        String fire = YARD + ":open_burning:x-" + RUN;
+        String dump = UNREVIEWED + ":muck_dumping:x-" + RUN;
+        Stores.alert(over, "lampblack_exceedance", SITE, FUME, t, List.of());
+        Stores.alert(off, "purifier_not_running", SITE, FUME, t + 1000, List.of());
+        Stores.alert(fire, "open_burning", SITE, YARD, t + 2000, List.of());
+        Stores.alert(dump, "muck_dumping", SITE, UNREVIEWED, t + 3000, List.of());
+        String withDump = "case-act-" + RUN;
+        Stores.caseDoc(withDump, "lampblack_exceedance", SITE, t, List.of(over, off, fire, dump), List.of());
+        for (String a : List.of(over, off, fire, dump)) {
+            assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(a) + "/review", Map.of("decision", "confirm")).status());
+        }
+        assertEquals(200, as("officer").post("/api/cases/" + withDump + "/status", Map.of("status", "reviewed")).status());
+        Client legal = as("legal");
+        List<String> types = new ArrayList<>();
+        legal.get("/api/cases/" + withDump).json().path("violations").forEach(v -> types.add(v.path("type").asText()));
+        assertEquals(List.of("lampblack_exceedance", "open_burning", "muck_dumping"), types, "the fume's two alerts are one act");
+        Map<String, Object> fumeFine = Map.of("type", "lampblack_exceedance", "kind", "penalty", "amount_yuan", 5000);
+        Map<String, Object> fireSpared = Map.of("type", "open_burning", "kind", "no_penalty", "lenient_rule", "burning-minor", "harm", "none",
+                "corrected", true);
+        Client.Reply twice = legal.post("/api/cases/" + withDump + "/decision", Map.of("violations", List.of(fumeFine, fumeFine, fireSpared)));
+        assertEquals(400, twice.status(), "each violation once");
+        assertEquals("violations_mismatch", twice.json().path("code").asText());
+        Client.Reply unreviewed = legal.post("/api/cases/" + withDump + "/decision", Map.of("violations", List.of(fumeFine, fireSpared,
+                Map.of("type", "muck_dumping", "kind", "penalty", "amount_yuan", 100000))));
+        assertEquals(409, unreviewed.status(), "the dumping rests only on the unreviewed gate camera");
+        assertEquals("evidence_not_usable", unreviewed.json().path("code").asText());
+        assertTrue(unreviewed.json().path("message").asText().contains("muck_dumping"), unreviewed.body());
+
+        // Without the dumping: one fine for the fume act, the fire spared under the lenient list.
+        String fumeAndFire = "case-act2-" + RUN;
+        String over2 = over + "-2";
+        String off2 = off + "-2";
+        String fire2 = fire + "-2";
+        Stores.alert(over2, "lampblack_exceedance", SITE, FUME, t, List.of());
+        Stores.alert(off2, "purifier_not_running", SITE, FUME, t + 1000, List.of());
+        Stores.alert(fire2, "open_burning", SITE, YARD, t + 2000, List.of());
+        Stores.caseDoc(fumeAndFire, "lampblack_exceedance", SITE, t, List.of(over2, off2, fire2), List.of());
+        // A subject of its own, so no other test's decided fire counts as an earlier one for the lenient list.
+        Stores.send("POST", "/" + StoreLayout.CASES + "/_update/" + fumeAndFire + "?refresh=true", Map.of("doc", Map.of("subject", "act-" + RUN)));
+        for (String a : List.of(over2, off2, fire2)) {
+            assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(a) + "/review", Map.of("decision", "confirm")).status());
+        }
+        assertEquals(200, as("officer").post("/api/cases/" + fumeAndFire + "/status", Map.of("status", "reviewed")).status());
+        Client.Reply d = legal.post("/api/cases/" + fumeAndFire + "/decision", Map.of("violations", List.of(fumeFine, fireSpared)));
+        assertEquals(200, d.status(), d.body());
+        assertEquals(5000, d.json().path("decision").path("amount_yuan").asLong(), "one act, one fine (第二十九条)");
+        JsonNode docs = legal.post("/api/cases/" + fumeAndFire + "/documents", Map.of()).json().path("documents");
+        String text = PdfText.of(legal.get(docs.get(0).path("url").asText()).raw().body());
+        for (String field : List.of("（一）餐饮油烟超标排放", "罚款人民币5000元", "（二）露天焚烧", "第三十三条及本机关清单（少量露天焚烧落叶当场熄灭",
+                "不予行政处罚，并已对你（单位）进行教育", "油烟净化设施未正常使用")) {
+            assertTrue(text.contains(field), "the decision states " + field + ":\n" + text);
+        }
+        assertFalse(text.contains("（三）"), "two violations, not three:\n" + text);
     }
 
     @Test

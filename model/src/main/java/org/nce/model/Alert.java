@@ -37,7 +37,7 @@ public record Alert(String alertId, EventType type, String siteId, String source
         return sourceId + ":" + type.wireName() + ":" + confirmingFrame.frameKey();
     }
 
-    /** The subject a case is opened against: one site and one kind of violation (综合查一次 merges on it). */
+    /** The alert's site: the subject a case is opened against unless the pipeline's config names the device's party (CaseKeys). */
     public String subject() {
         return siteId;
     }

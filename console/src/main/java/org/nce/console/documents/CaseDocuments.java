@@ -395,6 +395,7 @@ public class CaseDocuments {
             x.put("local_rule", nz(iv.localRule()));
             x.put("correct", rules.correctionOf(t));
             x.put("penalty_text", handlingText(item));
+            x.put("decision_text", decisionText(item, iv));
             violations.add(x);
             rules.advice(t).stream().filter(a -> !advice.contains(a)).forEach(advice::add);
         }
@@ -521,6 +522,17 @@ public class CaseDocuments {
     private static ApiException unavailable(Exception e) {
         LOG.warn("document store: {}", e.toString());
         return ApiException.unavailable("the document store did not answer; try again in a moment");
+    }
+
+    /** One violation's handling with what it rests on: its 罚则 for a fine, 第三十二条/第三十三条 and the list's row for leniency. */
+    private String decisionText(Map<String, Object> item, CaseRules.Violation v) {
+        CaseRules.LenientRule rule = item.get("lenient_rule") instanceof String r ? caseRules.lenientRule(r) : null;
+        String row = rule == null ? "" : "及本机关清单（" + rule.name() + "）";
+        return switch (String.valueOf(item.get("kind"))) {
+            case "penalty" -> "依据" + v.penaltyBasis() + "的规定，罚款人民币" + item.get("amount_yuan") + "元";
+            case "warning" -> "依据《中华人民共和国行政处罚法》第三十二条" + row + "的规定，给予警告";
+            default -> "依据《中华人民共和国行政处罚法》第三十三条" + row + "的规定，不予行政处罚，并已对你（单位）进行教育";
+        };
     }
 
     /** One violation's handling in words: 罚款人民币N元 / 警告 / 不予行政处罚. */

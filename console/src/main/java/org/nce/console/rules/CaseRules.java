@@ -31,9 +31,17 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
     public record Range(long minYuan, long maxYuan) {
     }
 
-    /** One catalogue entry. {@code penalty} is keyed by party ({@code individual}, {@code unit}). */
+    /**
+     * One catalogue entry. {@code penalty} is keyed by party ({@code individual}, {@code unit}).
+     * {@code sameAct}: entries with the same value are one act in law (行政处罚法 第二十九条: 同一个违法行为
+     * 不得给予两次以上罚款): in one case they are one violation, fined once; null for an act of its own.
+     */
     public record Violation(String type, String name, String illegalBasis, String penaltyBasis, String localRule,
-                            Map<String, Range> penalty, String source) {
+                            Map<String, Range> penalty, String source, String sameAct) {
+        /** The highest fine the entry allows for any party: 第二十九条 applies the provision with the higher fine. */
+        public long maxYuan() {
+            return penalty.values().stream().mapToLong(Range::maxYuan).max().orElse(0);
+        }
     }
 
     /** One lenient-list row; see {@code lenient.yaml} for what each condition means. */
@@ -127,7 +135,8 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
                 }
             }
             violations.put(e.getKey(), new Violation(e.getKey(), p.text(v, where, "name", null), p.text(v, where, "illegal_basis", null),
-                    p.text(v, where, "penalty_basis", null), v.path("local_rule").asText(""), penalty, p.text(v, where, "source", null)));
+                    p.text(v, where, "penalty_basis", null), v.path("local_rule").asText(""), penalty, p.text(v, where, "source", null),
+                    v.hasNonNull("same_act") ? v.path("same_act").asText() : null));
         }
         List<LenientRule> rules = new ArrayList<>();
         JsonNode rs = lenientFile.path("rules");

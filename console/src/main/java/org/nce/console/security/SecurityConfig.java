@@ -123,7 +123,9 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/status", "/api/cases/*/notes").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
-                        .requestMatchers(HttpMethod.POST, "/api/cases/*/decision", "/api/cases/*/documents", "/api/cases/*/action-code").hasRole(Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/decision", "/api/cases/*/documents", "/api/cases/*/action-code",
+                                "/api/cases/*/credit-repair/decision").hasRole(Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/credit-repair").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/cases/*/documents", "/api/cases/*/documents/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/evidence").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/devices").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.ADMIN)

@@ -82,7 +82,34 @@ public class CaseDecisions {
         if (types.isEmpty()) {
             types.add(String.valueOf(caseDoc.get("type")));
         }
-        return List.copyOf(types);
+        // One act, one violation (行政处罚法 第二十九条): of the types present that the catalogue makes one act, the one
+        // with the higher fine stands for it (按照罚款数额高的规定处罚), the first seen on a tie.
+        List<String> out = new ArrayList<>();
+        Set<String> acts = new java.util.HashSet<>();
+        for (String t : types) {
+            if (!acts.add(actOf(t))) {
+                continue;
+            }
+            String best = t;
+            for (String other : types) {
+                if (actOf(other).equals(actOf(t)) && maxYuan(other) > maxYuan(best)) {
+                    best = other;
+                }
+            }
+            out.add(best);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The act a type belongs to: its catalogue entry's same_act, else the type itself. */
+    String actOf(String type) {
+        CaseRules.Violation v = rules.violations().get(type);
+        return v == null || v.sameAct() == null ? type : "act:" + v.sameAct();
+    }
+
+    private long maxYuan(String type) {
+        CaseRules.Violation v = rules.violations().get(type);
+        return v == null ? 0 : v.maxYuan();
     }
 
     /** The violations of a case, for its JSON: one per violation type, each with its legal basis and proposed handling. */
@@ -161,6 +188,17 @@ public class CaseDecisions {
         if (inferred != null && !inferred.equals(party) && (d.note() == null || d.note().isBlank())) {
             throw ApiException.badRequest("party_override_needs_note", (registered != null ? "the registry has " + registered.name() + " as "
                     + inferred : "subject " + subject + " is a 统一社会信用代码 (a unit)") + "; deciding it as " + party + " needs a note saying why");
+        }
+        // 第四十一条 for each violation on its own: a violation whose only records come from devices without a valid
+        // review cannot be fined on them, even when another violation of the case can.
+        List<Map<String, Object>> confirmed = parties.confirmedAlerts(doc.source());
+        for (Item item : items) {
+            boolean usable = confirmed.stream().anyMatch(a -> actOf(String.valueOf(a.get("type"))).equals(actOf(item.type()))
+                    && parties.standing(a).usable());
+            if (!usable) {
+                throw ApiException.conflict("evidence_not_usable", "no confirmed alert of violation " + item.type() + " comes from a device "
+                        + "whose 第四十一条 review held when it recorded, so it cannot be decided on this evidence: " + standing.get("reasons"));
+            }
         }
         List<Map<String, Object>> decided = new ArrayList<>();
         for (Item item : items) {
@@ -402,7 +440,8 @@ public class CaseDecisions {
                             }
                         }
                     }
-                    if (kind == null && type.equals(h.source().get("type"))) {
+                    if (kind == null && !(d.get("violations") instanceof List<?>) && type.equals(h.source().get("type"))) {
+                        // a decision from before violations were recorded one by one: the case's own type
                         kind = String.valueOf(d.get("kind"));
                     }
                     if (kind != null) {

@@ -33,7 +33,7 @@ public class ConsoleFields {
 
     public void ensureCases() {
         ensure(StoreLayout.CASES, java.util.List.of("confirmed_alert_ids", "status_history", "notes", "decision", "case_number",
-                "action_code", "action_code_source", "document_plan", "documents"), casesDone);
+                "action_code", "action_code_source", "document_plan", "documents", "credit_repairs"), casesDone);
     }
 
     /** The mappings of {@code fields} in the store contract's template for {@code alias} (model's {@code es/<alias>.json}). */

@@ -107,6 +107,14 @@ public class Counters {
         } catch (IOException e) {
             throw Docs.unavailable(e);
         }
+        try {
+            // Another console may have just created it: its shard can still be starting (a get would be a 503
+            // no_shard_available, seen in CI with two consoles). Wait until it takes reads and writes.
+            es.cluster().health(h -> h.index(index).waitForStatus(co.elastic.clients.elasticsearch._types.HealthStatus.Yellow)
+                    .timeout(t -> t.time("30s")));
+        } catch (ElasticsearchException | IOException e) {
+            throw Docs.unavailable(e);
+        }
         ready.add(index);
     }
 }

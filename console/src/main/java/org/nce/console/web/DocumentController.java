@@ -38,11 +38,22 @@ public class DocumentController {
     public record ExternalCode(@NotNull @Pattern(regexp = "[A-Za-z0-9-]{6,64}") String code) {
     }
 
+    public record RepairRequest(@NotNull @jakarta.validation.constraints.Size(min = 1, max = 20)
+                                List<@jakarta.validation.constraints.NotBlank @jakarta.validation.constraints.Size(max = 200) String> materials,
+                                @jakarta.validation.constraints.Size(max = 2000) String note) {
+    }
+
+    public record RepairDecision(@NotNull @Pattern(regexp = "approved|refused") String result,
+                                 @jakarta.validation.constraints.Size(max = 2000) String note) {
+    }
+
     private final CaseDocuments documents;
     private final CaseStore cases;
     private final AuditLog audit;
+    private final org.nce.console.documents.CreditRepair repair;
 
-    public DocumentController(CaseDocuments documents, CaseStore cases, AuditLog audit) {
+    public DocumentController(CaseDocuments documents, CaseStore cases, AuditLog audit, org.nce.console.documents.CreditRepair repair) {
+        this.repair = repair;
         this.documents = documents;
         this.cases = cases;
         this.audit = audit;
@@ -111,6 +122,27 @@ public class DocumentController {
         });
         audit.record(me.getName(), "action_code", id, "ok", "external " + body.code(), id);
         return view(id, done.source());
+    }
+
+    @Operation(summary = "Record a credit repair request (officer, legal)", description = "{\"materials\": [names of what the party "
+            + "submitted], \"note\"}: for a served case whose party was given a 信用修复告知书, once the minimum publicity period "
+            + "(documents.yaml credit) has run; 409 with the date it ends before then, or while a request awaits its decision.")
+    @PostMapping("/api/cases/{id}/credit-repair")
+    public Map<String, Object> requestRepair(@PathVariable String id, @Valid @RequestBody RepairRequest body, Authentication me) {
+        Ids.id(id, "case id");
+        Docs done = repair.request(id, body.materials(), body.note(), me.getName());
+        audit.record(me.getName(), "credit_repair_request", id, "ok", String.join("；", body.materials()), id);
+        return Map.of("case_id", id, "credit_repairs", done.source().get("credit_repairs"));
+    }
+
+    @Operation(summary = "Decide a credit repair request (legal)", description = "{\"result\": \"approved\" | \"refused\", \"note\"} "
+            + "(a refusal says why). The case and its public page show the result.")
+    @PostMapping("/api/cases/{id}/credit-repair/decision")
+    public Map<String, Object> decideRepair(@PathVariable String id, @Valid @RequestBody RepairDecision body, Authentication me) {
+        Ids.id(id, "case id");
+        Docs done = repair.decide(id, body.result(), body.note(), me.getName());
+        audit.record(me.getName(), "credit_repair_decision", id, "ok", body.result() + (body.note() == null ? "" : ": " + body.note()), id);
+        return Map.of("case_id", id, "credit_repairs", done.source().get("credit_repairs"));
     }
 
     private static Map<String, Object> view(String id, Map<String, Object> c) {

@@ -120,6 +120,19 @@ public class CaseBuilderFunction extends KeyedProcessFunction<String, CaseInput,
             attachEvidence(joinedCase, ea.evidence(), out);
             return;
         }
+        if (in.evidenceOnly() && CaseInput.comesTwice(a)) {
+            // A sensor alert's evidence with no record of its raising here: raised before an upgrade that changed
+            // how cases are keyed (or before state was lost), or its evidence overtook it. If a case already lists
+            // it, the evidence goes there and the alert joins no other case.
+            java.util.Optional<CaseRecord> holding = lookup.holding(a.alertId());
+            if (holding.isPresent()) {
+                CaseRecord merged = withEvidence(holding.get(), ea.evidence());
+                if (!merged.equals(holding.get())) {
+                    out.collect(merged); // the sink keeps an officer's status and adds evidence of the case's own alerts
+                }
+                return;
+            }
+        }
         CaseRecord current = openCase.value();
         if (current == null) {
             // No type asked for under 综合查一次: the subject's open draft of any type.

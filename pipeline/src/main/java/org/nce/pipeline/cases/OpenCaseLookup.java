@@ -23,6 +23,16 @@ public interface OpenCaseLookup extends Serializable, AutoCloseable {
     /** The status stored for the case, or empty if the index has no such case (not yet written). */
     Optional<String> status(String caseId) throws IOException;
 
+    /**
+     * The case in the index that lists {@code alertId}, if any: for the evidence of a sensor alert whose
+     * raising this job's state never saw (raised before an upgrade that changed how cases are keyed, or
+     * before state was lost), so the evidence joins the case that holds the alert instead of the alert
+     * joining a second one.
+     */
+    default Optional<CaseRecord> holding(String alertId) throws IOException {
+        return Optional.empty();
+    }
+
     /** The case as stored (real-time), or empty if there is none. */
     default Optional<CaseRecord> byId(String caseId) throws IOException {
         return Optional.empty();

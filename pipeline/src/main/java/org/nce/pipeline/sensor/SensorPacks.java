@@ -113,7 +113,19 @@ public final class SensorPacks {
         return p;
     }
 
+    /** Names every key of {@code n} not in {@code known}: a misspelt key would otherwise switch its rule off in silence. */
+    private static void known(JsonNode n, String where, List<String> problems, String... known) {
+        Set<String> k = Set.of(known);
+        n.fieldNames().forEachRemaining(f -> {
+            if (!k.contains(f)) {
+                problems.add((where.isEmpty() ? "" : where + ".") + f + ": not a key of the pack here " + new java.util.TreeSet<>(k));
+            }
+        });
+    }
+
     static SensorPacks parse(JsonNode n, List<String> problems) {
+        known(n, "", problems, "review", "night", "standards", "profiles");
+        known(n.path("night"), "night", problems, "start", "end", "source", "districts");
         String review = n.path("review").asText("");
         if (!Set.of("needs_legal_review", "reviewed").contains(review)) {
             problems.add("review: needs_legal_review or reviewed, got '" + review + "'");
@@ -128,6 +140,7 @@ public final class SensorPacks {
         for (Map.Entry<String, JsonNode> e : n.path("standards").properties()) {
             String w = "standards." + e.getKey();
             JsonNode s = e.getValue();
+            known(s, w, problems, "kind", "name", "clause", "classes", "day", "night", "limit", "night_lmax_over", "lmax_clause");
             SensorKind kind = null;
             try {
                 kind = SensorKind.fromWire(s.path("kind").asText(""));
@@ -173,6 +186,7 @@ public final class SensorPacks {
         for (Map.Entry<String, JsonNode> e : n.path("profiles").properties()) {
             String w = "profiles." + e.getKey();
             JsonNode p = e.getValue();
+            known(p, w, problems, "sustain_seconds", "repeat", "schedule");
             Integer sustain = null;
             if (p.has("sustain_seconds")) {
                 if (!p.path("sustain_seconds").isInt() || p.path("sustain_seconds").asInt() < 1) {

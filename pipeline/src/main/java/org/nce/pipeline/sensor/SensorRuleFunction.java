@@ -68,6 +68,8 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
     private transient ValueState<Long> newest;
     /** Per active episode (rule type): since when its condition has been clear, or {@link Long#MIN_VALUE}. */
     private transient org.apache.flink.api.common.state.MapState<String, Long> episodes;
+    /** Under a rule's key with {@link #OPEN}: when its current counted-but-not-alerted episode began. */
+    private static final String OPEN = "#open";
     /** Per rule with a repeat profile: when its recent episodes began. */
     private transient org.apache.flink.api.common.state.MapState<String, List<Long>> repeats;
     private transient Counter alerts;
@@ -160,11 +162,16 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         }
         newest.update(r.timestampMs());
 
-        List<SensorReading> window = kept.stream().filter(x -> x.timestampMs() > r.timestampMs() - windowMs).toList();
-        boolean covered = kept.get(0).timestampMs() <= r.timestampMs() - windowMs + 1000;
         java.time.ZonedDateTime local = Instant.ofEpochMilli(r.timestampMs()).atZone(zone());
-        // Outside the profile's schedule (a restaurant's opening hours, say) no rule judges: episodes run out as clear.
+        // A window is judged by the limit of the period (day, night) and the schedule the newest reading is in,
+        // with only the readings of that same stretch: at 22:00:00 a window of day readings is not held to the
+        // night limit, and readings from before opening time do not count once the schedule begins.
         boolean applies = limits.applies(local.getDayOfWeek(), local.toLocalTime());
+        boolean night = limits.isNight(local.toLocalTime());
+        List<SensorReading> stretch = kept.stream().filter(x -> sameStretch(x, limits, night, applies)).toList();
+        List<SensorReading> window = stretch.stream().filter(x -> x.timestampMs() > r.timestampMs() - windowMs).toList();
+        // Covered: the stretch's readings reach back a whole window, so one spike (or the first seconds of the night) never alerts.
+        boolean covered = stretch.get(0).timestampMs() <= r.timestampMs() - windowMs + 1000;
         for (Rule rule : rulesFor(limits.kind())) {
             Verdict v = applies ? rule.evaluate(window, limits, zone()) : Verdict.OFF;
             String type = rule.episodeKey();
@@ -177,19 +184,42 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                     if (times == null) {
                         continue; // an episode, counted: not yet as often as the profile's repeat asks
                     }
-                    Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first) + rule.idSuffix, rule.type, r.siteId(),
-                            r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason + times, v.threshold);
-                    alerts.inc();
-                    out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
+                    raise(rule, r, first, v, times, kept, out);
                 }
             } else if (!v.clear) {
                 episodes.put(type, Long.MIN_VALUE); // still on (or hovering at the limit): the same episode
+                // A counted episode that goes on as long as the repeat's window is an alert of its own: a continuous
+                // exceedance must not wait for two more to begin.
+                Long open = repeats.contains(type + OPEN) && !repeats.get(type + OPEN).isEmpty() ? repeats.get(type + OPEN).get(0) : null;
+                if (open != null && v.exceeded && r.timestampMs() - open >= limits.repeat().withinMinutes() * 60_000L) {
+                    repeats.remove(type + OPEN);
+                    repeats.remove(type);
+                    raise(rule, r, open, v, String.format(java.util.Locale.ROOT, "; lasting %d min", limits.repeat().withinMinutes()), kept, out);
+                }
             } else if (clearSince == Long.MIN_VALUE) {
                 episodes.put(type, r.timestampMs());
             } else if (r.timestampMs() - clearSince >= windowMs) {
                 episodes.remove(type); // clear for a whole window: over, re-armed
+                repeats.remove(type + OPEN);
             }
         }
+    }
+
+    /**
+     * Whether reading {@code x} lies in the same stretch as the newest: the same period (noise), and within the
+     * schedule when the newest is (outside it nothing is judged). The newest is always in its own stretch.
+     */
+    private boolean sameStretch(SensorReading x, SensorLimits limits, boolean night, boolean scheduled) {
+        java.time.ZonedDateTime t = Instant.ofEpochMilli(x.timestampMs()).atZone(zone());
+        return (limits.kind() != SensorKind.NOISE || limits.isNight(t.toLocalTime()) == night)
+                && (!scheduled || limits.applies(t.getDayOfWeek(), t.toLocalTime()));
+    }
+
+    private void raise(Rule rule, SensorReading r, long first, Verdict v, String times, List<SensorReading> kept, Collector<EvidenceRequest> out) {
+        Alert alert = new Alert(Alert.idFor(r.sensorId(), rule.type, first) + rule.idSuffix, rule.type, r.siteId(),
+                r.sensorId(), first, first, r.timestampMs(), v.score, List.of(), v.reason + times, v.threshold);
+        alerts.inc();
+        out.collect(new EvidenceRequest(alert, List.of(), kept, 0));
     }
 
     /**
@@ -206,9 +236,11 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
         starts.add(start);
         if (starts.size() < repeat.count()) {
             repeats.put(rule, starts);
+            repeats.put(rule + OPEN, List.of(start)); // this episode, counted, not alerted: watched for lasting long
             return null;
         }
         repeats.remove(rule);
+        repeats.remove(rule + OPEN);
         return String.format(java.util.Locale.ROOT, "; episode %d within %d min", starts.size(), repeat.withinMinutes());
     }
 

@@ -42,6 +42,17 @@ public final class EsOpenCaseLookup extends EsLookup implements OpenCaseLookup {
 
     @Override
     @SuppressWarnings("rawtypes")
+    public Optional<CaseRecord> holding(String alertId) throws IOException {
+        return read("case holding " + alertId, () -> {
+            SearchResponse<Map> r = es.client().search(s -> s.index(Es.CASES).size(1)
+                    .query(q -> q.term(t -> t.field("alert_ids").value(FieldValue.of(alertId)))), Map.class);
+            return r.hits().hits().isEmpty() ? Optional.empty()
+                    : Optional.of(Es.MAPPER.convertValue(r.hits().hits().get(0).source(), CaseRecord.class));
+        });
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
     public Optional<String> status(String caseId) throws IOException {
         return read("status of " + caseId, () -> {
             // A get is real-time in Elasticsearch: it sees the console's last write without a refresh.

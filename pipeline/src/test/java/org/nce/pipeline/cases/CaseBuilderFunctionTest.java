@@ -87,6 +87,53 @@ class CaseBuilderFunctionTest {
         assertEquals(keys.key(alerts.get(0).alert()), keys.key(fume));
     }
 
+    /**
+     * After an upgrade that changed how cases are keyed, a sensor alert raised before it brings its evidence
+     * to a key with no state: the evidence joins the case in the index that holds the alert, and the alert
+     * joins no second case.
+     */
+    @Test
+    void evidenceOfAnAlertRaisedBeforeAnUpgradeJoinsTheCaseThatHoldsItAndOpensNoOther() throws Exception {
+        long t = 1_780_000_000_000L;
+        EvidencedAlert ea = sensorAlert("noise-1", t, "clip-a");
+        CaseRecord before = new CaseRecord("case-old", EventType.NOISE_EXCEEDANCE, CaseRecord.STATUS_DRAFT, "site-a", "site-a", t,
+                List.of(ea.alert().alertId()), List.of(), "s", "b", t);
+        OpenCaseLookup holds = new OpenCaseLookup() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void open() {
+            }
+
+            @Override
+            public java.util.Optional<CaseRecord> newestDraft(String subject, EventType type, long openedNotBefore) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<String> status(String caseId) {
+                return java.util.Optional.of(CaseRecord.STATUS_DRAFT);
+            }
+
+            @Override
+            public java.util.Optional<CaseRecord> holding(String alertId) {
+                return alertId.equals(ea.alert().alertId()) ? java.util.Optional.of(before) : java.util.Optional.empty();
+            }
+        };
+        CaseKeys keys = new CaseKeys(Map.of("noise-1", "builder-3"), true);
+        List<CaseRecord> out;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new CaseBuilderFunction(24, 200, "Asia/Shanghai", holds, keys)), keys, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
+            out = h.extractOutputValues();
+        }
+        assertEquals(1, out.size(), out.toString());
+        assertEquals("case-old", out.get(0).id(), "the case that holds the alert, not a new one");
+        assertEquals(List.of(ea.alert().alertId()), out.get(0).alertIds());
+        assertEquals("clip-a", out.get(0).evidence().get(0).key());
+    }
+
     @Test
     void alertsOnOneSubjectWithinTheWindowMergeIntoOneCase() throws Exception {
         long t = 1_780_000_000_000L;

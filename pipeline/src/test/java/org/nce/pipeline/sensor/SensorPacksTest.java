@@ -90,7 +90,8 @@ class SensorPacksTest {
         // The same 55 dB(A) across 22:00: by day within the limit of 60; the first alert's window lies after 22:00.
         List<EvidenceRequest> across = run(c2, levels(at(20, 21, 59, 0), 120, 55, null));
         assertEquals(1, across.size());
-        assertTrue(across.get(0).alert().lastSeq() >= at(20, 22, 0, 0), "raised by a reading at or after 22:00:00");
+        assertTrue(across.get(0).alert().eventTimeMs() >= at(20, 22, 0, 0), "the window judged lies wholly in the night: "
+                + java.time.Instant.ofEpochMilli(across.get(0).alert().eventTimeMs()));
         assertTrue(across.get(0).alert().reason().contains("night limit of 50"), across.get(0).alert().reason());
         assertTrue(run(c2, levels(at(20, 21, 59, 0), 60, 55, null)).isEmpty(), "up to 21:59:59 the day limit holds");
     }
@@ -152,6 +153,20 @@ class SensorPacksTest {
             spread.addAll(levels(start + 40_000, 120, 40, null));
         }
         assertTrue(run(bursts, spread).isEmpty());
+        // One exceedance that never stops is an alert once it has lasted the repeat's window, not never.
+        List<EvidenceRequest> continuous = run(bursts, levels(at(20, 23, 0, 0), 61 * 60, 58, null));
+        assertEquals(1, continuous.size());
+        assertTrue(continuous.get(0).alert().reason().contains("lasting 60 min"), continuous.get(0).alert().reason());
+    }
+
+    @Test
+    void readingsFromBeforeOpeningTimeDoNotCountWhenTheScheduleBegins() throws Exception {
+        SensorLimits hours = SHIPPED.limitsFor(new SensorConfig("n1", "s", "lampblack", null, null, null, 20, null, "restaurant-hours", null));
+        List<SensorReading> rs = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // 09:59:50 to 10:00:14: over the limit throughout
+            rs.add(new SensorReading("s", "n1", SensorKind.LAMPBLACK, at(20, 9, 59, 50) + i * 1000L, 3.0, true, true));
+        }
+        assertTrue(run(hours, rs).isEmpty(), "only 15 s inside the opening hours: not yet a window of 20");
     }
 
     @Test
@@ -182,13 +197,13 @@ class SensorPacksTest {
                   gb18483: {kind: lampblack, name: GB 18483-2001, clause: 表2}
                   gbx: {kind: smell, name: x, clause: y}
                 profiles:
-                  fast: {sustain_seconds: 0, repeat: {count: 0, within_minutes: 60}, schedule: {days: [8], from: "10:00", to: "10:00"}}
+                  fast: {sustain_seconds: 0, repeat: {count: 0, within_minutes: 60}, schedule: {days: [8], from: "10:00", to: "10:00"}, durtion: 5}
                 """);
         SensorPacks.Refused e = assertThrows(SensorPacks.Refused.class, () -> SensorPacks.load(file));
         String all = String.join("\n", e.problems());
         for (String expected : List.of("review:", "night.start: '25:00'", "night.source", "standards.gb3096.clause", "night limit 60.0 is above",
                 "classes.3.day", "lmax_clause", "standards.gb18483.limit", "standards.gbx.kind", "sustain_seconds", "repeat", "schedule.days",
-                "from and to are the same", "profiles.default")) {
+                "from and to are the same", "profiles.default", "profiles.fast.durtion: not a key")) {
             assertTrue(all.contains(expected), "names " + expected + " in:\n" + all);
         }
     }
