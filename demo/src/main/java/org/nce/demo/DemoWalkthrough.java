@@ -40,8 +40,8 @@ final class DemoWalkthrough {
     String run(long deadlineMs) throws Exception {
         call("GET", "/api/csrf", null);
         expect(call("POST", "/api/login", Map.of("username", "demo", "password", "demo")), "log in as demo");
-        // The restaurant's case once both of its monitor's alerts are in it (综合查一次: the fume over the limit and
-        // the purifier off are one case with two violations), or after a minute with what it has.
+        // The restaurant's case once both of its monitor's alerts are in it (综合查一次; the fume over the limit and the
+        // purifier off are one act in law, so one violation fined once), or after a minute with what it has.
         String id = null;
         long firstSeen = 0;
         while (id == null) {

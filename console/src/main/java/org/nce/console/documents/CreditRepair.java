@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * Online credit repair (信用修复, 国家发展改革委令第36号): once the minimum publicity period of a
  * published fine has run, the party may ask for its record to be repaired; the console records the
  * request with the materials the party submitted and, later, the legal officer's decision; the case
- * and its public page show the result. The served documents themselves never change.
+ * and its documents list show the result (not the public page, which shows nothing about the outcome).
+ * The served documents themselves never change.
  */
 @Component
 public class CreditRepair {
@@ -65,6 +66,9 @@ public class CreditRepair {
             if (!history.isEmpty() && history.get(history.size() - 1) instanceof Map<?, ?> last && "requested".equals(last.get("status"))) {
                 throw ApiException.conflict("repair_pending", "a repair request of this case awaits its decision");
             }
+            if (history.stream().anyMatch(h -> h instanceof Map<?, ?> m && "approved".equals(m.get("status")))) {
+                throw ApiException.conflict("already_repaired", "the credit record of this case was repaired already");
+            }
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("status", "requested");
             r.put("materials", List.copyOf(materials));
@@ -104,8 +108,8 @@ public class CreditRepair {
         });
     }
 
-    /** The latest repair's status and date for the public page: requested, approved or refused; nothing else. */
-    public static Map<String, Object> publicView(Map<String, Object> caseDoc) {
+    /** The latest repair's status and date (requested, approved or refused), for the case's documents list; nothing else. */
+    public static Map<String, Object> latest(Map<String, Object> caseDoc) {
         if (!(caseDoc.get("credit_repairs") instanceof List<?> h) || h.isEmpty() || !(h.get(h.size() - 1) instanceof Map<?, ?> last)) {
             return null;
         }

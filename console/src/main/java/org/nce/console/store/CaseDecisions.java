@@ -83,16 +83,23 @@ public class CaseDecisions {
             types.add(String.valueOf(caseDoc.get("type")));
         }
         // One act, one violation (行政处罚法 第二十九条): of the types present that the catalogue makes one act, the one
-        // with the higher fine stands for it (按照罚款数额高的规定处罚), the first seen on a tie.
+        // with the higher fine stands for it (按照罚款数额高的规定处罚), the first seen on a tie; only types with a
+        // confirmed alert its device's 第四十一条 review allows count, so the act is never stated on evidence that cannot count.
+        Set<String> evidenced = new java.util.HashSet<>();
+        for (Map<String, Object> a : alerts) {
+            if ("confirmed".equals(a.get("status")) && parties.standing(a).usable()) {
+                evidenced.add(String.valueOf(a.get("type")));
+            }
+        }
         List<String> out = new ArrayList<>();
         Set<String> acts = new java.util.HashSet<>();
         for (String t : types) {
             if (!acts.add(actOf(t))) {
                 continue;
             }
-            String best = t;
+            String best = null;
             for (String other : types) {
-                if (actOf(other).equals(actOf(t)) && maxYuan(other) > maxYuan(best)) {
+                if (actOf(other).equals(actOf(t)) && (best == null || rank(other, evidenced) > rank(best, evidenced))) {
                     best = other;
                 }
             }
@@ -107,9 +114,15 @@ public class CaseDecisions {
         return v == null || v.sameAct() == null ? type : "act:" + v.sameAct();
     }
 
-    private long maxYuan(String type) {
+    /** Evidence that can count first, then the higher fine. */
+    private long rank(String type, Set<String> evidenced) {
         CaseRules.Violation v = rules.violations().get(type);
-        return v == null ? 0 : v.maxYuan();
+        return (evidenced.contains(type) ? 1L << 40 : 0) + (v == null ? 0 : v.maxYuan());
+    }
+
+    /** The types of one act with {@code type} (itself alone when it has no same_act): the lenient list reads their history together. */
+    private List<String> sameActTypes(String type) {
+        return rules.violations().keySet().stream().filter(t -> actOf(t).equals(actOf(type))).sorted().toList();
     }
 
     /** The violations of a case, for its JSON: one per violation type, each with its legal basis and proposed handling. */
@@ -416,13 +429,17 @@ public class CaseDecisions {
         if (subject == null || subject.isBlank()) {
             return null;
         }
+        // The same act under another type counts too (lampblack over the limit, the purifier off).
+        List<co.elastic.clients.elasticsearch._types.FieldValue> acts = sameActTypes(type).stream()
+                .map(co.elastic.clients.elasticsearch._types.FieldValue::of).toList();
+        Set<String> actTypes = new java.util.HashSet<>(sameActTypes(type));
         return Docs.read(() -> {
             SearchResponse<Map> r = es.search(s -> s.index(StoreLayout.CASES).size(1000)
                     .query(q -> q.bool(b -> {
                         // The type a case opened with, or one of the violations decided in it (综合查一次).
                         b.filter(f -> f.term(t -> t.field("subject").value(subject)))
-                                .filter(f -> f.bool(o -> o.should(x -> x.term(t -> t.field("type").value(type)))
-                                        .should(x -> x.term(t -> t.field("decision.violations.type").value(type))).minimumShouldMatch("1")))
+                                .filter(f -> f.bool(o -> o.should(x -> x.terms(t -> t.field("type").terms(v -> v.value(acts))))
+                                        .should(x -> x.terms(t -> t.field("decision.violations.type").terms(v -> v.value(acts)))).minimumShouldMatch("1")))
                                 .filter(f -> f.exists(e -> e.field("decision.kind")));
                         if (exceptId != null) {
                             b.mustNot(m -> m.ids(i -> i.values(exceptId)));
@@ -435,12 +452,12 @@ public class CaseDecisions {
                     String kind = null;
                     if (d.get("violations") instanceof List<?> l) {
                         for (Object o : l) {
-                            if (o instanceof Map<?, ?> m && type.equals(m.get("type"))) {
+                            if (o instanceof Map<?, ?> m && actTypes.contains(String.valueOf(m.get("type")))) {
                                 kind = String.valueOf(m.get("kind"));
                             }
                         }
                     }
-                    if (kind == null && !(d.get("violations") instanceof List<?>) && type.equals(h.source().get("type"))) {
+                    if (kind == null && !(d.get("violations") instanceof List<?>) && actTypes.contains(String.valueOf(h.source().get("type")))) {
                         // a decision from before violations were recorded one by one: the case's own type
                         kind = String.valueOf(d.get("kind"));
                     }

@@ -110,8 +110,10 @@ public class Counters {
         try {
             // Another console may have just created it: its shard can still be starting (a get would be a 503
             // no_shard_available, seen in CI with two consoles). Wait until it takes reads and writes.
-            es.cluster().health(h -> h.index(index).waitForStatus(co.elastic.clients.elasticsearch._types.HealthStatus.Yellow)
-                    .timeout(t -> t.time("30s")));
+            if (es.cluster().health(h -> h.index(index).waitForStatus(co.elastic.clients.elasticsearch._types.HealthStatus.Yellow)
+                    .timeout(t -> t.time("30s"))).timedOut()) {
+                throw org.nce.console.web.ApiException.unavailable("index " + index + " is not ready yet; try again in a moment");
+            }
         } catch (ElasticsearchException | IOException e) {
             throw Docs.unavailable(e);
         }

@@ -153,6 +153,7 @@ public class DocumentController {
         out.put("action_code_source", c.get("action_code_source"));
         List<Map<String, Object>> listed = CaseDocuments.listed(id, c);
         out.put("documents", listed);
+        out.put("credit_repair", org.nce.console.documents.CreditRepair.latest(c));
         return out;
     }
 }

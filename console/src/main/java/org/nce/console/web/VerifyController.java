@@ -83,12 +83,6 @@ public class VerifyController {
             }
         }
         out.put("documents", list);
-        Map<String, Object> repair = org.nce.console.documents.CreditRepair.publicView(found);
-        out.put("credit_repair", repair);
-        if (repair != null) {
-            out.put("credit_repair_cn", Map.of("requested", "信用修复申请审核中", "approved", "已完成信用修复", "refused", "信用修复申请未通过")
-                    .getOrDefault(String.valueOf(repair.get("status")), ""));
-        }
         return answer(200, json, out);
     }
 

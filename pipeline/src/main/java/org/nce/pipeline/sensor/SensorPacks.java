@@ -135,7 +135,10 @@ public final class SensorPacks {
             problems.add("night.source: missing (the article the night window rests on)");
         }
         Map<String, Window> districts = new LinkedHashMap<>();
-        n.path("night").path("districts").properties().forEach(e -> districts.put(e.getKey(), window(e.getValue(), "night.districts." + e.getKey(), problems)));
+        n.path("night").path("districts").properties().forEach(e -> {
+            known(e.getValue(), "night.districts." + e.getKey(), problems, "start", "end", "source");
+            districts.put(e.getKey(), window(e.getValue(), "night.districts." + e.getKey(), problems));
+        });
         Map<String, Standard> standards = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : n.path("standards").properties()) {
             String w = "standards." + e.getKey();
@@ -154,6 +157,7 @@ public final class SensorPacks {
             }
             Map<String, double[]> classes = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> c : s.path("classes").properties()) {
+                known(c.getValue(), w + ".classes." + c.getKey(), problems, "day", "night");
                 Double day = positive(c.getValue(), "day", w + ".classes." + c.getKey(), problems);
                 Double nightLimit = positive(c.getValue(), "night", w + ".classes." + c.getKey(), problems);
                 if (day != null && nightLimit != null) {
@@ -197,6 +201,7 @@ public final class SensorPacks {
             }
             SensorLimits.Repeat repeat = null;
             if (p.has("repeat")) {
+                known(p.path("repeat"), w + ".repeat", problems, "count", "within_minutes");
                 int count = p.path("repeat").path("count").asInt(0);
                 int within = p.path("repeat").path("within_minutes").asInt(0);
                 if (count < 1 || within < 1 || within > 24 * 60) {
@@ -208,6 +213,7 @@ public final class SensorPacks {
             SensorLimits.Schedule schedule = null;
             if (p.has("schedule")) {
                 JsonNode s = p.path("schedule");
+                known(s, w + ".schedule", problems, "days", "from", "to");
                 Set<Integer> days = new LinkedHashSet<>();
                 s.path("days").forEach(d -> days.add(d.asInt(0)));
                 if (days.isEmpty() || days.stream().anyMatch(d -> d < 1 || d > 7)) {

@@ -161,6 +161,19 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
             return;
         }
         newest.update(r.timestampMs());
+        if (newestTs != null && r.timestampMs() - newestTs > windowMs) {
+            // Silent for longer than a window (switched off, an outage): a counted episode is not known to have lasted
+            // through it, so it is no longer watched for lasting long.
+            List<String> open = new ArrayList<>();
+            for (String k : repeats.keys()) {
+                if (k.endsWith(OPEN)) {
+                    open.add(k);
+                }
+            }
+            for (String k : open) {
+                repeats.remove(k);
+            }
+        }
 
         java.time.ZonedDateTime local = Instant.ofEpochMilli(r.timestampMs()).atZone(zone());
         // A window is judged by the limit of the period (day, night) and the schedule the newest reading is in,
@@ -191,7 +204,7 @@ public class SensorRuleFunction extends KeyedProcessFunction<String, SensorReadi
                 // A counted episode that goes on as long as the repeat's window is an alert of its own: a continuous
                 // exceedance must not wait for two more to begin.
                 Long open = repeats.contains(type + OPEN) && !repeats.get(type + OPEN).isEmpty() ? repeats.get(type + OPEN).get(0) : null;
-                if (open != null && v.exceeded && r.timestampMs() - open >= limits.repeat().withinMinutes() * 60_000L) {
+                if (open != null && covered && v.exceeded && r.timestampMs() - open >= limits.repeat().withinMinutes() * 60_000L) {
                     repeats.remove(type + OPEN);
                     repeats.remove(type);
                     raise(rule, r, open, v, String.format(java.util.Locale.ROOT, "; lasting %d min", limits.repeat().withinMinutes()), kept, out);

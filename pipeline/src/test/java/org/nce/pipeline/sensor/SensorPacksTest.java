@@ -157,6 +157,11 @@ class SensorPacksTest {
         List<EvidenceRequest> continuous = run(bursts, levels(at(20, 23, 0, 0), 61 * 60, 58, null));
         assertEquals(1, continuous.size());
         assertTrue(continuous.get(0).alert().reason().contains("lasting 60 min"), continuous.get(0).alert().reason());
+        assertTrue(run(bursts, levels(at(20, 23, 0, 0), 59 * 60, 58, null)).isEmpty(), "59 minutes: not yet");
+        // Loud for ten minutes, silent for two hours (the meter off), loud again for a minute: not "lasting 60 min".
+        List<SensorReading> gap = new ArrayList<>(levels(at(20, 20, 0, 0), 10 * 60, 58, null));
+        gap.addAll(levels(at(20, 22, 10, 0), 60, 58, null));
+        assertTrue(run(bursts, gap).stream().noneMatch(e -> e.alert().reason().contains("lasting")), "a silence ends the watch");
     }
 
     @Test
@@ -167,6 +172,10 @@ class SensorPacksTest {
             rs.add(new SensorReading("s", "n1", SensorKind.LAMPBLACK, at(20, 9, 59, 50) + i * 1000L, 3.0, true, true));
         }
         assertTrue(run(hours, rs).isEmpty(), "only 15 s inside the opening hours: not yet a window of 20");
+        for (int i = 25; i < 35; i++) {
+            rs.add(new SensorReading("s", "n1", SensorKind.LAMPBLACK, at(20, 9, 59, 50) + i * 1000L, 3.0, true, true));
+        }
+        assertEquals(1, run(hours, rs).size(), "at 10:00:24 a window of 20 s within opening hours: one alert");
     }
 
     @Test
@@ -197,13 +206,13 @@ class SensorPacksTest {
                   gb18483: {kind: lampblack, name: GB 18483-2001, clause: 表2}
                   gbx: {kind: smell, name: x, clause: y}
                 profiles:
-                  fast: {sustain_seconds: 0, repeat: {count: 0, within_minutes: 60}, schedule: {days: [8], from: "10:00", to: "10:00"}, durtion: 5}
+                  fast: {sustain_seconds: 0, repeat: {count: 0, within_minutes: 60, per: 1}, schedule: {days: [8], from: "10:00", to: "10:00"}, durtion: 5}
                 """);
         SensorPacks.Refused e = assertThrows(SensorPacks.Refused.class, () -> SensorPacks.load(file));
         String all = String.join("\n", e.problems());
         for (String expected : List.of("review:", "night.start: '25:00'", "night.source", "standards.gb3096.clause", "night limit 60.0 is above",
                 "classes.3.day", "lmax_clause", "standards.gb18483.limit", "standards.gbx.kind", "sustain_seconds", "repeat", "schedule.days",
-                "from and to are the same", "profiles.default", "profiles.fast.durtion: not a key")) {
+                "from and to are the same", "profiles.default", "profiles.fast.durtion: not a key", "profiles.fast.repeat.per: not a key")) {
             assertTrue(all.contains(expected), "names " + expected + " in:\n" + all);
         }
     }
