@@ -33,6 +33,12 @@ public final class PdfRenderer {
             Path.of("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),
             Path.of("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"));
     static final String FAMILY = "NCE CJK";
+    static {
+        // openhtmltopdf logs at INFO on every document ("Using fast-mode renderer…"); its warnings are kept.
+        for (String logger : com.openhtmltopdf.util.XRLog.listRegisteredLoggers()) {
+            com.openhtmltopdf.util.XRLog.setLevel(logger, java.util.logging.Level.WARNING);
+        }
+    }
 
     private final Path templatesDir;
     private final Path font;
