@@ -3,7 +3,6 @@ package org.nce.console.documents;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
-import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -496,7 +495,6 @@ public class CaseDocuments {
 
     private Optional<byte[]> existing(String key) {
         try {
-            store.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
             try (InputStream in = store.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
                 return Optional.of(in.readAllBytes());
             }

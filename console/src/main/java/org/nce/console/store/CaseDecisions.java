@@ -131,7 +131,8 @@ public class CaseDecisions {
         org.nce.console.rules.Registry.Subject registered = parties.of(caseDoc);
         String party = caseDoc.get("decision") instanceof Map<?, ?> d && d.get("party") instanceof String p ? p
                 : registered != null ? registered.kind() : partyOf(subject);
-        Map<String, Object> standing = standing(caseDoc);
+        Map<String, Object> standing = new LinkedHashMap<>(standing(caseDoc));
+        standing.remove("confirmed"); // the alerts themselves are in the case's timeline
         List<Map<String, Object>> all = new ArrayList<>();
         for (String type : types(caseDoc)) {
             CaseRules.Violation v = rules.violations().get(type);
@@ -204,10 +205,12 @@ public class CaseDecisions {
         }
         // 第四十一条 for each violation on its own: a violation whose only records come from devices without a valid
         // review cannot be fined on them, even when another violation of the case can.
-        List<Map<String, Object>> confirmed = parties.confirmedAlerts(doc.source());
+        @SuppressWarnings("unchecked")
+        List<String> usableIds = (List<String>) standing.get("usable_ids");
+        List<Map<String, Object>> confirmed = (List<Map<String, Object>>) standing.get("confirmed");
         for (Item item : items) {
             boolean usable = confirmed.stream().anyMatch(a -> actOf(String.valueOf(a.get("type"))).equals(actOf(item.type()))
-                    && parties.standing(a).usable());
+                    && usableIds.contains(String.valueOf(a.get("alert_id"))));
             if (!usable) {
                 throw ApiException.conflict("evidence_not_usable", "no confirmed alert of violation " + item.type() + " comes from a device "
                         + "whose 第四十一条 review held when it recorded, so it cannot be decided on this evidence: " + standing.get("reasons"));
@@ -374,6 +377,7 @@ public class CaseDecisions {
         out.put("usable_alerts", usable);
         out.put("usable_ids", usableIds);
         out.put("reasons", reasons);
+        out.put("confirmed", confirmed);
         return out;
     }
 

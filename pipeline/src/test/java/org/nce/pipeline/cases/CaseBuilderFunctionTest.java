@@ -44,8 +44,13 @@ class CaseBuilderFunctionTest {
 
     /** Each alert as one arrival that brings its evidence (the path of an alert raised before the job kept raised alerts). */
     static List<CaseRecord> run(List<EvidencedAlert> alerts, OpenCaseLookup lookup, int maxAlerts) throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CaseBuilderFunction(24, maxAlerts, "Asia/Shanghai", lookup)),
-                CaseInput::key, Types.STRING)) {
+        return run(alerts, lookup, maxAlerts, CaseKeys.BY_SITE_AND_TYPE);
+    }
+
+    /** As above, with cases keyed by {@code keys} (the stream keyed the same way). */
+    static List<CaseRecord> run(List<EvidencedAlert> alerts, OpenCaseLookup lookup, int maxAlerts, CaseKeys keys) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new CaseBuilderFunction(24, maxAlerts, "Asia/Shanghai", lookup, keys)), keys, Types.STRING)) {
             h.open();
             for (EvidencedAlert ea : alerts) {
                 h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
@@ -64,15 +69,7 @@ class CaseBuilderFunctionTest {
         List<EvidencedAlert> alerts = List.of(alert("cam-1", t, "k1"),
                 new EvidencedAlert(fume, List.of(new EvidenceRef("k2", "b".repeat(64), "application/json", 10, "readings"))),
                 sensorAlert("noise-1", t + 2 * H, "k3"));
-        List<CaseRecord> out;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new CaseBuilderFunction(24, 200, "Asia/Shanghai", OpenCaseLookup.none(), keys)), keys, Types.STRING)) {
-            h.open();
-            for (EvidencedAlert ea : alerts) {
-                h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
-            }
-            out = h.extractOutputValues();
-        }
+        List<CaseRecord> out = run(alerts, OpenCaseLookup.none(), 200, keys);
         Map<String, CaseRecord> latest = new java.util.LinkedHashMap<>();
         out.forEach(c -> latest.put(c.id(), c));
         assertEquals(2, latest.size(), "one case for the restaurant, one for the builder: " + latest.keySet());
@@ -121,13 +118,7 @@ class CaseBuilderFunctionTest {
             }
         };
         CaseKeys keys = new CaseKeys(Map.of("noise-1", "builder-3"), true);
-        List<CaseRecord> out;
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new CaseBuilderFunction(24, 200, "Asia/Shanghai", holds, keys)), keys, Types.STRING)) {
-            h.open();
-            h.processElement(new StreamRecord<>(CaseInput.evidence(ea)));
-            out = h.extractOutputValues();
-        }
+        List<CaseRecord> out = run(List.of(ea), holds, 200, keys);
         assertEquals(1, out.size(), out.toString());
         assertEquals("case-old", out.get(0).id(), "the case that holds the alert, not a new one");
         assertEquals(List.of(ea.alert().alertId()), out.get(0).alertIds());
