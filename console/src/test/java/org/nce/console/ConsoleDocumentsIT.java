@@ -2,6 +2,7 @@ package org.nce.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -447,6 +448,26 @@ class ConsoleDocumentsIT {
         assertEquals(200, as("operator").post("/api/alerts/" + ConsoleApiIT.q(alert) + "/review", Map.of("decision", "confirm")).status());
         assertEquals(200, as("officer").post("/api/cases/" + caseId + "/status", Map.of("status", "reviewed")).status());
         return caseId;
+    }
+
+    /** nce-counters restored from an old copy (its numbers gone back): the reservations still never issue a 文号 or code twice. */
+    @Test
+    void aCounterRestoredFromAnOldCopyIssuesNoNumberTwice() throws Exception {
+        Client legal = as("legal");
+        JsonNode first = legal.post("/api/cases/" + decidedFumeCase("r1") + "/documents", Map.of()).json();
+        String year = String.valueOf(java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Shanghai")).getYear());
+        for (String counter : List.of("case-" + year, "action-code-" + year, "penalty_decision-" + year, "credit_repair_notice-" + year,
+                "compliance_advice-" + year)) {
+            // One step back: the next number would be the one the first case was just given.
+            long n = Stores.get("nce-counters", counter).path("n").asLong();
+            Stores.send("PUT", "/nce-counters/_doc/" + counter + "?refresh=true", Map.of("n", n - 1));
+        }
+        JsonNode second = legal.post("/api/cases/" + decidedFumeCase("r2") + "/documents", Map.of()).json();
+        assertNotEquals(first.path("action_code").asText(), second.path("action_code").asText());
+        assertNotEquals(first.path("case_number").asText(), second.path("case_number").asText());
+        for (int i = 0; i < 3; i++) {
+            assertNotEquals(first.path("documents").get(i).path("number").asText(), second.path("documents").get(i).path("number").asText());
+        }
     }
 
     @Test
