@@ -444,8 +444,61 @@ class PipelineFailuresIT {
         if (!"RUNNING".equals(state)) {
             problems.add("job is " + state);
         }
+        if (!problems.isEmpty()) {
+            keepEvidence(cluster, job, s, problems);
+        }
         return new Result(name, fireExpected, fires.size(), METERS, noise.size(), inOne, verified, bad, refusals, pillsMissing,
                 state, problems);
+    }
+
+    /**
+     * A failed scenario's evidence, kept where the next run cannot overwrite it: the cluster's and the
+     * broker's logs copied to {@code flink-failures/failed/<run>-s<N>/}, and each source subtask's
+     * MQTT counters (sessions, received, redelivered, acked, overflows, reconnects) printed. The
+     * losses seen once in CI (every message of one shared-subscription session) are told apart by these.
+     */
+    void keepEvidence(FlinkCluster cluster, String job, int s, List<String> problems) {
+        try {
+            Path dir = Files.createDirectories(cluster.home().resolve("failed").resolve(run + "-s" + s));
+            Files.writeString(dir.resolve("problems.txt"), String.join("\n", problems) + "\n");
+            Path logs = cluster.home().resolve("logs");
+            if (Files.isDirectory(logs)) {
+                try (var files = Files.list(logs)) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            Path mqttLog = Path.of(env("NCE_HOME", ROOT + "/.nce"), "logs", "mqtt.log");
+            if (Files.isRegularFile(mqttLog)) {
+                Files.copy(mqttLog, dir.resolve("mqtt.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            StringBuilder metrics = new StringBuilder();
+            for (JsonNode v : cluster.job(job).path("vertices")) {
+                if (!v.path("name").asText().toLowerCase(Locale.ROOT).contains("mqtt")) {
+                    continue;
+                }
+                for (int i = 0; i < v.path("parallelism").asInt(); i++) {
+                    String base = "/jobs/" + job + "/vertices/" + v.path("id").asText() + "/subtasks/" + i + "/metrics";
+                    List<String> names = new ArrayList<>();
+                    cluster.get(base).forEach(m -> {
+                        String id = m.path("id").asText();
+                        if (id.contains("mqtt")) {
+                            names.add(id);
+                        }
+                    });
+                    if (!names.isEmpty()) {
+                        metrics.append("subtask ").append(i).append(": ")
+                                .append(cluster.get(base + "?get=" + URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8)))
+                                .append('\n');
+                    }
+                }
+            }
+            Files.writeString(dir.resolve("source-metrics.txt"), metrics.toString());
+            log("scenario %d failed: logs and source metrics kept in %s%n%s", s, dir, metrics);
+        } catch (Exception e) {
+            log("scenario %d failed; keeping its evidence failed too: %s", s, e);
+        }
     }
 
     /** The alert ids (of those given) that some case lists. */
