@@ -411,10 +411,42 @@ async function move(c, status, note) {
 
 async function loadDevices() {
   const ds = await NCE.get('/api/devices');
-  document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', { 'data-device': d.id }, el('td', {}, d.id),
+  document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', { 'data-device': d.id,
+    onclick: () => showCoverage(d.id, d.site_id, Date.now() - 86400000, Date.now()) }, el('td', {}, d.id),
     el('td', {}, d.site_id), healthCell(d.health), el('td', {}, lastData(d.health)),
     el('td', {}, d.types.map(t => NCE.t('type.' + t)).join('、')), el('td', {}, d.last_alert_at ? NCE.time(d.last_alert_at) : '—'),
     el('td', {}, d.alerts), el('td', {}, d.dismissed))));
+}
+
+// When the device was covered over a range (its gateway's heartbeats): a strip with the gaps in red, and
+// each gap with what the heartbeats said, so an operator can check an evidence period against it.
+async function showCoverage(id, site, from, to) {
+  const box = document.getElementById('device-detail');
+  const c = await NCE.get('/api/devices/' + encodeURIComponent(id) + '/coverage?site=' + encodeURIComponent(site)
+    + '&from=' + Math.round(from) + '&to=' + Math.round(to));
+  const span = c.to - c.from;
+  const strip = el('div', { class: 'coverage', title: NCE.t('coverage.legend') });
+  c.gaps.forEach(g => {
+    const seg = el('div', { class: 'gap', title: NCE.time(g.from) + ' – ' + NCE.time(g.to) + ' · ' + NCE.t('coverage.' + g.reason) });
+    // CSSOM, not a style attribute: the CSP allows no inline styles.
+    seg.style.left = (100 * (g.from - c.from) / span) + '%';
+    seg.style.width = Math.max(0.2, 100 * (g.to - g.from) / span) + '%';
+    strip.append(seg);
+  });
+  const fromIn = el('input', { type: 'datetime-local', id: 'coverage-from' }), toIn = el('input', { type: 'datetime-local', id: 'coverage-to' });
+  const local = ms => new Date(ms - new Date(ms).getTimezoneOffset() * 60000).toISOString().substring(0, 16);
+  fromIn.value = local(c.from); toIn.value = local(c.to);
+  const again = () => showCoverage(id, site, new Date(fromIn.value).getTime(), new Date(toIn.value).getTime()).catch(e => toast(errorText(e), true));
+  const minutes = ms => Math.round(ms / 60000);
+  fill(box, el('h3', {}, NCE.t('coverage.title', id)),
+    el('p', { class: 'filters' }, fromIn, ' – ', toIn, el('button', { onclick: again }, NCE.t('coverage.show'))),
+    el('p', {}, NCE.t('coverage.summary', (100 * c.coverage).toFixed(1), c.gaps.length, c.heartbeats)),
+    strip, el('p', { class: 'coverage-axis' }, el('span', {}, NCE.time(c.from)), el('span', {}, NCE.time(c.to))),
+    c.gaps.length ? el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, el('th', {}, NCE.t('coverage.from')),
+      el('th', {}, NCE.t('coverage.to')), el('th', {}, NCE.t('coverage.minutes')), el('th', {}, NCE.t('coverage.reason')))),
+      el('tbody', {}, c.gaps.map(g => el('tr', { class: 'gap-row' }, el('td', {}, NCE.time(g.from)), el('td', {}, NCE.time(g.to)),
+        el('td', {}, minutes(g.to - g.from)), el('td', {}, NCE.t('coverage.' + g.reason)))))) : el('p', { class: 'note' }, NCE.t('coverage.none')));
+  box.scrollIntoView({ block: 'nearest' });
 }
 
 // Online and what the device is doing, from its gateway's latest heartbeat; "—" when no heartbeat is stored.
@@ -468,6 +500,74 @@ async function loadDashboard() {
   pie('chart-dead', s.dead_letters_per_stage, k => k);
 }
 
+// ------------------------------------------------------------------ users (admin), own password
+
+const ROLES = ['operator', 'officer', 'legal', 'admin'];
+
+function roleBoxes(prefix, checked, disabled) {
+  return el('span', { class: 'roles' }, ROLES.map(r => el('label', {}, el('input', { type: 'checkbox', value: r, name: prefix,
+    checked: checked.includes(r), disabled }), ' ', NCE.t('role.' + r))));
+}
+
+// The page's own words for a refusal it knows, the server's message otherwise.
+const errorText = e => (e.code && NCE.msgs['error.' + e.code]) || e.message;
+
+const checkedRoles = node => [...node.querySelectorAll('input[type=checkbox]:checked')].map(b => b.value);
+
+async function loadUsers() {
+  const us = await NCE.get('/api/users');
+  fill(document.getElementById('user-rows'), us.map(userRow));
+}
+
+function userRow(u) {
+  const editable = u.source === 'console';
+  const boxes = roleBoxes('roles-' + u.username, u.roles, !editable);
+  const enabled = el('input', { type: 'checkbox', checked: u.enabled, disabled: !editable, 'aria-label': NCE.t('users.enabled') });
+  const save = async () => {
+    try {
+      await NCE.post('/api/users/' + encodeURIComponent(u.username), { roles: checkedRoles(boxes), enabled: enabled.checked, version: u.version });
+      toast(NCE.t('users.saved', u.username));
+    } catch (e) { toast(errorText(e), true); }
+    loadUsers();
+  };
+  const newPw = el('input', { type: 'password', autocomplete: 'new-password', placeholder: NCE.t('users.newPassword'), 'data-field': 'password' });
+  const reset = async () => {
+    if (!newPw.value) { newPw.focus(); return; }
+    try {
+      await NCE.post('/api/users/' + encodeURIComponent(u.username) + '/password', { password: newPw.value, version: u.version });
+      toast(NCE.t('users.resetDone', u.username));
+    } catch (e) { toast(errorText(e), true); }
+    loadUsers();
+  };
+  return el('tr', { 'data-user': u.username }, el('td', {}, u.username), el('td', {}, boxes), el('td', {}, enabled),
+    el('td', {}, NCE.t('users.source.' + u.source)),
+    el('td', {}, u.updated_at ? NCE.time(u.updated_at) + ' · ' + (u.updated_by || '') : '—'),
+    el('td', {}, editable ? [el('button', { onclick: save, 'data-action': 'save' }, NCE.t('users.save')), ' ', newPw, ' ',
+      el('button', { onclick: reset, 'data-action': 'reset' }, NCE.t('users.reset'))] : el('span', { class: 'muted' }, NCE.t('users.inFile'))));
+}
+
+async function createUser(ev) {
+  ev.preventDefault();
+  const name = document.getElementById('user-new-name'), pw = document.getElementById('user-new-password');
+  const roles = checkedRoles(document.getElementById('user-new-roles'));
+  try {
+    await NCE.post('/api/users', { username: name.value.trim(), password: pw.value, roles });
+    toast(NCE.t('users.created', name.value.trim()));
+    name.value = ''; pw.value = '';
+    loadUsers();
+  } catch (e) { toast(errorText(e), true); }
+}
+
+async function changeOwnPassword(ev) {
+  ev.preventDefault();
+  const cur = document.getElementById('own-current').value, pw = document.getElementById('own-new').value;
+  if (pw !== document.getElementById('own-repeat').value) { toast(NCE.t('account.mismatch'), true); return; }
+  try {
+    await NCE.post('/api/me/password', { current: cur, password: pw });
+    location.href = '/login.html?changed';
+  } catch (e) { toast(errorText(e), true); }
+}
+
 // ------------------------------------------------------------------ shell
 
 async function show() {
@@ -479,6 +579,7 @@ async function show() {
     else if (view === 'cases') await searchCases(0);
     else if (view === 'devices') await loadDevices();
     else if (view === 'dashboard') await loadDashboard();
+    else if (view === 'users') await loadUsers();
   } catch (e) {
     if (e.message !== 'login') toast(e.status === 403 ? NCE.t('error.forbidden') : e.message, true);
   }
@@ -488,7 +589,11 @@ document.addEventListener('DOMContentLoaded', async () => {
   // Labels, the user, the reasons and (on the queue) the first page of alerts, all at once.
   if ((location.hash || '#queue') === '#queue') state.prefetched = NCE.get('/api/alerts?status=pending&size=50');
   [, state.me, state.reasons] = await Promise.all([NCE.load(), NCE.get('/api/me'), NCE.get('/api/reasons')]);
-  document.getElementById('me').textContent = state.me.username + ' (' + state.me.roles.join(', ') + ')';
+  document.getElementById('me').textContent = state.me.username + ' (' + state.me.roles.map(r => NCE.t('role.' + r)).join('、') + ')';
+  document.getElementById('nav-users').hidden = !state.me.roles.includes('admin');
+  fill(document.getElementById('user-new-roles'), roleBoxes('new-roles', ['operator'], false));
+  document.getElementById('user-new').addEventListener('submit', createUser);
+  document.getElementById('own-password').addEventListener('submit', changeOwnPassword);
   document.getElementById('lang').addEventListener('click', () => NCE.switchLang());
   document.getElementById('logout').addEventListener('click', async () => { await NCE.post('/api/logout'); location.href = '/login.html'; });
   const st = document.getElementById('case-status'), ty = document.getElementById('case-type');

@@ -209,6 +209,11 @@ class ConsoleApiIT {
         assertEquals(200, admin.get("/api/devices").status());
         assertEquals(403, legal.get("/api/devices").status());
         assertEquals(200, legal.get("/api/stats").status());
+        assertEquals(200, admin.get("/api/users").status());
+        for (Client notAdmin : List.of(op, officer, legal)) {
+            assertEquals(403, notAdmin.get("/api/users").status());
+            assertEquals(403, notAdmin.post("/api/users", Map.of("username", "x" + RUN, "password", PW, "roles", List.of("admin"))).status());
+        }
         Client.Reply denied = op.get("/api/cases");
         assertEquals("role", denied.json().path("code").asText());
         assertEquals(200, officer.get("/api/docs/openapi.json").status());
@@ -582,6 +587,40 @@ class ConsoleApiIT {
         JsonNode m = device(devices, meter);
         assertEquals("C", m.path("health").path("last_flag").asText(), "a monitor with no alerts is listed from the heartbeat");
         assertEquals(0, m.path("alerts").asInt());
+    }
+
+    /** Coverage over a range from the stored heartbeats: a silent gateway and a stalled camera are the gaps, named. */
+    @Test
+    void aDevicesCoverageShowsWhenItWasDownDuringAnEvidencePeriod() throws Exception {
+        Client officer = as("officer");
+        String site = SITE + "-cov";
+        long t0 = System.currentTimeMillis() - 3_600_000;
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i < 60; i++) { // one heartbeat every 10 s for 10 min, with 3 min silent and 1 min stalled
+            long t = t0 + i * 10_000L;
+            if (i >= 10 && i < 28) {
+                continue;
+            }
+            String state = i >= 40 && i < 46 ? "stalled" : "streaming";
+            bulk.append("{\"index\": {\"_index\": \"").append(StoreLayout.GATEWAY_HEALTH).append("\", \"_id\": \"").append(site)
+                    .append(':').append(t).append("\"}}\n").append(Stores.JSON.writeValueAsString(Map.of("site_id", site, "boot_id", "b",
+                            "time_ms", t, "cameras", List.of(Map.of("id", CAM, "state", state, "last_frame_ms", t))))).append('\n');
+        }
+        Stores.send("POST", "/_bulk?refresh=true", bulk.toString());
+        JsonNode c = officer.get("/api/devices/" + CAM + "/coverage?site=" + site + "&from=" + t0 + "&to=" + (t0 + 600_000)).json();
+        assertEquals(2, c.path("gaps").size(), c.toString());
+        JsonNode silent = c.path("gaps").get(0);
+        assertEquals("no_heartbeat", silent.path("reason").asText());
+        assertEquals(t0 + 150_000, silent.path("from").asLong(), "the last heartbeat before the silence covers its 60 s");
+        assertEquals(t0 + 280_000, silent.path("to").asLong());
+        JsonNode stalled = c.path("gaps").get(1);
+        assertEquals("stalled", stalled.path("reason").asText());
+        assertEquals(t0 + 400_000, stalled.path("from").asLong());
+        assertEquals(t0 + 460_000, stalled.path("to").asLong());
+        assertEquals(400, officer.get("/api/devices/" + CAM + "/coverage?site=" + site + "&from=" + t0 + "&to=" + (t0 + 30L * 86_400_000))
+                .status(), "at most 7 days");
+        assertEquals(400, officer.get("/api/devices/..%2Fx/coverage?site=" + site).status());
+        assertEquals(200, as("legal").get("/api/devices/" + CAM + "/coverage?site=" + site).status(), "legal checks an evidence period");
     }
 
     private static JsonNode device(JsonNode devices, String id) {

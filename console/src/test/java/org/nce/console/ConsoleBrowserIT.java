@@ -26,9 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,8 +48,6 @@ class ConsoleBrowserIT {
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final String SITE = "site-b" + RUN;
     static final String CAM = "cam-b" + RUN;
-    static final Path CHROMIUM = Path.of(System.getProperty("nce.chromium", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getProperty("nce.chromedriver", "/usr/bin/chromedriver"));
     /** target/screenshots; -Dnce.screenshots=../docs/screenshots refreshes the README's (a test run leaves the tree clean). */
     static final Path SHOTS = Path.of(System.getProperty("nce.screenshots", "target/screenshots"));
     /** Real footage for the clip, when the shared test data is here (the page must play it). */
@@ -71,7 +66,8 @@ class ConsoleBrowserIT {
         Path users = Files.createTempFile("nce-users", ".yaml");
         Files.writeString(users, "users:\n"
                 + "  - {username: chief, password: \"" + enc.encode(PW) + "\", roles: [operator, officer, legal]}\n"
-                + "  - {username: watch, password: \"" + enc.encode(PW) + "\", roles: [operator]}\n");
+                + "  - {username: watch, password: \"" + enc.encode(PW) + "\", roles: [operator]}\n"
+                + "  - {username: keeper, password: \"" + enc.encode(PW) + "\", roles: [admin]}\n");
         r.add("nce.users-file", users::toString);
         Path rules = TestRules.withRegistry("subjects:\n  - {id: p-" + RUN + ", kind: individual, name: 赵某某, id_number: 330203199001011234, "
                 + "address: 宁波市海曙区某小区, sites: [" + SITE + "]}\n", "devices:\n" + TestRules.reviewed(CAM, SITE, "camera", null)
@@ -82,8 +78,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "no Chromium here (" + CHROMIUM + ", " + DRIVER + "): apt-get install chromium chromium-driver");
+        Assumptions.assumeTrue(Chromium.missing() == null, Chromium::missing);
         Stores.ensureIndices();
         // Newest first in the queue: these are an hour ahead of anything else in the shared test stores.
         long t = System.currentTimeMillis() + 3_600_000;
@@ -114,13 +109,7 @@ class ConsoleBrowserIT {
         Stores.send("POST", "/" + StoreLayout.ALERTS + "/_update/" + java.net.URLEncoder.encode(sensorAlert, java.nio.charset.StandardCharsets.UTF_8)
                 + "?refresh=true", java.util.Map.of("doc", java.util.Map.of("threshold",
                 java.util.Map.of("value", 60.0, "unit", "dB(A)", "basis", "GB 3096-2008 class 2, day"))));
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--window-size=1440,960", "--lang=zh-CN", "--autoplay-policy=no-user-gesture-required");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, o);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        browser = Chromium.start();
     }
 
     @AfterAll
@@ -305,6 +294,60 @@ class ConsoleBrowserIT {
         browser.get("http://127.0.0.1:" + port + "/#cases");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "没有此权限"));
         assertEquals(0, browser.findElements(By.cssSelector("#case-rows tr[data-id]")).size());
+    }
+
+    @Test
+    void anAdminCreatesAnAccountOnTheUsersPageAndItLogsIn() throws Exception {
+        login("watch");
+        assertTrue(!browser.findElement(By.id("nav-users")).isDisplayed(), "an operator has no users page");
+        login("keeper");
+        browser.get("http://127.0.0.1:" + port + "/#users");
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#user-rows tr[data-user='keeper']")));
+        String name = "xu-" + RUN;
+        browser.findElement(By.id("user-new-name")).sendKeys(name);
+        browser.findElement(By.id("user-new-password")).sendKeys(PW);
+        click(By.cssSelector("#user-new-roles input[value='operator']")); // ticked by default: untick
+        click(By.cssSelector("#user-new-roles input[value='officer']"));
+        click(By.cssSelector("#user-new button[type=submit]"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "已创建用户"));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#user-rows tr[data-user='" + name + "']")));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+        shot("users");
+        login(name);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("me"), "执法人员"));
+        assertTrue(!browser.findElement(By.id("me")).getText().contains("值班审核员"), "only the role ticked");
+    }
+
+    @Test
+    void anOperatorSeesWhenADeviceWasDown() throws Exception {
+        // A day of heartbeats once a minute, the gateway silent for 40 min and the camera stalled for 20.
+        long now = System.currentTimeMillis();
+        StringBuilder bulk = new StringBuilder();
+        for (int i = 0; i <= 1440; i++) { // the last one now: it covers the minute the page is opened in
+            long t = now - 86_400_000L + i * 60_000L;
+            if (i >= 600 && i < 640) {
+                continue;
+            }
+            String state = i >= 1000 && i < 1020 ? "stalled" : "streaming";
+            bulk.append("{\"index\": {\"_index\": \"").append(StoreLayout.GATEWAY_HEALTH).append("\"}}\n")
+                    .append(Stores.JSON.writeValueAsString(java.util.Map.of("site_id", SITE, "boot_id", "b", "time_ms", t,
+                            "cameras", List.of(java.util.Map.of("id", CAM, "state", state, "fps", 2.0, "last_frame_ms", t))))).append('\n');
+        }
+        Stores.send("POST", "/_bulk?refresh=true", bulk.toString());
+        login("watch");
+        browser.get("http://127.0.0.1:" + port + "/#devices");
+        click(By.cssSelector("#device-rows tr[data-device='" + CAM + "']"));
+        try {
+            waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#device-detail tr.gap-row"), 2));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            shot("device-coverage-failed");
+            throw new AssertionError("coverage shown: " + browser.findElement(By.id("device-detail")).getText() + " / toast: "
+                    + browser.findElement(By.id("toast")).getText(), e);
+        }
+        String gaps = browser.findElement(By.id("device-detail")).getText();
+        assertTrue(gaps.contains("网关无心跳") && gaps.contains("视频流停滞"), gaps);
+        assertEquals(2, browser.findElements(By.cssSelector("#device-detail .coverage .gap")).size());
+        shot("device-coverage");
     }
 
     @Test

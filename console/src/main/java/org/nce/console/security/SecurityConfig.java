@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nce.console.ConsoleProperties;
+import org.nce.console.store.AccountStore;
+import org.nce.console.store.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,7 +25,6 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
@@ -59,19 +60,21 @@ public class SecurityConfig {
     }
 
     @Bean
-    UserDetailsService users(ConsoleProperties props, PasswordEncoder encoder) throws IOException {
-        List<UserDetails> users = new ArrayList<>();
+    Accounts users(ConsoleProperties props, PasswordEncoder encoder, AccountStore store) throws IOException {
+        List<UserDetails> file = new ArrayList<>();
         if (props.usersFile() != null) {
-            users.addAll(Users.load(props.usersFile()));
+            file.addAll(Users.load(props.usersFile()));
         }
+        UserDetails demo = null;
         if (props.demoUser()) {
-            users.add(Users.demo(encoder));
+            demo = Users.demo(encoder);
             LOG.warn("demo account: user 'demo', password 'demo', every role (nce.demo-user=true; never in production)");
         }
-        if (users.isEmpty()) {
-            LOG.warn("no accounts: set nce.users-file (NCE_USERS_FILE) to a users file; nobody can log in");
+        if (file.isEmpty() && demo == null) {
+            LOG.warn("no accounts in a users file: set nce.users-file (NCE_USERS_FILE) for the first admin;"
+                    + " only accounts an admin created in the console (nce-users) can log in");
         }
-        return new InMemoryUserDetailsManager(users);
+        return new Accounts(Accounts.fixed(file, demo), store);
     }
 
     @Bean
@@ -102,7 +105,8 @@ public class SecurityConfig {
 
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ConsoleProperties props, CookieCsrfTokenRepository csrf,
-                                    SecurityContextRepository contexts, ObjectProvider<ClientRegistrationRepository> oidc) throws Exception {
+                                    SecurityContextRepository contexts, ObjectProvider<ClientRegistrationRepository> oidc,
+                                    Accounts accounts, AuditLog audit) throws Exception {
         ObjectMapper json = new ObjectMapper();
         CsrfTokenRequestAttributeHandler csrfHandler = new CsrfTokenRequestAttributeHandler();
         // null: the token is loaded on every request, so the XSRF-TOKEN cookie is always there for the page's
@@ -110,6 +114,7 @@ public class SecurityConfig {
         csrfHandler.setCsrfRequestAttributeName(null);
         var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
         http.addFilterBefore(new AllowedHostsFilter(props.allowedHosts()), SecurityContextHolderFilter.class)
+                .addFilterAfter(new AccountSessionFilter(accounts), SecurityContextHolderFilter.class)
                 .securityContext(s -> s.securityContextRepository(contexts))
                 // No saved-request sessions for strangers: a refused call creates no session.
                 .requestCache(c -> c.disable())
@@ -118,7 +123,7 @@ public class SecurityConfig {
                         // The 行政行为码 page a document's QR code opens: public, and it shows nothing personal.
                         .requestMatchers(HttpMethod.GET, "/verify/*").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/login").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/csrf", "/api/i18n/*", "/actuator/health").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/csrf", "/api/i18n/*", "/api/login/providers", "/actuator/health").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/alerts", "/api/alerts/*").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
@@ -129,8 +134,11 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/api/cases/*/documents", "/api/cases/*/documents/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/evidence").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.GET, "/api/devices").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/devices/*/coverage").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL, Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()
-                        .requestMatchers(HttpMethod.POST, "/api/logout").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/logout", "/api/me/password").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/api/users").hasRole(Roles.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/api/users", "/api/users/*", "/api/users/*/password").hasRole(Roles.ADMIN)
                         .requestMatchers("/api/docs", "/api/docs/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**").authenticated()
                         .requestMatchers(HttpMethod.GET, "/actuator/metrics", "/actuator/metrics/**").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/console.js", "/webjars/**").authenticated()
@@ -156,7 +164,18 @@ public class SecurityConfig {
         if (oidc.getIfAvailable() != null) {
             // OIDC where configured (spring.security.oauth2.client.registration.*): the provider's
             // login page instead of a password, roles from the token's "roles" claim.
-            http.oauth2Login(o -> o.loginPage("/login.html").userInfoEndpoint(u -> u.userAuthoritiesMapper(OidcRoles::map)));
+            http.oauth2Login(o -> o.loginPage("/login.html")
+                    .failureHandler((req, res, ex) -> {
+                        // The provider's or the token's problem, in the log for the integrator; the page says only that it failed.
+                        LOG.warn("OIDC login from {} failed: {}", req.getRemoteAddr(), ex.getMessage());
+                        audit.record("oidc", "login", "oidc", "refused", req.getRemoteAddr() + ": " + ex.getMessage(), null);
+                        res.sendRedirect("/login.html?oidc-failed");
+                    })
+                    .userInfoEndpoint(u -> u.userAuthoritiesMapper(OidcRoles::map))
+                    .successHandler((req, res, a) -> {
+                        audit.record(a.getName(), "login", a.getName(), "ok", req.getRemoteAddr() + " (OIDC)", null);
+                        res.sendRedirect("/");
+                    }));
             LOG.info("OIDC login enabled");
         }
         return http.build();

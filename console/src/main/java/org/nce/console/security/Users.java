@@ -37,6 +37,9 @@ public final class Users {
     record File(@JsonProperty("users") List<Entry> users) {
     }
 
+    /** What a user name may be, in the file and in the console alike. */
+    public static final String NAME = "[A-Za-z0-9._-]{1,64}";
+
     private Users() {
     }
 
@@ -50,7 +53,7 @@ public final class Users {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             String where = file + ": users[" + i + "]";
-            if (e.username() == null || !e.username().matches("[A-Za-z0-9._-]{1,64}")) {
+            if (e.username() == null || !e.username().matches(NAME)) {
                 problems.add(where + ".username: 1-64 characters of A-Z a-z 0-9 . _ -");
                 continue;
             }

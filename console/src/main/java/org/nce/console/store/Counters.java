@@ -4,7 +4,6 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -24,10 +23,11 @@ public class Counters {
     public static final String NUMBERS = "nce-document-numbers";
     public static final String CODES = "nce-action-codes";
     private final ElasticsearchClient es;
-    private final java.util.Set<String> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final StrictIndexes indexes;
 
-    public Counters(ElasticsearchClient es) {
+    public Counters(ElasticsearchClient es, StrictIndexes indexes) {
         this.es = es;
+        this.indexes = indexes;
     }
 
     /** The next number of {@code name} (1 the first time). */
@@ -93,30 +93,6 @@ public class Counters {
     }
 
     private void ensureIndex(String index, String properties) {
-        if (ready.contains(index)) {
-            return;
-        }
-        try {
-            es.indices().create(c -> c.index(index).withJson(new StringReader(
-                    "{\"settings\": {\"number_of_shards\": 1, \"number_of_replicas\": 0},"
-                            + " \"mappings\": {\"dynamic\": \"strict\", \"properties\": " + properties + "}}")));
-        } catch (ElasticsearchException e) {
-            if (e.error() == null || !"resource_already_exists_exception".equals(e.error().type())) {
-                throw Docs.unavailable(e);
-            }
-        } catch (IOException e) {
-            throw Docs.unavailable(e);
-        }
-        try {
-            // Another console may have just created it: its shard can still be starting (a get would be a 503
-            // no_shard_available, seen in CI with two consoles). Wait until it takes reads and writes.
-            if (es.cluster().health(h -> h.index(index).waitForStatus(co.elastic.clients.elasticsearch._types.HealthStatus.Yellow)
-                    .timeout(t -> t.time("30s"))).timedOut()) {
-                throw org.nce.console.web.ApiException.unavailable("index " + index + " is not ready yet; try again in a moment");
-            }
-        } catch (ElasticsearchException | IOException e) {
-            throw Docs.unavailable(e);
-        }
-        ready.add(index);
+        indexes.ensure(index, properties);
     }
 }

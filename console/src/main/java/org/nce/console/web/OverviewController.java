@@ -16,6 +16,8 @@ import java.util.Map;
 import org.nce.console.store.Docs;
 import org.nce.model.StoreLayout;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -98,6 +100,94 @@ public class OverviewController {
             }
         }
         return out;
+    }
+
+    /** The longest time range one coverage question may span: a week of heartbeats (about 60,000 at 10 s). */
+    static final long COVERAGE_MAX_RANGE_MS = 7L * 86_400_000;
+
+    @Operation(summary = "When a device was covered", description = "From its gateway's heartbeats over [from, to] (epoch ms; "
+            + "default the last 24 h, at most 7 days): the covered time, its share, and each gap with what the heartbeats said there "
+            + "(the camera's state such as stalled or failed, a monitor's flag_X, not_reported, no_heartbeat).")
+    @GetMapping("/api/devices/{id}/coverage")
+    public Map<String, Object> coverage(@PathVariable String id, @RequestParam String site, @RequestParam(required = false) Long from,
+                                        @RequestParam(required = false) Long to) {
+        Ids.id(id, "a device id");
+        Ids.id(site, "a site id");
+        long end = to == null ? System.currentTimeMillis() : to;
+        long start = from == null ? end - 86_400_000L : from;
+        if (end <= start || end - start > COVERAGE_MAX_RANGE_MS) {
+            throw ApiException.badRequest("bad_range", "from must be before to, at most 7 days apart (epoch milliseconds)");
+        }
+        List<DeviceCoverage.Sample> samples = heartbeatsOf(id, site, start - ONLINE_WITHIN_MS, end);
+        DeviceCoverage.Result r = DeviceCoverage.of(samples, start, end, ONLINE_WITHIN_MS);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("site_id", site);
+        out.put("from", r.fromMs());
+        out.put("to", r.toMs());
+        out.put("heartbeats", samples.size());
+        out.put("covered_ms", r.coveredMs());
+        out.put("coverage", Math.round(r.coverage() * 10_000) / 10_000.0);
+        out.put("gaps", r.gaps().stream().map(g -> Map.of("from", g.fromMs(), "to", g.toMs(), "reason", g.reason())).toList());
+        return out;
+    }
+
+    /** The site's heartbeats in [from, to], oldest first, each as what it said of device {@code id}. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private List<DeviceCoverage.Sample> heartbeatsOf(String id, String site, long from, long to) {
+        return Docs.read(() -> {
+            List<DeviceCoverage.Sample> out = new ArrayList<>();
+            List<co.elastic.clients.elasticsearch._types.FieldValue> after = null;
+            while (true) {
+                final List<co.elastic.clients.elasticsearch._types.FieldValue> page = after;
+                SearchResponse<Map> r = es.search(s -> {
+                    s.index(StoreLayout.GATEWAY_HEALTH).size(5_000).source(x -> x.filter(f -> f.includes("time_ms", "cameras", "sensors")))
+                            .query(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field("site_id").value(site)))
+                                    .filter(f -> f.range(g -> g.untyped(u -> u.field("time_ms")
+                                            .gte(co.elastic.clients.json.JsonData.of(from)).lte(co.elastic.clients.json.JsonData.of(to)))))))
+                            .sort(o -> o.field(f -> f.field("time_ms").order(co.elastic.clients.elasticsearch._types.SortOrder.Asc)))
+                            .sort(o -> o.field(f -> f.field("_doc").order(co.elastic.clients.elasticsearch._types.SortOrder.Asc)));
+                    if (page != null) {
+                        s.searchAfter(page);
+                    }
+                    return s;
+                }, Map.class);
+                var hits = r.hits().hits();
+                for (var h : hits) {
+                    if (h.source() != null) {
+                        out.add(sample(id, (Map<String, Object>) h.source()));
+                    }
+                }
+                if (hits.size() < 5_000) {
+                    return out;
+                }
+                after = hits.get(hits.size() - 1).sort();
+            }
+        }, List.of());
+    }
+
+    /** What one heartbeat said of the device: not there, up, or down and why. */
+    static DeviceCoverage.Sample sample(String id, Map<String, Object> hb) {
+        long time = hb.get("time_ms") instanceof Number n ? n.longValue() : 0;
+        for (String group : List.of("cameras", "sensors")) {
+            if (!(hb.get(group) instanceof List<?> list)) {
+                continue;
+            }
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> dev && id.equals(dev.get("id"))) {
+                    String down;
+                    if (group.equals("cameras")) {
+                        Object state = dev.get("state");
+                        down = state == null || "streaming".equals(state) ? null : String.valueOf(state);
+                    } else {
+                        Object flag = dev.get("last_flag");
+                        down = flag == null || "N".equals(flag) ? null : "flag_" + flag;
+                    }
+                    return new DeviceCoverage.Sample(time, true, down);
+                }
+            }
+        }
+        return new DeviceCoverage.Sample(time, false, null);
     }
 
     /** The latest heartbeat of each site's gateway. */

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.nce.console.ConsoleProperties;
 import org.nce.console.security.LoginRateLimiter;
 import org.nce.console.store.AuditLog;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -46,10 +49,13 @@ public class SessionController {
     private final LoginRateLimiter limiter;
     private final AuditLog audit;
     private final ConsoleProperties props;
+    private final ObjectProvider<ClientRegistrationRepository> oidc;
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     public SessionController(AuthenticationManager auth, SecurityContextRepository contexts, SessionAuthenticationStrategy sessionStrategy,
-                             LoginRateLimiter limiter, AuditLog audit, ConsoleProperties props) {
+                             LoginRateLimiter limiter, AuditLog audit, ConsoleProperties props,
+                             ObjectProvider<ClientRegistrationRepository> oidc) {
+        this.oidc = oidc;
         this.auth = auth;
         this.contexts = contexts;
         this.sessionStrategy = sessionStrategy;
@@ -83,6 +89,22 @@ public class SessionController {
         }
         audit.record(a.getName(), "login", a.getName(), "ok", request.getRemoteAddr(), null);
         return me(a);
+    }
+
+    @Operation(summary = "The identity providers one can log in with (OIDC), besides a password",
+            description = "Each with the address that starts its login; empty where none is configured.")
+    @GetMapping("/api/login/providers")
+    public List<Map<String, String>> providers() {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
+            for (Object o : registrations) {
+                if (o instanceof ClientRegistration r) {
+                    out.add(Map.of("id", r.getRegistrationId(), "name", r.getClientName(),
+                            "url", "/oauth2/authorization/" + r.getRegistrationId()));
+                }
+            }
+        }
+        return out;
     }
 
     @Operation(summary = "The CSRF token", description = "Also sets the XSRF-TOKEN cookie; send its value in X-XSRF-TOKEN on POSTs.")
