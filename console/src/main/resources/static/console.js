@@ -412,7 +412,7 @@ async function move(c, status, note) {
 async function loadDevices() {
   const ds = await NCE.get('/api/devices');
   document.getElementById('device-rows').replaceChildren(...ds.map(d => el('tr', { 'data-device': d.id,
-    onclick: () => showCoverage(d.id, d.site_id, Date.now() - 86400000, Date.now()) }, el('td', {}, d.id),
+    onclick: () => showCoverage(d.id, d.site_id, Date.now() - 86400000, Date.now()).catch(e => toast(errorText(e), true)) }, el('td', {}, d.id),
     el('td', {}, d.site_id), healthCell(d.health), el('td', {}, lastData(d.health)),
     el('td', {}, d.types.map(t => NCE.t('type.' + t)).join('、')), el('td', {}, d.last_alert_at ? NCE.time(d.last_alert_at) : '—'),
     el('td', {}, d.alerts), el('td', {}, d.dismissed))));

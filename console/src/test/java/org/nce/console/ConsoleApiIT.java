@@ -619,8 +619,23 @@ class ConsoleApiIT {
         assertEquals(t0 + 460_000, stalled.path("to").asLong());
         assertEquals(400, officer.get("/api/devices/" + CAM + "/coverage?site=" + site + "&from=" + t0 + "&to=" + (t0 + 30L * 86_400_000))
                 .status(), "at most 7 days");
-        assertEquals(400, officer.get("/api/devices/..%2Fx/coverage?site=" + site).status());
+        assertEquals(400, officer.get("/api/devices/-x/coverage?site=" + site).status(), "the console checks the id");
+        assertEquals(400, officer.get("/api/devices/" + CAM + "/coverage?site=" + site + "&from=-4000000000000000000&to=5000000000000000000")
+                .status(), "a range that would overflow the 7-day check");
         assertEquals(200, as("legal").get("/api/devices/" + CAM + "/coverage?site=" + site).status(), "legal checks an evidence period");
+    }
+
+    /** Fetch Metadata: a request another site's page made is refused before it can record a download in anyone's name. */
+    @Test
+    void anotherSitesPageCannotMakeTheBrowserFetchEvidence() throws Exception {
+        Client officer = as("officer");
+        int before = Stores.audit(KEY1).size();
+        Client.Reply cross = officer.get("/api/evidence?key=" + q(KEY1) + "&download=true", "Sec-Fetch-Site", "cross-site");
+        assertEquals(403, cross.status());
+        assertEquals("cross_site", cross.json().path("code").asText());
+        assertEquals(before, Stores.audit(KEY1).size(), "nothing recorded");
+        assertEquals(200, officer.get("/api/evidence?key=" + q(KEY1), "Sec-Fetch-Site", "same-origin").status());
+        assertEquals(200, officer.get("/api/evidence?key=" + q(KEY1), "Sec-Fetch-Site", "none").status(), "a link the user opened");
     }
 
     private static JsonNode device(JsonNode devices, String id) {

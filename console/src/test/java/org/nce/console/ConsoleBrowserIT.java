@@ -301,6 +301,7 @@ class ConsoleBrowserIT {
         login("watch");
         assertTrue(!browser.findElement(By.id("nav-users")).isDisplayed(), "an operator has no users page");
         login("keeper");
+        assertTrue(browser.findElement(By.id("nav-users")).isDisplayed(), "an admin has it");
         browser.get("http://127.0.0.1:" + port + "/#users");
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#user-rows tr[data-user='keeper']")));
         String name = "xu-" + RUN;

@@ -109,12 +109,12 @@ class ConsoleOidcIT {
     void anOfficerLogsInThroughTheProviderWithTheRolesOfItsToken() throws Exception {
         HttpClient browser = logInThroughTheProvider("oidc-officer");
         var me = Stores.JSON.readTree(get(browser, "/api/me").body());
-        assertEquals("oidc-officer", me.path("username").asText());
+        assertEquals("idp:oidc-officer", me.path("username").asText(), "named by its provider: never a local account's name");
         assertEquals(List.of("officer"), Stores.JSON.convertValue(me.path("roles"), List.class));
         assertEquals(200, get(browser, "/api/cases").statusCode());
         assertEquals(403, get(browser, "/api/users").statusCode(), "an officer is not an admin");
         assertEquals(403, get(browser, "/actuator/metrics").statusCode());
-        assertTrue(Stores.audit("oidc-officer").stream().anyMatch(a -> a.path("action").asText().equals("login")
+        assertTrue(Stores.audit("idp:oidc-officer").stream().anyMatch(a -> a.path("action").asText().equals("login")
                 && a.path("result").asText().equals("ok") && a.path("detail").asText().contains("OIDC")), "the login is audited");
     }
 
@@ -140,7 +140,7 @@ class ConsoleOidcIT {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys("oidc-officer");
             browser.findElement(By.id("password")).sendKeys(TestIdentityProvider.PASSWORD);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("me"), "oidc-officer"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("me"), "idp:oidc-officer"));
             assertTrue(browser.findElement(By.id("me")).getText().contains("执法人员"), browser.findElement(By.id("me")).getText());
         } finally {
             browser.quit();

@@ -150,6 +150,7 @@ class ConsoleUsersIT {
         String seen = version(first, user);
         assertEquals(200, first.post("/api/users/" + user, Map.of("roles", List.of("operator", "officer"), "version", seen)).status());
         Client.Reply late = second.post("/api/users/" + user, Map.of("enabled", false, "version", seen));
+        // (The store's own conditional write is the second line of defence, for a change between this check and the write.)
         assertEquals(409, late.status(), late.body());
         assertEquals("version_conflict", late.json().path("code").asText());
         JsonNode now = listed(first, user);
@@ -196,7 +197,16 @@ class ConsoleUsersIT {
         assertEquals(409, admin.post("/api/users", Map.of("username", user, "password", PW, "roles", List.of("admin"))).status(),
                 "a name is taken once");
         assertEquals(List.of("operator"), Stores.JSON.convertValue(listed(admin, user).path("roles"), List.class), "and kept its roles");
-        assertEquals(400, admin.post("/api/users/a%2F..%2Fb", Map.of("enabled", false, "version", "1:1")).status());
+        assertEquals(400, admin.post("/api/users/.hidden", Map.of("enabled", false, "version", "1:1")).status(),
+                "the path's name is checked by the console (Tomcat lets this one through)");
+        assertEquals(400, admin.post("/api/users", "{\"username\":\"n-" + RUN + "\",\"password\":\"" + PW + "\",\"roles\":[null]}").status());
+        Client.Reply long72 = admin.post("/api/users", Map.of("username", "long-" + RUN, "password", "执".repeat(25), "roles", List.of("operator")));
+        assertEquals(400, long72.status(), "over bcrypt's 72 bytes: refused, not a 500 " + long72.body());
+        assertEquals(401, new Client(port).login(user, "执".repeat(30)).status(), "a login with such a password is a plain refusal");
+        assertEquals(409, admin.post("/api/users", Map.of("username", user.toUpperCase(java.util.Locale.ROOT), "password", PW,
+                "roles", List.of("operator"))).status(), "names are told apart regardless of case");
+        assertTrue(Stores.audit(user.toUpperCase(java.util.Locale.ROOT)).stream().anyMatch(a -> a.path("result").asText().equals("refused")),
+                "a refused change is audited too");
         assertEquals(404, admin.post("/api/users/nobody-" + RUN, Map.of("enabled", false, "version", "1:1")).status());
     }
 

@@ -22,13 +22,15 @@ public final class Accounts implements UserDetailsService {
     /** How stale the revision an open session is checked against may be (another console's change). */
     public static final long CHECK_EVERY_MS = 5_000;
 
-    /** What an open session is checked against: the account's state now, and when it was read. */
+    /** What an open session is checked against: the account's state now, and when it was read (nanoTime). */
     private record Current(boolean enabled, long revision, long readAt) {
     }
 
     private final Map<String, Account> fixed;
     private final AccountStore store;
     private final Map<String, Optional<Current>> current = new ConcurrentHashMap<>();
+    /** When this console last changed each account: a read that began before it is not cached. */
+    private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
 
     public Accounts(Map<String, Account> fixed, AccountStore store) {
         this.fixed = Map.copyOf(fixed);
@@ -59,7 +61,7 @@ public final class Accounts implements UserDetailsService {
             return new Account(f.getUsername(), f.getPassword(), true, f.getAuthorities(), f.source(), 0);
         }
         AccountStore.Stored s = store.find(username).orElseThrow(() -> new UsernameNotFoundException(username));
-        current.put(username, Optional.of(new Current(s.enabled(), s.revision(), System.currentTimeMillis())));
+        current.put(username, Optional.of(new Current(s.enabled(), s.revision(), System.nanoTime())));
         return new Account(s.username(), s.passwordHash(), s.enabled(), AuthorityUtils.createAuthorityList(
                 s.roles().stream().map(r -> "ROLE_" + r.toUpperCase(Locale.ROOT)).toArray(String[]::new)), Account.Source.CONSOLE, s.revision());
     }
@@ -67,21 +69,24 @@ public final class Accounts implements UserDetailsService {
     /**
      * Whether a session opened as {@code a} may go on: a stored account must still exist, be enabled
      * and be at the revision it logged in at. When the store cannot be read the last known state
-     * stands (every action needs the store anyway).
+     * stands; with none known the session ends (the user logs in again once the store answers).
      */
     public boolean stillValid(Account a) {
         if (a.source() != Account.Source.CONSOLE) {
             return true;
         }
-        long now = System.currentTimeMillis();
+        long now = System.nanoTime();
         Optional<Current> known = current.get(a.getUsername());
-        if (known == null || known.isEmpty() || now - known.get().readAt() > CHECK_EVERY_MS) {
+        if (known == null || known.isEmpty() || now - known.get().readAt() > CHECK_EVERY_MS * 1_000_000) {
             try {
                 known = store.find(a.getUsername()).map(s -> new Current(s.enabled(), s.revision(), now));
-                current.put(a.getUsername(), known);
+                Long changed = changedAt.get(a.getUsername());
+                if (changed == null || changed - now < 0) {
+                    current.put(a.getUsername(), known); // a read begun before a change of ours is used once, never kept
+                }
             } catch (RuntimeException e) {
                 if (known == null) {
-                    return true;
+                    return false;
                 }
             }
         }
@@ -90,6 +95,7 @@ public final class Accounts implements UserDetailsService {
 
     /** Forgets what is cached of {@code username}: this console changed it. */
     public void changed(String username) {
+        changedAt.put(username, System.nanoTime());
         current.remove(username);
     }
 }

@@ -24,7 +24,9 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.logout.HttpStatusReturningLogoutSuccessHandler;
@@ -114,6 +116,7 @@ public class SecurityConfig {
         csrfHandler.setCsrfRequestAttributeName(null);
         var api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
         http.addFilterBefore(new AllowedHostsFilter(props.allowedHosts()), SecurityContextHolderFilter.class)
+                .addFilterBefore(new CrossSiteRequestFilter(), SecurityContextHolderFilter.class)
                 .addFilterAfter(new AccountSessionFilter(accounts), SecurityContextHolderFilter.class)
                 .securityContext(s -> s.securityContextRepository(contexts))
                 // No saved-request sessions for strangers: a refused call creates no session.
@@ -164,14 +167,23 @@ public class SecurityConfig {
         if (oidc.getIfAvailable() != null) {
             // OIDC where configured (spring.security.oauth2.client.registration.*): the provider's
             // login page instead of a password, roles from the token's "roles" claim.
+            OidcUserService oidcUsers = new OidcUserService();
             http.oauth2Login(o -> o.loginPage("/login.html")
                     .failureHandler((req, res, ex) -> {
-                        // The provider's or the token's problem, in the log for the integrator; the page says only that it failed.
-                        LOG.warn("OIDC login from {} failed: {}", req.getRemoteAddr(), ex.getMessage());
-                        audit.record("oidc", "login", "oidc", "refused", req.getRemoteAddr() + ": " + ex.getMessage(), null);
+                        // Logged (its error code only: the text may be the caller's), not audited: anyone can call the
+                        // callback address, and the provider keeps its own record of logins.
+                        LOG.info("OIDC login from {} failed: {}", req.getRemoteAddr(), ex instanceof
+                                org.springframework.security.oauth2.core.OAuth2AuthenticationException oe ? oe.getError().getErrorCode()
+                                : ex.getClass().getSimpleName());
                         res.sendRedirect("/login.html?oidc-failed");
                     })
-                    .userInfoEndpoint(u -> u.userAuthoritiesMapper(OidcRoles::map))
+                    .userInfoEndpoint(u -> u.oidcUserService(request -> {
+                        OidcUser user = oidcUsers.loadUser(request);
+                        String nameAttribute = request.getClientRegistration().getProviderDetails().getUserInfoEndpoint()
+                                .getUserNameAttributeName();
+                        return new OidcAccount(request.getClientRegistration().getRegistrationId(), user,
+                                OidcRoles.map(user.getAuthorities()), nameAttribute == null || nameAttribute.isBlank() ? "sub" : nameAttribute);
+                    }))
                     .successHandler((req, res, a) -> {
                         audit.record(a.getName(), "login", a.getName(), "ok", req.getRemoteAddr() + " (OIDC)", null);
                         res.sendRedirect("/");

@@ -38,7 +38,7 @@ public final class Users {
     }
 
     /** What a user name may be, in the file and in the console alike. */
-    public static final String NAME = "[A-Za-z0-9._-]{1,64}";
+    public static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
     private Users() {
     }
@@ -54,7 +54,7 @@ public final class Users {
             Entry e = entries.get(i);
             String where = file + ": users[" + i + "]";
             if (e.username() == null || !e.username().matches(NAME)) {
-                problems.add(where + ".username: 1-64 characters of A-Z a-z 0-9 . _ -");
+                problems.add(where + ".username: 1-64 characters of A-Z a-z 0-9 . _ -, beginning with a letter or digit");
                 continue;
             }
             if (!seen.add(e.username())) {

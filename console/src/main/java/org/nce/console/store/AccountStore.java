@@ -35,6 +35,12 @@ public class AccountStore {
             roles = List.copyOf(roles);
         }
 
+        /** Never the hash: a record's own toString would print it into any log that shows the account. */
+        @Override
+        public String toString() {
+            return "Stored[" + username + ", roles " + roles + (enabled ? "" : ", disabled") + ", revision " + revision + "]";
+        }
+
         public Stored with(String passwordHash, List<String> roles, boolean enabled) {
             return new Stored(username, passwordHash, roles, enabled, revision, createdAt, createdBy, updatedAt, updatedBy, version);
         }

@@ -85,6 +85,16 @@ public class ApiErrors {
         return body(HttpStatus.NOT_FOUND, "not_found", "nothing here");
     }
 
+    private static boolean brokenPipe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && t.getMessage() != null
+                    && (t.getMessage().contains("Broken pipe") || t.getMessage().contains("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The client went away mid-answer (a browser seeking in a clip cancels its range request): nothing to tell it. */
     @ExceptionHandler(org.springframework.web.context.request.async.AsyncRequestNotUsableException.class)
     void clientGone(Exception e, HttpServletRequest req) {
@@ -93,6 +103,11 @@ public class ApiErrors {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, String>> unexpected(Exception e, HttpServletRequest req) {
+        if (e instanceof org.springframework.http.converter.HttpMessageNotWritableException && brokenPipe(e)) {
+            // A page left while its answer was written (a navigation cancels the page's fetches): not our error.
+            clientGone(e, req);
+            return null;
+        }
         String ref = Long.toHexString(System.nanoTime());
         LOG.error("unexpected error {} on {} {}", ref, req.getMethod(), req.getRequestURI(), e);
         return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side (reference " + ref + ")");

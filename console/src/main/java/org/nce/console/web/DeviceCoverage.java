@@ -71,15 +71,20 @@ public final class DeviceCoverage {
         return new Result(from, to, coveredMs, gaps);
     }
 
-    /** What the heartbeats in [from, to) (or the last one before) said of the device: its first down reason. */
+    /**
+     * What the heartbeats in [from, to) said of the device, their first down reason; with none inside,
+     * the last one before (a camera stalled just before the range is stalled, not silent).
+     */
     private static String reason(List<Sample> samples, long from, long to) {
         boolean anyHeartbeat = false;
         boolean reported = false;
+        Sample before = null;
         for (Sample s : samples) {
             if (s.timeMs() >= to) {
                 break;
             }
             if (s.timeMs() < from - 1) {
+                before = s;
                 continue;
             }
             anyHeartbeat = true;
@@ -89,6 +94,9 @@ public final class DeviceCoverage {
                     return s.downReason();
                 }
             }
+        }
+        if (!anyHeartbeat && before != null && before.reported() && before.downReason() != null) {
+            return before.downReason();
         }
         return !anyHeartbeat ? "no_heartbeat" : reported ? "no_heartbeat" : "not_reported";
     }

@@ -115,7 +115,8 @@ public class OverviewController {
         Ids.id(site, "a site id");
         long end = to == null ? System.currentTimeMillis() : to;
         long start = from == null ? end - 86_400_000L : from;
-        if (end <= start || end - start > COVERAGE_MAX_RANGE_MS) {
+        // Both past 0 (epoch ms): end - start cannot overflow and pass the cap.
+        if (start < 0 || end < 0 || end <= start || end - start > COVERAGE_MAX_RANGE_MS) {
             throw ApiException.badRequest("bad_range", "from must be before to, at most 7 days apart (epoch milliseconds)");
         }
         List<DeviceCoverage.Sample> samples = heartbeatsOf(id, site, start - ONLINE_WITHIN_MS, end);

@@ -73,7 +73,8 @@ public class SessionController {
         Authentication a;
         try {
             a = auth.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(req.username(), req.password()));
-        } catch (AuthenticationException e) {
+        } catch (AuthenticationException | IllegalArgumentException e) {
+            // IllegalArgumentException: bcrypt refuses a password over 72 bytes; no stored password is that long.
             audit.record(req.username(), "login", req.username(), "refused", request.getRemoteAddr(), null);
             throw new ApiException(HttpStatus.UNAUTHORIZED, "bad_credentials", "wrong user name or password");
         }

@@ -41,12 +41,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "users", description = "accounts and roles (admin), and one's own password")
 public class UserController {
     static final int MIN_PASSWORD = 10;
+    static final int MAX_PASSWORD_BYTES = 72;
 
     public record NewUser(@NotNull @Pattern(regexp = Users.NAME) String username, @NotBlank @Size(max = 256) String password,
-                          @NotNull @Size(min = 1, max = 4) List<@Pattern(regexp = "operator|officer|legal|admin") String> roles) {
+                          @NotNull @Size(min = 1, max = 4) List<@NotNull @Pattern(regexp = "operator|officer|legal|admin") String> roles) {
     }
 
-    public record UserChange(@Size(min = 1, max = 4) List<@Pattern(regexp = "operator|officer|legal|admin") String> roles,
+    public record UserChange(@Size(min = 1, max = 4) List<@NotNull @Pattern(regexp = "operator|officer|legal|admin") String> roles,
                              Boolean enabled, @NotNull @Pattern(regexp = "\\d+:\\d+") String version) {
     }
 
@@ -106,14 +107,20 @@ public class UserController {
     @PostMapping("/api/users")
     @ResponseStatus(HttpStatus.CREATED)
     public Map<String, Object> create(@Valid @RequestBody NewUser req, Authentication who) {
-        if (accounts.fixedAccounts().containsKey(req.username())) {
-            throw ApiException.conflict("user_exists", "user " + req.username() + " is in the users file; change it there");
-        }
-        checkPassword(req.username(), req.password());
         List<String> roles = normalised(req.roles());
-        store.create(req.username(), encoder.encode(req.password()), roles, who.getName());
-        accounts.changed(req.username());
+        String taken = accounts.fixedAccounts().keySet().stream().filter(n -> n.equalsIgnoreCase(req.username())).findFirst()
+                .or(() -> store.list().stream().map(AccountStore.Stored::username).filter(n -> n.equalsIgnoreCase(req.username())).findFirst())
+                .orElse(null);
+        String refusal = taken != null ? "user_exists" : passwordProblem(req.username(), req.password());
+        if (refusal != null) {
+            audit.record(who.getName(), "user_create", req.username(), "refused", refusal, null);
+            throw refusal.equals("user_exists") ? ApiException.conflict("user_exists", "a user named " + taken + " already exists"
+                    + (accounts.fixedAccounts().containsKey(taken) ? " in the users file" : "") + " (names are told apart regardless of case)")
+                    : weak(refusal);
+        }
+        // Recorded first: a change the audit log cannot take is not made (the store's own refusal is recorded after).
         audit.record(who.getName(), "user_create", req.username(), "ok", "roles " + roles, null);
+        done(who, "user_create", req.username(), () -> store.create(req.username(), encoder.encode(req.password()), roles, who.getName()));
         return Map.of("username", req.username(), "roles", roles, "enabled", true);
     }
 
@@ -122,17 +129,17 @@ public class UserController {
     @PostMapping("/api/users/{username}")
     public Map<String, Object> change(@PathVariable @Pattern(regexp = Users.NAME) String username, @Valid @RequestBody UserChange req,
                                       Authentication who) {
-        AccountStore.Stored s = kept(username, req.version());
+        AccountStore.Stored s = kept(who, "user_change", username, req.version());
         List<String> roles = req.roles() == null ? s.roles() : normalised(req.roles());
         boolean enabled = req.enabled() == null ? s.enabled() : req.enabled();
         if (username.equals(who.getName()) && (!enabled || !roles.contains("admin"))) {
+            audit.record(who.getName(), "user_change", username, "refused", "own_account", null);
             throw ApiException.conflict("own_account", "you cannot disable your own account or take away your own admin role;"
                     + " another admin can");
         }
-        store.update(s.with(s.passwordHash(), roles, enabled), who.getName());
-        accounts.changed(username);
         audit.record(who.getName(), "user_change", username, "ok", "roles " + s.roles() + " -> " + roles
                 + (enabled == s.enabled() ? "" : enabled ? ", enabled" : ", disabled"), null);
+        done(who, "user_change", username, () -> store.update(s.with(s.passwordHash(), roles, enabled), who.getName()));
         return Map.of("username", username, "roles", roles, "enabled", enabled);
     }
 
@@ -140,11 +147,14 @@ public class UserController {
     @PostMapping("/api/users/{username}/password")
     public Map<String, Object> reset(@PathVariable @Pattern(regexp = Users.NAME) String username, @Valid @RequestBody PasswordReset req,
                                      Authentication who) {
-        AccountStore.Stored s = kept(username, req.version());
-        checkPassword(username, req.password());
-        store.update(s.with(encoder.encode(req.password()), s.roles(), s.enabled()), who.getName());
-        accounts.changed(username);
+        AccountStore.Stored s = kept(who, "user_password", username, req.version());
+        String weak = passwordProblem(username, req.password());
+        if (weak != null) {
+            audit.record(who.getName(), "user_password", username, "refused", weak, null);
+            throw weak(weak);
+        }
         audit.record(who.getName(), "user_password", username, "ok", "set by an admin", null);
+        done(who, "user_password", username, () -> store.update(s.with(encoder.encode(req.password()), s.roles(), s.enabled()), who.getName()));
         return Map.of("username", username);
     }
 
@@ -157,35 +167,74 @@ public class UserController {
                     + " its password is changed there");
         }
         AccountStore.Stored s = store.find(a.getUsername()).orElseThrow(() -> ApiException.notFound("no account " + a.getUsername()));
-        if (s.passwordHash() == null || !encoder.matches(req.current(), s.passwordHash())) {
+        if (s.passwordHash() == null || !matches(req.current(), s.passwordHash())) {
             audit.record(who.getName(), "user_password", who.getName(), "refused", "wrong current password", null);
             throw ApiException.badRequest("bad_current_password", "the current password is wrong");
         }
-        checkPassword(s.username(), req.password());
-        store.update(s.with(encoder.encode(req.password()), s.roles(), s.enabled()), who.getName());
-        accounts.changed(s.username());
+        String weak = passwordProblem(s.username(), req.password());
+        if (weak != null) {
+            audit.record(who.getName(), "user_password", who.getName(), "refused", weak, null);
+            throw weak(weak);
+        }
         audit.record(who.getName(), "user_password", who.getName(), "ok", "changed by the user", null);
+        done(who, "user_password", s.username(), () -> store.update(s.with(encoder.encode(req.password()), s.roles(), s.enabled()), who.getName()));
         return Map.of("username", s.username());
     }
 
     /** The console-kept account at the version the admin saw (409 if it moved on, 404 if none). */
-    private AccountStore.Stored kept(String username, String version) {
+    private AccountStore.Stored kept(Authentication who, String action, String username, String version) {
         if (accounts.fixedAccounts().containsKey(username)) {
+            audit.record(who.getName(), action, username, "refused", "file_account", null);
             throw ApiException.conflict("file_account", "user " + username + " is in the users file; change it there");
         }
         AccountStore.Stored s = store.find(username).orElseThrow(() -> ApiException.notFound("no user " + username));
         if (!s.version().equals(version)) {
+            audit.record(who.getName(), action, username, "refused", "version_conflict", null);
             throw ApiException.conflict("version_conflict", "someone changed user " + username + " since you loaded it; reload and try again");
         }
         return s;
     }
 
-    static void checkPassword(String username, String password) {
+    /** Runs the store write; a refusal by the store (another admin's change, an outage) is recorded beside the "ok" above. */
+    private void done(Authentication who, String action, String username, Runnable write) {
+        try {
+            write.run();
+        } catch (ApiException e) {
+            try {
+                audit.record(who.getName(), action, username, "failed", e.code(), null);
+            } catch (ApiException ignored) {
+                // the audit log is down as well: the entry above said "ok" for a change not made; the log shows this
+            }
+            throw e;
+        } finally {
+            accounts.changed(username);
+        }
+    }
+
+    /** What is wrong with a new password, or null. bcrypt reads at most 72 bytes: a longer one is refused, not cut. */
+    static String passwordProblem(String username, String password) {
         if (password.length() < MIN_PASSWORD) {
-            throw ApiException.badRequest("weak_password", "a password needs at least " + MIN_PASSWORD + " characters");
+            return "a password needs at least " + MIN_PASSWORD + " characters";
+        }
+        if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            return "a password may have at most " + MAX_PASSWORD_BYTES + " bytes (about 24 Chinese characters)";
         }
         if (password.toLowerCase(Locale.ROOT).contains(username.toLowerCase(Locale.ROOT))) {
-            throw ApiException.badRequest("weak_password", "a password must not contain the user name");
+            return "a password must not contain the user name";
+        }
+        return null;
+    }
+
+    private static ApiException weak(String problem) {
+        return ApiException.badRequest("weak_password", problem);
+    }
+
+    /** A current password longer than bcrypt reads cannot be the stored one (bcrypt throws rather than say no). */
+    private boolean matches(String raw, String hash) {
+        try {
+            return encoder.matches(raw, hash);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -49,6 +49,12 @@ class DeviceCoverageTest {
     }
 
     @Test
+    void aCameraStalledJustBeforeTheRangeIsStalledNotSilent() {
+        var r = DeviceCoverage.of(List.of(new DeviceCoverage.Sample(-5 * S, true, "stalled")), 0, 30 * S, 60 * S);
+        assertEquals(List.of(new DeviceCoverage.Gap(0, 30 * S, "stalled")), r.gaps());
+    }
+
+    @Test
     void nothingAtAllIsOneGapAndTheRangeClipsCoverage() {
         assertEquals(List.of(new DeviceCoverage.Gap(0, 100 * S, "no_heartbeat")), DeviceCoverage.of(List.of(), 0, 100 * S, 60 * S).gaps());
         // A heartbeat before the range covers into it, no further than its 60 s.
