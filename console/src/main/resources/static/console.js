@@ -588,7 +588,8 @@ async function show() {
 document.addEventListener('DOMContentLoaded', async () => {
   // Labels, the user, the reasons and (on the queue) the first page of alerts, all at once.
   if ((location.hash || '#queue') === '#queue') state.prefetched = NCE.get('/api/alerts?status=pending&size=50');
-  [, state.me, state.reasons] = await Promise.all([NCE.load(), NCE.get('/api/me'), NCE.get('/api/reasons')]);
+  [, state.me] = await Promise.all([NCE.load(), NCE.get('/api/me')]);
+  state.reasons = state.me.reasons || [];
   document.getElementById('me').textContent = state.me.username + ' (' + state.me.roles.map(r => NCE.t('role.' + r)).join('、') + ')';
   document.getElementById('nav-users').hidden = !state.me.roles.includes('admin');
   fill(document.getElementById('user-new-roles'), roleBoxes('new-roles', ['operator'], false));

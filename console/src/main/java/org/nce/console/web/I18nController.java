@@ -30,6 +30,8 @@ public class I18nController {
         for (String k : b.keySet()) {
             out.put(k, b.getString(k));
         }
-        return ResponseEntity.ok().cacheControl(CacheControl.noCache()).body(out);
+        // Kept 5 min by the browser like the page's scripts (labels change only with a release): a page load
+        // then waits for one request fewer.
+        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePrivate()).body(out);
     }
 }
