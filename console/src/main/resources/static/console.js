@@ -568,6 +568,57 @@ async function changeOwnPassword(ev) {
   } catch (e) { toast(errorText(e), true); }
 }
 
+// ------------------------------------------------------------------ registry (subjects and devices)
+
+async function loadRegistry() {
+  const r = await NCE.get('/api/registry');
+  const admin = state.me.roles.includes('admin');
+  document.querySelectorAll('#registry .admin-only').forEach(n => { n.hidden = !admin; });
+  fill(document.getElementById('registry-devices'), r.devices.map(d => el('tr', { 'data-entry': d.id, onclick: () => editEntry('devices', d) },
+    el('td', {}, d.id), el('td', {}, d.entry.kind || ''), el('td', {}, d.entry.site || ''), el('td', {}, d.entry.subject || '—'),
+    el('td', { class: d.entry.review ? '' : 'health-offline' }, d.entry.review ? d.entry.review.valid_until || '' : NCE.t('registry.unreviewed')),
+    el('td', {}, NCE.t('registry.source.' + d.source) + (d.updated_by && d.source === 'console' ? ' · ' + d.updated_by : '')))));
+  fill(document.getElementById('registry-subjects'), r.subjects.map(s => el('tr', { 'data-entry': s.id, onclick: () => editEntry('subjects', s) },
+    el('td', {}, s.id), el('td', {}, s.entry.name || ''), el('td', {}, NCE.t('party.' + s.entry.kind)), el('td', {}, (s.entry.sites || []).join('、')),
+    el('td', {}, NCE.t('registry.source.' + s.source)))));
+}
+
+const REGISTRY_TEMPLATES = {
+  devices: { id: '', site: '', kind: 'camera', subject: '', location: '', review: { legal_review_id: '', legal_review_date: '',
+    technical_review_id: '', technical_review_date: '', valid_until: '', standards: [], placement: '', sign_posted: true,
+    location_published: '' } },
+  subjects: { id: '', kind: 'unit', name: '', uscc: '', legal_representative: '', address: '', sites: [] },
+};
+
+// One entry as JSON, exactly as in subjects.yaml / devices.yaml (docs/rules.md); an admin saves it, and a
+// refusal lists every problem the whole registry would have with it.
+function editEntry(kind, item) {
+  const admin = state.me.roles.includes('admin');
+  const text = el('textarea', { id: 'registry-entry', rows: 18, spellcheck: 'false', readonly: !admin });
+  text.value = JSON.stringify(item ? item.entry : REGISTRY_TEMPLATES[kind], null, 2);
+  const idIn = el('input', { id: 'registry-id', value: item ? item.id : '', readonly: !!item, 'data-i18n-placeholder': 'registry.id' });
+  const problems = el('ul', { id: 'registry-problems', class: 'warn' });
+  problems.hidden = true;
+  const save = async () => {
+    let entry;
+    try { entry = JSON.parse(text.value); } catch (e) { toast(NCE.t('registry.badJson') + ' ' + e.message, true); return; }
+    const id = idIn.value.trim();
+    try {
+      await NCE.post('/api/registry/' + kind + '/' + encodeURIComponent(id), item ? { entry, version: item.version } : { entry });
+      toast(NCE.t('registry.saved', id));
+      problems.hidden = true;
+      await loadRegistry();
+    } catch (e) {
+      if (e.problems) { fill(problems, e.problems.map(p => el('li', {}, p))); problems.hidden = false; }
+      toast(errorText(e), true);
+    }
+  };
+  fill(document.getElementById('registry-detail'), el('h3', {}, NCE.t(item ? 'registry.edit' : 'registry.add', kind === 'devices'
+    ? NCE.t('registry.device') : NCE.t('registry.subjectOne'))), el('p', {}, idIn), text, problems,
+    admin ? el('p', { class: 'actions' }, el('button', { id: 'registry-save', class: 'primary', onclick: save }, NCE.t('registry.save'))) : null);
+  document.getElementById('registry-detail').scrollIntoView({ block: 'nearest' });
+}
+
 // ------------------------------------------------------------------ shell
 
 async function show() {
@@ -580,6 +631,7 @@ async function show() {
     else if (view === 'devices') await loadDevices();
     else if (view === 'dashboard') await loadDashboard();
     else if (view === 'users') await loadUsers();
+    else if (view === 'registry') await loadRegistry();
   } catch (e) {
     if (e.message !== 'login') toast(e.status === 403 ? NCE.t('error.forbidden') : e.message, true);
   }
@@ -595,6 +647,8 @@ document.addEventListener('DOMContentLoaded', async () => {
   fill(document.getElementById('user-new-roles'), roleBoxes('new-roles', ['operator'], false));
   document.getElementById('user-new').addEventListener('submit', createUser);
   document.getElementById('own-password').addEventListener('submit', changeOwnPassword);
+  document.getElementById('registry-add-device').addEventListener('click', () => editEntry('devices', null));
+  document.getElementById('registry-add-subject').addEventListener('click', () => editEntry('subjects', null));
   document.getElementById('lang').addEventListener('click', () => NCE.switchLang());
   document.getElementById('logout').addEventListener('click', async () => { await NCE.post('/api/logout'); location.href = '/login.html'; });
   const st = document.getElementById('case-status'), ty = document.getElementById('case-type');

@@ -36,7 +36,7 @@ const NCE = {
       body: JSON.stringify(body || {}) });
     if (r.status === 401) { location.href = '/login.html'; throw new Error('login'); }
     const out = r.status === 204 ? {} : await r.json().catch(() => ({}));
-    if (!r.ok) { throw Object.assign(new Error(out.message || r.status), { status: r.status, code: out.code }); }
+    if (!r.ok) { throw Object.assign(new Error(out.message || r.status), { status: r.status, code: out.code, problems: out.problems }); }
     return out;
   },
   // Elements from data, never HTML from data: el('td', {class: 'x'}, 'text', child, ...)

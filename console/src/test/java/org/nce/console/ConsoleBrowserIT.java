@@ -352,6 +352,28 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void anAdminChangesADevicesRecordInTheRegistryAndARefusalListsItsProblems() throws Exception {
+        login("keeper");
+        browser.get("http://127.0.0.1:" + port + "/#registry");
+        click(By.cssSelector("#registry-devices tr[data-entry='" + CAM + "']"));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("registry-entry")));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        // The admin breaks the record first (no technical review id): refused, with the problem listed.
+        js.executeScript("const t = document.getElementById('registry-entry'); const e = JSON.parse(t.value);"
+                + " delete e.review.technical_review_id; t.value = JSON.stringify(e, null, 2);");
+        click(By.id("registry-save"));
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("registry-problems")));
+        assertTrue(browser.findElement(By.id("registry-problems")).getText().contains("technical_review_id"));
+        shot("registry");
+        // Then records the review's renewal: saved.
+        js.executeScript("const t = document.getElementById('registry-entry'); const e = JSON.parse(t.value);"
+                + " e.review.technical_review_id = '技审-2027-001'; e.review.valid_until = '2030-06-30'; t.value = JSON.stringify(e, null, 2);");
+        click(By.id("registry-save"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("toast"), "已保存"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#registry-devices tr[data-entry='" + CAM + "']"), "2030-06-30"));
+    }
+
+    @Test
     void aStrangerIsSentToTheLoginPage() {
         browser.manage().deleteAllCookies();
         browser.get("http://127.0.0.1:" + port + "/");

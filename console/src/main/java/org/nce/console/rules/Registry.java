@@ -43,15 +43,47 @@ public record Registry(boolean sample, Map<String, Subject> subjects, Map<String
         devices = Map.copyOf(devices);
     }
 
+    /** The two files as read, before validation: what the console's index is seeded from. */
+    public record Files(JsonNode subjects, JsonNode devices) {
+        public boolean sample() {
+            return subjects.path("sample").asBoolean(false) || devices.path("sample").asBoolean(false);
+        }
+    }
+
     public static Registry load(Path dir) {
+        return of(read(dir));
+    }
+
+    /** Reads both files (refused with every problem when one cannot be read). */
+    public static Files read(Path dir) {
         List<String> problems = new ArrayList<>();
         JsonNode s = CaseRules.read(dir, "subjects.yaml", problems);
         JsonNode d = CaseRules.read(dir, "devices.yaml", problems);
-        Registry r = s == null || d == null ? null : parse(s, d, problems);
+        if (!problems.isEmpty()) {
+            throw new CaseRules.Refused(problems);
+        }
+        return new Files(s, d);
+    }
+
+    /** Validates {@code files} whole: the registry, or refused with every problem named. */
+    public static Registry of(Files files) {
+        List<String> problems = new ArrayList<>();
+        Registry r = parse(files.subjects(), files.devices(), problems);
         if (!problems.isEmpty()) {
             throw new CaseRules.Refused(problems);
         }
         return r;
+    }
+
+    /** The registry of these entries (each as its file entry), validated as the files are; refused with every problem. */
+    public static Registry of(boolean sample, List<JsonNode> subjects, List<JsonNode> devices) {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var s = f.objectNode();
+        s.put("sample", sample);
+        s.putArray("subjects").addAll(subjects);
+        var d = f.objectNode();
+        d.putArray("devices").addAll(devices);
+        return of(new Files(s, d));
     }
 
     static Registry parse(JsonNode sFile, JsonNode dFile, List<String> problems) {

@@ -27,9 +27,16 @@ class RulesConfig {
         return rules;
     }
 
+    /** The registry files as read: the console's registry index is seeded from them (RegistryStore). */
     @Bean
-    Registry registry(ConsoleProperties p) {
-        Registry r = Registry.load(p.rulesDir());
+    Registry.Files registryFiles(ConsoleProperties p) {
+        return Registry.read(p.rulesDir());
+    }
+
+    /** The files' registry, validated whole: the console stops on a broken file with every problem named. */
+    @Bean
+    Registry registry(ConsoleProperties p, Registry.Files files) {
+        Registry r = Registry.of(files);
         if (r.sample()) {
             LOG.warn("subject and device registry from {}: the shipped SAMPLE ({} subjects, {} devices) — a deployment sets NCE_RULES_DIR "
                     + "to its own subjects.yaml and devices.yaml", where(p), r.subjects().size(), r.devices().size());

@@ -141,6 +141,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/logout", "/api/me/password").authenticated()
                         .requestMatchers(HttpMethod.GET, "/api/users").hasRole(Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/registry").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/api/registry/*/*").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/users", "/api/users/*", "/api/users/*/password").hasRole(Roles.ADMIN)
                         .requestMatchers("/api/docs", "/api/docs/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**").authenticated()
                         .requestMatchers(HttpMethod.GET, "/actuator/metrics", "/actuator/metrics/**").hasRole(Roles.ADMIN)

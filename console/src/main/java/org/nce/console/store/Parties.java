@@ -16,18 +16,19 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Parties {
-    private final Registry registry;
+    private final RegistryStore registry;
     private final AlertStore alerts;
     private final ZoneId zone;
 
-    public Parties(Registry registry, AlertStore alerts, ConsoleProperties props) {
+    public Parties(RegistryStore registry, AlertStore alerts, ConsoleProperties props) {
         this.registry = registry;
         this.alerts = alerts;
         this.zone = props.zone();
     }
 
+    /** The registry as it stands now (the index's, edited by admins; see RegistryStore). */
     public Registry registry() {
-        return registry;
+        return registry.current();
     }
 
     /** The registered party of a case, or null when the registry names none (or more than one). */
@@ -39,7 +40,7 @@ public class Parties {
         for (Map<String, Object> a : alerts.getAll(ids.isEmpty() ? CaseStore.alertIds(caseDoc) : ids)) {
             devices.add(String.valueOf(a.get("source_id")));
         }
-        return registry.subjectOf(String.valueOf(caseDoc.get("site_id")), devices);
+        return registry.current().subjectOf(String.valueOf(caseDoc.get("site_id")), devices);
     }
 
     /** Whether an alert's device could give evidence when it recorded (第四十一条). */
@@ -47,7 +48,7 @@ public class Parties {
         if (!(alert.get("event_time_ms") instanceof Number at)) {
             return new Registry.Standing(false, List.of("告警 " + alert.get("alert_id") + " 无记录时间，无法核对设备审核"));
         }
-        return registry.standing(String.valueOf(alert.get("source_id")), at.longValue(), zone);
+        return registry.current().standing(String.valueOf(alert.get("source_id")), at.longValue(), zone);
     }
 
     /** Alerts by id (missing ones left out). */
