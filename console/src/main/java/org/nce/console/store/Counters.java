@@ -36,7 +36,16 @@ public class Counters {
         ensureIndex(INDEX, "{\"n\": {\"type\": \"long\"}}");
         try {
             for (int attempt = 0; attempt < 50; attempt++) {
-                GetResponse<Map> g = es.get(x -> x.index(INDEX).id(name).realtime(true), Map.class);
+                GetResponse<Map> g;
+                try {
+                    g = es.get(x -> x.index(INDEX).id(name).realtime(true), Map.class);
+                } catch (ElasticsearchException | IOException e) {
+                    if (!Docs.shardNotReady(e) || attempt == 49) {
+                        throw e;
+                    }
+                    Docs.pause(200); // a shard another console just created, still recovering (seen in CI): soon ready
+                    continue;
+                }
                 try {
                     if (!g.found()) {
                         es.create(c -> c.index(INDEX).id(name).document(Map.of("n", 1L)));
@@ -46,6 +55,10 @@ public class Counters {
                     es.index(i -> i.index(INDEX).id(name).ifSeqNo(g.seqNo()).ifPrimaryTerm(g.primaryTerm()).document(Map.of("n", n)));
                     return n;
                 } catch (ElasticsearchException | IOException e) {
+                    if (Docs.shardNotReady(e)) {
+                        Docs.pause(200);
+                        continue;
+                    }
                     if (!Docs.versionConflict(e)) {
                         throw e;
                     }

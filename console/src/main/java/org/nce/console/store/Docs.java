@@ -85,6 +85,27 @@ public record Docs(String id, Map<String, Object> source, long seqNo, long prima
         return false;
     }
 
+    /** A shard that is still starting or recovering (an index just created): a 503 worth waiting a moment for. */
+    static boolean shardNotReady(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("no_shard_available_action_exception") || m.contains("illegal_index_shard_state_exception")
+                    || m.contains("unavailable_shards_exception"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted");
+        }
+    }
+
     static ApiException unavailable(Exception e) {
         org.slf4j.LoggerFactory.getLogger(Docs.class).warn("Elasticsearch: {}", e.toString());
         return ApiException.unavailable("the case store (Elasticsearch) did not answer; try again in a moment");
