@@ -292,7 +292,34 @@ function documentsView(c) {
           toast(e.message, true);
         }
       } }, NCE.t('case.generate'))) : el('p', { class: 'empty' }, NCE.t('case.noDocuments')),
+    legal ? el('p', {}, el('button', { id: 'export-package', onclick: ev => exportPackage(c, ev.target) }, NCE.t('case.export')),
+      ' ', el('small', { class: 'muted' }, NCE.t('case.exportHelp'))) : null,
     creditRepairView(c, docs, legal));
+}
+
+// The hearing package (docs/hearing-package.md): signed zip, downloaded as a file.
+async function exportPackage(c, button) {
+  button.disabled = true;
+  button.textContent = NCE.t('case.exporting');
+  try {
+    const r = await fetch('/api/cases/' + encodeURIComponent(c.id) + '/export', { method: 'POST', headers: { 'X-XSRF-TOKEN': NCE.csrf() } });
+    if (!r.ok) {
+      const body = await r.json().catch(() => ({}));
+      throw Object.assign(new Error(body.message || r.status), { code: body.code });
+    }
+    const url = URL.createObjectURL(await r.blob());
+    const a = el('a', { href: url, download: c.id.replace(/[^A-Za-z0-9._@-]/g, '_') + '-evidence.zip' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    toast(NCE.t('case.exported', (r.headers.get('X-Package-SHA256') || '').substring(0, 16)));
+  } catch (e) {
+    toast(errorText(e), true);
+  } finally {
+    button.disabled = false;
+    button.textContent = NCE.t('case.export');
+  }
 }
 
 // 信用修复: the party's requests with their materials and the decisions; a new request once the case is
@@ -606,7 +633,8 @@ function editEntry(kind, item) {
     try {
       await NCE.post('/api/registry/' + kind + '/' + encodeURIComponent(id), item ? { entry, version: item.version } : { entry });
       toast(NCE.t('registry.saved', id));
-      problems.hidden = true;
+      // Closed: a second save from this editor would carry the old version (a 409); the row opens the new one.
+      fill(document.getElementById('registry-detail'));
       await loadRegistry();
     } catch (e) {
       if (e.problems) { fill(problems, e.problems.map(p => el('li', {}, p))); problems.hidden = false; }

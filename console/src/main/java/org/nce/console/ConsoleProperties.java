@@ -29,13 +29,15 @@ import org.springframework.validation.annotation.Validated;
  * @param documentFont     a TrueType font with the Chinese characters for the PDFs; the first Debian CJK .ttf found when unset
  * @param verifyUrl        the public address of the verification page the documents' QR codes open (ending in /verify/);
  *                         documents.yaml's action_code.verify_url when unset
+ * @param exportKey        the bureau's signing key for hearing packages (a PKCS#8 PEM file, Ed25519 or ECDSA P-256);
+ *                         without it nothing can be exported
  */
 @Validated
 @ConfigurationProperties("nce")
 public record ConsoleProperties(String esUrl, String esUsername, String esPassword, String s3Endpoint, String s3AccessKey, String s3SecretKey, String bucket,
                                 Path usersFile, boolean demoUser, List<String> allowedHosts, Duration claimFor,
                                 List<String> dismissReasons, Integer loginAttempts, Path rulesDir, String timezone,
-                                Path documentFont, String verifyUrl) {
+                                Path documentFont, String verifyUrl, Path exportKey) {
     public ConsoleProperties {
         esUrl = esUrl == null || esUrl.isBlank() ? "http://127.0.0.1:9200" : esUrl;
         s3Endpoint = s3Endpoint == null || s3Endpoint.isBlank() ? "http://127.0.0.1:9000" : s3Endpoint;
@@ -51,6 +53,7 @@ public record ConsoleProperties(String esUrl, String esUsername, String esPasswo
         java.time.ZoneId.of(timezone); // refused at start, not at the first document
         documentFont = documentFont == null || documentFont.toString().isBlank() ? null : documentFont;
         verifyUrl = verifyUrl == null || verifyUrl.isBlank() ? null : verifyUrl;
+        exportKey = exportKey == null || exportKey.toString().isBlank() ? null : exportKey;
         if (verifyUrl != null && !verifyUrl.matches("https?://[^\\s]+/")) {
             throw new IllegalArgumentException("nce.verify-url must be an http(s) address ending in /, got " + verifyUrl);
         }

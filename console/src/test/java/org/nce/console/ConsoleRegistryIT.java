@@ -38,6 +38,10 @@ class ConsoleRegistryIT {
     static final String CAM = "cam-r" + RUN;
     static final String SUBJECT = "p-r" + RUN;
     static final String ALERT = CAM + ":open_burning:r-1";
+    static final String PERSON = "p-i" + RUN;
+    static final String SPARE = "cam-s" + RUN;
+    static final String KEPT = "cam-k" + RUN;
+    static Path rulesDir;
 
     @LocalServerPort
     int port;
@@ -49,11 +53,15 @@ class ConsoleRegistryIT {
         var enc = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         Path users = Files.createTempFile("nce-users", ".yaml");
         Files.writeString(users, "users:\n  - {username: admin, password: \"" + enc.encode(PW) + "\", roles: [admin]}\n"
-                + "  - {username: officer, password: \"" + enc.encode(PW) + "\", roles: [officer, operator]}\n");
+                + "  - {username: officer, password: \"" + enc.encode(PW) + "\", roles: [officer, operator]}\n"
+                + "  - {username: operator, password: \"" + enc.encode(PW) + "\", roles: [operator]}\n");
         r.add("nce.users-file", users::toString);
         Path rules = TestRules.withRegistry("subjects:\n  - {id: " + SUBJECT + ", kind: unit, name: 宁波某某餐饮有限公司, uscc: 91330203MA2H0K1X4B, "
-                + "legal_representative: 王某, address: 宁波市海曙区某路 1 号, sites: [" + SITE + "]}\n",
-                "devices:\n" + TestRules.reviewed(CAM, SITE, "camera", SUBJECT));
+                + "legal_representative: 王某, address: 宁波市海曙区某路 1 号, sites: [" + SITE + "]}\n"
+                + "  - {id: " + PERSON + ", kind: individual, name: 赵某某, id_number: 330203199001011234, address: 宁波市某小区, sites: []}\n",
+                "devices:\n" + TestRules.reviewed(CAM, SITE, "camera", SUBJECT) + TestRules.reviewed(SPARE, SITE, "camera", SUBJECT)
+                        + TestRules.reviewed(KEPT, SITE, "camera", SUBJECT));
+        rulesDir = rules;
         r.add("nce.rules-dir", rules::toString);
         Stores.props(r);
     }
@@ -148,9 +156,45 @@ class ConsoleRegistryIT {
     }
 
     @Test
-    void onlyAnAdminEdits() throws Exception {
+    void onlyAnAdminEditsAndAnOperatorReadsNoPersonalData() throws Exception {
         Client officer = Client.loggedIn(port, "officer", PW);
         assertEquals(200, officer.get("/api/registry").status(), "an officer reads the device records behind the evidence");
         assertEquals(403, officer.post("/api/registry/devices/" + CAM, Map.of("entry", Map.of())).status());
+        assertEquals(403, Client.loggedIn(port, "operator", PW).get("/api/registry").status(), "no 身份证号 for the review queue");
+    }
+
+    @Test
+    void aLongIdNumberIsKeptAsTextNotRoundedByABrowser() throws Exception {
+        JsonNode person = entryOf(Client.loggedIn(port, "admin", PW), "subjects", PERSON);
+        assertTrue(person.path("entry").path("id_number").isTextual(), person.toString());
+        assertEquals("330203199001011234", person.path("entry").path("id_number").asText());
+    }
+
+    @Test
+    void theFilesOwnEntriesFollowTheFilesAndAnAdminsEditIsKept() throws Exception {
+        // The files change: the spare camera's review lapses there, the edited camera's too; a restart reads them.
+        String lapsedSpare = TestRules.reviewed(SPARE, SITE, "camera", SUBJECT).replace("valid_until: 2099-12-31", "valid_until: 2022-01-31");
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        Client admin = Client.loggedIn(port, "admin", PW);
+        JsonNode kept = entryOf(admin, "devices", KEPT);
+        ObjectNode edited = (ObjectNode) kept.path("entry").deepCopy();
+        edited.put("location", "管理员更正的点位");
+        assertEquals(200, admin.post("/api/registry/devices/" + KEPT, Map.of("entry", edited, "version", kept.path("version").asText())).status());
+        String keptInFiles = TestRules.reviewed(KEPT, SITE, "camera", SUBJECT).replace("valid_until: 2099-12-31", "valid_until: 2022-01-31");
+        var files = new org.nce.console.rules.Registry.Files(yaml.readTree(Files.readString(rulesDir.resolve("subjects.yaml"))),
+                yaml.readTree("devices:\n" + TestRules.reviewed(CAM, SITE, "camera", SUBJECT) + lapsedSpare + keptInFiles));
+        registry.seed(files);
+        registry.reload();
+        assertEquals("2022-01-31", entryOf(admin, "devices", SPARE).path("entry").path("review").path("valid_until").asText(),
+                "an entry never changed in the console follows the files");
+        JsonNode keptNow = entryOf(admin, "devices", KEPT).path("entry");
+        assertEquals("管理员更正的点位", keptNow.path("location").asText(), "the admin's edit is kept");
+        assertEquals("2099-12-31", keptNow.path("review").path("valid_until").asText(), "whole: the files' change does not reach it");
+        // Taken out of the files: out of the registry (it was the files' own); the admin's stays.
+        registry.seed(new org.nce.console.rules.Registry.Files(files.subjects(), yaml.readTree("devices:\n"
+                + TestRules.reviewed(CAM, SITE, "camera", SUBJECT))));
+        registry.reload();
+        assertTrue(admin.get("/api/registry").body().indexOf("\"" + SPARE + "\"") < 0);
+        assertEquals("管理员更正的点位", entryOf(admin, "devices", KEPT).path("entry").path("location").asText());
     }
 }

@@ -3,7 +3,6 @@ package org.nce.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.CookieManager;
-import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -97,6 +96,20 @@ final class DemoWalkthrough {
         }
         out.append("\n    action code ").append(docs.json().path("action_code").asText()).append(", public page: ")
                 .append(base.replace("127.0.0.1", "localhost")).append("/verify/").append(docs.json().path("action_code").asText());
+        // The hearing package (legal): signed with the demo's key, checked offline by ./nce verify-package.
+        HttpResponse<byte[]> pkg = send(HttpRequest.newBuilder(URI.create(base + path + "/export")).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
+        if (pkg.statusCode() == 200) {
+            java.nio.file.Path dir = java.nio.file.Path.of(System.getenv().getOrDefault("NCE_HOME", ".nce"), "exports");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path file = dir.resolve(id.replaceAll("[^A-Za-z0-9._@-]", "_") + "-evidence.zip");
+            java.nio.file.Files.write(file, pkg.body());
+            out.append("\n    hearing package ").append(file).append(" (").append(pkg.body().length / 1024).append(" KiB); check it: ./nce verify-package ")
+                    .append(file).append(System.getenv("NCE_EXPORT_PUBLIC_KEY") == null ? "" : " --public-key " + System.getenv("NCE_EXPORT_PUBLIC_KEY"));
+        } else {
+            out.append("\n    hearing package not exported: ").append(pkg.statusCode()).append(' ').append(new String(pkg.body(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
         return out.toString();
     }
 
@@ -112,6 +125,12 @@ final class DemoWalkthrough {
         }
     }
 
+    private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) throws Exception {
+        cookies.getCookieStore().getCookies().stream().filter(k -> k.getName().equals("XSRF-TOKEN")).findFirst()
+                .ifPresent(k -> b.header("X-XSRF-TOKEN", k.getValue()));
+        return http.send(b.build(), handler);
+    }
+
     private Reply call(String method, String path, Object body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (body == null) {
@@ -119,11 +138,7 @@ final class DemoWalkthrough {
         } else {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         }
-        List<HttpCookie> csrf = cookies.getCookieStore().getCookies().stream().filter(k -> k.getName().equals("XSRF-TOKEN")).toList();
-        if (!csrf.isEmpty()) {
-            b.header("X-XSRF-TOKEN", csrf.get(0).getValue());
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(b, HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body());
     }
 }

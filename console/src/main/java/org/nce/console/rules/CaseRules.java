@@ -50,7 +50,6 @@ public record CaseRules(String catalogueReview, Map<String, Long> simpleProcedur
     }
 
     /** The rule files were refused; {@link #problems()} names each. */
-    /** Rules (or registry entries) refused, with every problem named. */
     public static final class Refused extends RuntimeException {
         private final List<String> problems;
 

@@ -92,7 +92,7 @@ public record Registry(boolean sample, Map<String, Subject> subjects, Map<String
         int i = 0;
         for (JsonNode n : sFile.path("subjects")) {
             String where = "subjects.yaml: subjects[" + i++ + "]" + (n.hasNonNull("id") ? " (" + n.get("id").asText() + ")" : "");
-            String id = p.text(n, where, "id", null);
+            String id = id(p, n, where);
             String kind = p.text(n, where, "kind", CaseRules.PARTIES);
             String uscc = n.path("uscc").asText(null);
             if ("unit".equals(kind) && (uscc == null || !uscc.matches(USCC))) {
@@ -119,7 +119,7 @@ public record Registry(boolean sample, Map<String, Subject> subjects, Map<String
         i = 0;
         for (JsonNode n : dFile.path("devices")) {
             String where = "devices.yaml: devices[" + i++ + "]" + (n.hasNonNull("id") ? " (" + n.get("id").asText() + ")" : "");
-            String id = p.text(n, where, "id", null);
+            String id = id(p, n, where);
             String kind = p.text(n, where, "kind", Set.of("camera", "noise", "lampblack"));
             String subject = n.path("subject").asText(null);
             if (subject != null && !subjects.containsKey(subject)) {
@@ -201,6 +201,16 @@ public record Registry(boolean sample, Map<String, Subject> subjects, Map<String
             why.add("设置地点未向社会公布");
         }
         return new Standing(why.isEmpty(), why.stream().map(w -> "设备 " + deviceId + "：" + w).toList());
+    }
+
+    /** An id as the console's addresses and the index take it (letters, digits, : . _ @ -; at most 256). */
+    private static String id(CaseRules.Problems p, JsonNode n, String where) {
+        String id = p.text(n, where, "id", null);
+        if (id != null && !id.matches("[A-Za-z0-9][A-Za-z0-9:._@-]{0,255}")) {
+            p.add(where + ".id: '" + id + "' is not an id (letters, digits, : . _ @ -, beginning with a letter or digit, at most 256)");
+            return null;
+        }
+        return id;
     }
 
     private static LocalDate date(CaseRules.Problems p, JsonNode n, String where, String key, boolean required) {

@@ -131,6 +131,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/alerts/*/claim", "/api/alerts/*/review").hasRole(Roles.OPERATOR)
                         .requestMatchers(HttpMethod.GET, "/api/cases", "/api/cases/*").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/status", "/api/cases/*/notes").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
+                        .requestMatchers(HttpMethod.POST, "/api/cases/*/export").hasRole(Roles.LEGAL)
+                        .requestMatchers(HttpMethod.GET, "/api/export/public-key").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/decision", "/api/cases/*/documents", "/api/cases/*/action-code",
                                 "/api/cases/*/credit-repair/decision").hasRole(Roles.LEGAL)
                         .requestMatchers(HttpMethod.POST, "/api/cases/*/credit-repair").hasAnyRole(Roles.OFFICER, Roles.LEGAL)
@@ -141,7 +143,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/api/stats", "/api/me", "/api/reasons").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/logout", "/api/me/password").authenticated()
                         .requestMatchers(HttpMethod.GET, "/api/users").hasRole(Roles.ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/api/registry").hasAnyRole(Roles.OPERATOR, Roles.OFFICER, Roles.LEGAL, Roles.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/api/registry").hasAnyRole(Roles.OFFICER, Roles.LEGAL, Roles.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/registry/*/*").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/users", "/api/users/*", "/api/users/*/password").hasRole(Roles.ADMIN)
                         .requestMatchers("/api/docs", "/api/docs/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**").authenticated()

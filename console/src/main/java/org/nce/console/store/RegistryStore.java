@@ -96,31 +96,93 @@ public class RegistryStore {
         }
     }
 
-    /** Adds every entry of the files the index lacks; leaves (and names) those it has that differ. */
-    public synchronized void seed() {
+    /** Brings the index up to the deployment's files ({@link #seed(Registry.Files)}). */
+    public void seed() {
+        seed(files);
+    }
+
+    /**
+     * Brings the index up to {@code files}: an entry the index lacks is added; one that came from the
+     * files and was never changed in the console follows the files (changed, or removed when the files
+     * no longer have it); one an admin changed is kept, and the log names it where the files differ.
+     */
+    public synchronized void seed(Registry.Files files) {
         indexes.ensure(INDEX, MAPPING);
         Map<String, Entry> stored = new LinkedHashMap<>();
         list().forEach(e -> stored.put(e.type() + ":" + e.id(), e));
         int added = 0;
-        List<String> differing = new ArrayList<>();
+        int followed = 0;
+        List<String> kept = new ArrayList<>();
+        java.util.Set<String> inFiles = new java.util.HashSet<>();
         for (String type : List.of("subject", "device")) {
-            for (JsonNode n : (type.equals("subject") ? files.subjects().path("subjects") : files.devices().path("devices"))) {
+            for (JsonNode raw : (type.equals("subject") ? files.subjects().path("subjects") : files.devices().path("devices"))) {
+                JsonNode n = normalised(raw);
                 String id = n.path("id").asText();
+                inFiles.add(type + ":" + id);
                 Entry have = stored.get(type + ":" + id);
                 if (have == null) {
                     if (create(type, id, n, "file", "deployment files")) {
                         added++;
                     }
                 } else if (!have.entry().equals(n)) {
-                    differing.add(type + " " + id + " (" + have.source() + ", " + have.updatedBy() + ")");
+                    if ("file".equals(have.source())) {
+                        write(type, id, n, have, "file", "deployment files");
+                        followed++;
+                    } else {
+                        kept.add(type + " " + id + " (changed in the console by " + have.updatedBy() + ")");
+                    }
                 }
             }
         }
-        seeded = true;
-        LOG.info("registry index {}: {} entries added from the files", INDEX, added);
-        if (!differing.isEmpty()) {
-            LOG.warn("registry: the index's entry was kept where it differs from the files (edited in the console since): {}", differing);
+        int removed = 0;
+        List<Entry> gone = stored.values().stream().filter(e -> "file".equals(e.source()) && !inFiles.contains(e.type() + ":" + e.id())).toList();
+        // A subject still named by a device that stays (one an admin changed) stays too: removing it would leave
+        // the registry invalid, and every later edit refused.
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Entry e : stored.values()) {
+            if (e.type().equals("device") && !gone.contains(e) && e.entry().hasNonNull("subject")) {
+                named.add(e.entry().get("subject").asText());
+            }
         }
+        List<String> keptNamed = new ArrayList<>();
+        for (Entry e : gone) {
+            if (e.type().equals("subject") && named.contains(e.id())) {
+                keptNamed.add(e.id());
+                continue;
+            }
+            // The files' own entry, taken out of them: out of the registry too (an admin's entries stay).
+            delete(e);
+            removed++;
+        }
+        if (!keptNamed.isEmpty()) {
+            LOG.warn("registry: subjects {} are no longer in the files but devices kept in the console still name them: kept", keptNamed);
+        }
+        seeded = true;
+        LOG.info("registry index {}: from the files {} added, {} changed, {} removed", INDEX, added, followed, removed);
+        if (!kept.isEmpty()) {
+            LOG.warn("registry: kept the console's version where the files differ (paste the file's entry on the 登记 page to take it): {}", kept);
+        }
+    }
+
+    /**
+     * The entry as stored: an integer of 16 digits or more (an unquoted 身份证号 or 统一社会信用代码 in
+     * YAML) as text, since a browser's JSON rounds it (330203199001011234 became ...200).
+     */
+    static JsonNode normalised(JsonNode n) {
+        if (n.isIntegralNumber() && n.bigIntegerValue().abs().compareTo(java.math.BigInteger.TEN.pow(15)) >= 0) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(n.bigIntegerValue().toString());
+        }
+        if (n.isObject()) {
+            var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            n.fields().forEachRemaining(f -> o.set(f.getKey(), normalised(f.getValue())));
+            return o;
+        }
+        if (n.isArray()) {
+            var a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            n.forEach(x -> a.add(normalised(x)));
+            return a;
+        }
+        return n;
     }
 
     /** Rebuilds the snapshot from the index. */
@@ -145,9 +207,13 @@ public class RegistryStore {
     @SuppressWarnings("rawtypes")
     public List<Entry> list() {
         return Docs.read(() -> {
-            var r = es.search(s -> s.index(INDEX).size(10_000).seqNoPrimaryTerm(true)
+            var r = es.search(s -> s.index(INDEX).size(10_000).seqNoPrimaryTerm(true).trackTotalHits(t -> t.enabled(true))
                     .sort(o -> o.field(f -> f.field("type").order(co.elastic.clients.elasticsearch._types.SortOrder.Desc)))
                     .sort(o -> o.field(f -> f.field("id").order(co.elastic.clients.elasticsearch._types.SortOrder.Asc))), Map.class);
+            if (r.hits().total() != null && r.hits().total().value() > 10_000) {
+                throw new IllegalStateException("the registry holds more than 10,000 entries, more than the console reads;"
+                        + " it would judge devices past them unregistered");
+            }
             List<Entry> out = new ArrayList<>();
             for (var h : r.hits().hits()) {
                 Map<?, ?> src = h.source();
@@ -165,8 +231,9 @@ public class RegistryStore {
      * stored), created when {@code version} is null (409 if it exists), else written only over that
      * version (409 if someone changed it since).
      */
-    public synchronized void save(String type, String id, JsonNode entry, String version, String actor) {
+    public synchronized void save(String type, String id, JsonNode given, String version, String actor) {
         indexes.ensure(INDEX, MAPPING);
+        JsonNode entry = normalised(given);
         validate(type, id, entry);
         if (version == null) {
             if (!create(type, id, entry, "console", actor)) {
@@ -175,20 +242,43 @@ public class RegistryStore {
         } else {
             Entry have = list().stream().filter(e -> e.type().equals(type) && e.id().equals(id)).findFirst()
                     .orElseThrow(() -> ApiException.notFound("no " + type + " " + id));
-            String[] v = version.split(":");
-            Map<String, Object> doc = doc(type, id, entry, "console", have.revision() + 1, actor);
-            try {
-                es.index(i -> i.index(INDEX).id(type + ":" + id).ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))
-                        .refresh(Refresh.True).document(doc));
-            } catch (ElasticsearchException | IOException e) {
-                if (Docs.versionConflict(e)) {
-                    throw ApiException.conflict("version_conflict", "someone changed " + type + " " + id
-                            + " since you loaded it; reload and try again");
-                }
-                throw Docs.unavailable(e);
+            write(type, id, entry, new Entry(have.type(), have.id(), have.entry(), have.source(), have.revision(), have.updatedAt(),
+                    have.updatedBy(), version), "console", actor);
+        }
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // Stored: the next refresh (10 s) takes it; the admin's change is not reported as failed.
+            LOG.warn("registry: {} {} stored, the snapshot not rebuilt yet: {}", type, id, e.getMessage());
+        }
+    }
+
+    /** Writes {@code entry} over {@code have} at {@code have.version()} only (409 when it moved on). */
+    private void write(String type, String id, JsonNode entry, Entry have, String source, String actor) {
+        String[] v = have.version().split(":");
+        Map<String, Object> doc = doc(type, id, entry, source, have.revision() + 1, actor);
+        try {
+            es.index(i -> i.index(INDEX).id(type + ":" + id).ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))
+                    .refresh(Refresh.True).document(doc));
+        } catch (ElasticsearchException | IOException e) {
+            if (Docs.versionConflict(e)) {
+                throw ApiException.conflict("version_conflict", "someone changed " + type + " " + id
+                        + " since you loaded it; reload and try again");
+            }
+            throw Docs.unavailable(e);
+        }
+    }
+
+    private void delete(Entry e) {
+        String[] v = e.version().split(":");
+        try {
+            es.delete(d -> d.index(INDEX).id(e.type() + ":" + e.id()).ifSeqNo(Long.parseLong(v[0])).ifPrimaryTerm(Long.parseLong(v[1]))
+                    .refresh(Refresh.True));
+        } catch (ElasticsearchException | IOException x) {
+            if (!Docs.versionConflict(x)) {
+                throw Docs.unavailable(x);
             }
         }
-        reload();
     }
 
     /** The registry with this entry in place of its own, validated whole: refused ({@link CaseRules.Refused}) with every problem. */

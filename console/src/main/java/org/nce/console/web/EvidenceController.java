@@ -30,10 +30,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class EvidenceController {
     private final EvidenceStore evidence;
     private final AuditLog audit;
+    private final org.nce.console.store.CaseStore cases;
 
-    public EvidenceController(EvidenceStore evidence, AuditLog audit) {
+    public EvidenceController(EvidenceStore evidence, AuditLog audit, org.nce.console.store.CaseStore cases) {
         this.evidence = evidence;
         this.audit = audit;
+        this.cases = cases;
     }
 
     @Operation(summary = "An evidence object's bytes", description = "key: as cited by an alert or case. download=true "
@@ -44,18 +46,21 @@ public class EvidenceController {
                                         HttpServletRequest req, Authentication me) {
         Ids.key(key);
         EvidenceStore.Cited cited = evidence.cited(key).orElseThrow(() -> ApiException.notFound("no alert cites evidence " + key));
+        // In the custody chain of the case the alert is in (issue #11): who saw which piece of its evidence.
+        var of = cases.casesOf(cited.alertId());
+        String caseId = of.isEmpty() ? null : of.get(0).id();
         EvidenceStore.Verified v;
         try {
             v = evidence.read(cited);
         } catch (ApiException e) {
             if (e.code().equals("evidence_missing")) {
-                audit.record(me.getName(), "integrity_failure", key, "missing", "recorded but not in the store", null);
+                audit.record(me.getName(), "integrity_failure", key, "missing", "recorded but not in the store", caseId);
             }
             throw e;
         }
         if (!v.matches()) {
             audit.record(me.getName(), "integrity_failure", key, "mismatch",
-                    "recorded " + cited.recordedSha256() + ", read " + v.sha256(), null);
+                    "recorded " + cited.recordedSha256() + ", read " + v.sha256(), caseId);
             throw ApiException.conflict("integrity", "evidence " + key + " does not match the hash recorded when it was written "
                     + "(recorded " + cited.recordedSha256().substring(0, 12) + "…, now " + v.sha256().substring(0, 12)
                     + "…); it is not served as evidence and the failure was recorded");
@@ -64,7 +69,7 @@ public class EvidenceController {
         // no way to read evidence around the log.
         String range = req.getHeader(HttpHeaders.RANGE);
         String detail = v.sha256() + (range == null ? "" : " " + range.substring(0, Math.min(range.length(), 200)));
-        audit.record(me.getName(), download ? "evidence_download" : "evidence_view", key, "ok", detail, null);
+        audit.record(me.getName(), download ? "evidence_download" : "evidence_view", key, "ok", detail, caseId);
         String name = key.substring(key.lastIndexOf('/') + 1);
         ContentDisposition cd = (download ? ContentDisposition.attachment() : ContentDisposition.inline())
                 .filename(name, StandardCharsets.UTF_8).build();

@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "registry", description = "subjects (parties) and devices with their 第四十一条 audit records")
 public class RegistryController {
     /** The entry as JSON (an object: one item of subjects.yaml or devices.yaml). */
-    public record Change(@NotNull Map<String, Object> entry, @Pattern(regexp = "\\d+:\\d+") String version) {
+    public record Change(@NotNull Map<String, Object> entry, @Pattern(regexp = "\\d{1,18}:\\d{1,18}") String version) {
     }
 
     /** The registry's own JSON (Jackson 2, as the rules are read); the web layer's is Spring's. */
