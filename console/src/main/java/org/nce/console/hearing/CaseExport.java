@@ -207,15 +207,17 @@ public class CaseExport {
         }
     }
 
-    /** Readings evidence (a JSON array of readings) as CSV: time (UTC ISO), timestamp_ms, sensor, value, flag. */
+    /** Readings evidence (a JSON array of readings) as CSV: time (UTC ISO), timestamp_ms, sensor, value, flag, fan and purifier, message id. */
     static byte[] csv(byte[] readingsJson) {
-        StringBuilder out = new StringBuilder("time_utc,timestamp_ms,sensor_id,kind,value,flag\n");
+        StringBuilder out = new StringBuilder("time_utc,timestamp_ms,sensor_id,kind,value,flag,fan_on,purifier_on,message_id\n");
         try {
             for (JsonNode r : JSON.readTree(readingsJson)) {
                 long t = r.path("timestamp_ms").asLong();
                 out.append(Instant.ofEpochMilli(t)).append(',').append(t).append(',').append(cell(r.path("sensor_id").asText()))
                         .append(',').append(cell(r.path("kind").asText())).append(',').append(r.path("value").asText()).append(',')
-                        .append(cell(r.path("flag").asText(""))).append('\n');
+                        .append(cell(r.path("flag").asText(""))).append(',').append(r.path("fan_on").asText(""))
+                        .append(',').append(r.path("purifier_on").asText("")).append(',').append(cell(r.path("message_id").asText("")))
+                        .append('\n');
             }
         } catch (IOException e) {
             out.append("# the readings evidence is not JSON: ").append(e.getMessage()).append('\n');
