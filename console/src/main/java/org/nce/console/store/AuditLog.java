@@ -33,6 +33,11 @@ import org.springframework.stereotype.Component;
 public class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private final ElasticsearchClient es;
+    /** Where each case's chain ended at this console's last append: the next one is a single create (a miss walks on). */
+    private final Map<String, Head> heads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Head(long seq, String hash) {
+    }
 
     public AuditLog(ElasticsearchClient es) {
         this.es = es;
@@ -68,8 +73,9 @@ public class AuditLog {
 
     /** Appends {@code doc} at the end of the case's chain (the next free place, create-only). */
     private void append(String caseId, Map<String, Object> doc) throws IOException {
-        long seq = lastSeq(caseId);
-        String prev = seq == 0 ? Canonical.GENESIS : hashAt(caseId, seq);
+        Head known = heads.get(caseId);
+        long seq = known != null ? known.seq() : lastSeq(caseId);
+        String prev = known != null ? known.hash() : seq == 0 ? Canonical.GENESIS : hashAt(caseId, seq);
         for (int attempt = 0; attempt < 100; attempt++) {
             long next = seq + 1;
             doc.put("seq", next);
@@ -77,8 +83,13 @@ public class AuditLog {
             doc.put("hash", Canonical.entryHash(doc));
             try {
                 es.create(c -> c.index(StoreLayout.AUDIT).id(caseId + "#" + next).document(doc));
+                Head mine = new Head(next, (String) doc.get("hash"));
+                heads.merge(caseId, mine, (a, b) -> a.seq() >= b.seq() ? a : b);
                 return;
-            } catch (ElasticsearchException e) {
+            } catch (RuntimeException | IOException e) {
+                // The client reports a lost race as an ElasticsearchException or, on this call, as the REST
+                // client's ResponseException (an IOException) with the 409 (seen with two consoles): both mean
+                // "taken", nothing else does.
                 if (!Docs.versionConflict(e)) {
                     throw e;
                 }
