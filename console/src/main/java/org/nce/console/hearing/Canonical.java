@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bouncycastle.crypto.digests.SM3Digest;
+import org.nce.model.Hashes;
 
 /**
  * The one way a custody entry is turned into bytes for its hash, shared by the console that writes
@@ -41,12 +40,9 @@ public final class Canonical {
         return sha256(bytes(entry));
     }
 
+    /** SHA-256 as the rest of NCE writes it (evidence, documents): {@link Hashes#sha256}. */
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(bytes);
     }
 
     public static String sm3(byte[] bytes) {

@@ -118,13 +118,8 @@ public class CaseExport {
             if (e == null) {
                 records.add(Map.of("id", d, "registered", false));
             } else {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("id", d);
+                Map<String, Object> r = e.describe();
                 r.put("registered", true);
-                r.put("entry", e.entry());
-                r.put("source", e.source());
-                r.put("updated_by", e.updatedBy());
-                r.put("updated_at", e.updatedAt());
                 records.add(r);
             }
         }

@@ -16,4 +16,10 @@ public final class Roles {
 
     private Roles() {
     }
+
+    /** The console roles among these authorities, as the API names them: lower case, sorted (ROLE_OFFICER → officer). */
+    public static java.util.List<String> names(java.util.Collection<? extends org.springframework.security.core.GrantedAuthority> authorities) {
+        return authorities.stream().map(org.springframework.security.core.GrantedAuthority::getAuthority).filter(r -> r.startsWith("ROLE_"))
+                .map(r -> r.substring(5).toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+    }
 }

@@ -46,6 +46,16 @@ public class RegistryStore {
     /** One registry entry as stored: {@code type} subject or device, the entry as in the files, its version. */
     public record Entry(String type, String id, JsonNode entry, String source, long revision, long updatedAt, String updatedBy,
                         String version) {
+        /** As the API and the hearing package show it: id, entry, where it came from, who changed it last. */
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id);
+            m.put("entry", entry);
+            m.put("source", source);
+            m.put("updated_at", updatedAt);
+            m.put("updated_by", updatedBy);
+            return m;
+        }
     }
 
     private final ElasticsearchClient es;

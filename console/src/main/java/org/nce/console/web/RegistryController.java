@@ -54,12 +54,8 @@ public class RegistryController {
         List<Map<String, Object>> subjects = new ArrayList<>();
         List<Map<String, Object>> devices = new ArrayList<>();
         for (RegistryStore.Entry e : store.list()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
-            m.put("entry", JSON.convertValue(e.entry(), Map.class));
-            m.put("source", e.source());
-            m.put("updated_at", e.updatedAt());
-            m.put("updated_by", e.updatedBy());
+            Map<String, Object> m = e.describe();
+            m.put("entry", JSON.convertValue(e.entry(), Map.class)); // a Map: the web layer's JSON is Jackson 3
             m.put("version", e.version());
             (e.type().equals("subject") ? subjects : devices).add(m);
         }

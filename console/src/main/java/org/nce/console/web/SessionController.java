@@ -20,7 +20,6 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -131,7 +130,6 @@ public class SessionController {
     }
 
     private static Map<String, Object> me(Authentication a) {
-        return Map.of("username", a.getName(), "roles", a.getAuthorities().stream().map(GrantedAuthority::getAuthority)
-                .filter(r -> r.startsWith("ROLE_")).map(r -> r.substring(5).toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+        return Map.of("username", a.getName(), "roles", org.nce.console.security.Roles.names(a.getAuthorities()));
     }
 }

@@ -20,7 +20,6 @@ import org.nce.console.store.AccountStore;
 import org.nce.console.store.AuditLog;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -77,7 +76,7 @@ public class UserController {
         for (Account a : accounts.fixedAccounts().values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("username", a.getUsername());
-            m.put("roles", roles(a.getAuthorities()));
+            m.put("roles", Roles.names(a.getAuthorities()));
             m.put("enabled", true);
             m.put("source", a.source().name().toLowerCase(Locale.ROOT));
             out.add(m);
@@ -240,10 +239,5 @@ public class UserController {
 
     private static List<String> normalised(List<String> roles) {
         return Roles.ALL.stream().map(r -> r.toLowerCase(Locale.ROOT)).filter(roles::contains).toList();
-    }
-
-    private static List<String> roles(java.util.Collection<? extends GrantedAuthority> authorities) {
-        return authorities.stream().map(GrantedAuthority::getAuthority).filter(r -> r.startsWith("ROLE_"))
-                .map(r -> r.substring(5).toLowerCase(Locale.ROOT)).sorted().toList();
     }
 }
