@@ -55,6 +55,14 @@ public final class PackageVerifier {
             problems.add("not a readable zip: " + e.getMessage());
             return new Result(problems, notes, 0, 0);
         }
+        // What unzip, 7-Zip or a file manager shows is the zip's index (its central directory, at the end),
+        // not the entries one after another: both must be the same files with the same bytes, or the checks
+        // below would be about files the reader never sees (a second zip appended to a genuine one).
+        String index = indexMismatch(zip, entries);
+        if (index != null) {
+            problems.add(index);
+            return new Result(problems, notes, 0, 0);
+        }
         byte[] manifestBytes = entries.get("manifest.json");
         byte[] sig = entries.get("manifest.sig");
         if (manifestBytes == null || sig == null) {
@@ -73,11 +81,16 @@ public final class PackageVerifier {
         }
 
         PublicKey key = bureauKey;
+        byte[] embedded = entries.get("signer-public-key.pem");
         if (key == null) {
-            byte[] embedded = entries.get("signer-public-key.pem");
             key = embedded == null ? null : readPublicKey(embedded);
-            notes.add("no --public-key: the signature was checked against the key inside the package only; compare its"
-                    + " fingerprint with the bureau's published key");
+            // Anyone can re-sign a changed package with a key of their own and put it inside: without the
+            // bureau's key the package is at most whole, never shown to be the bureau's.
+            problems.add("signer not checked: no --public-key (the bureau's published key); the key inside the package"
+                    + " proves only that the package is whole, not who made it");
+        } else if (embedded != null && !java.util.Arrays.equals(embedded, HearingPackage.pem(key))) {
+            problems.add("signer-public-key.pem is not the key given (" + (embedded.length > 4096 ? "and carries "
+                    + embedded.length + " bytes" : "another key or more than it") + ")");
         }
         if (key == null) {
             problems.add("no public key to check the signature with");
@@ -132,14 +145,53 @@ public final class PackageVerifier {
         return new Result(problems, notes, files, custody);
     }
 
+    /** Null when the zip's index (central directory) holds exactly the entries read in order, else what differs. */
+    private static String indexMismatch(byte[] zip, Map<String, byte[]> entries) throws IOException {
+        Path tmp = Files.createTempFile("nce-package", ".zip");
+        try {
+            Files.write(tmp, zip);
+            Map<String, byte[]> indexed = new LinkedHashMap<>();
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(tmp.toFile(), StandardCharsets.UTF_8)) {
+                for (var it = z.entries(); it.hasMoreElements(); ) {
+                    ZipEntry e = it.nextElement();
+                    try (var in = z.getInputStream(e)) {
+                        if (indexed.put(e.getName(), in.readAllBytes()) != null) {
+                            return "file " + e.getName() + " appears twice in the zip's index";
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                return "the zip's index cannot be read: " + e.getMessage();
+            }
+            if (!indexed.keySet().equals(entries.keySet())) {
+                return "the zip's index (what unzip shows) lists other files than its entries: " + indexed.keySet();
+            }
+            for (var e : indexed.entrySet()) {
+                if (!java.util.Arrays.equals(e.getValue(), entries.get(e.getKey()))) {
+                    return "the zip's index (what unzip shows) gives other bytes for " + e.getKey() + " than its entries";
+                }
+            }
+            return null;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** Every break in a custody chain: a gap in seq, a prev that is not the entry before's hash, a hash that is not the entry's. */
     public static List<String> chainProblems(List<Map<String, Object>> chain, List<String> notes) {
         List<String> problems = new ArrayList<>();
         String prev = Canonical.GENESIS;
         long expect = 1;
         int unchained = 0;
+        long chainStart = chain.stream().filter(e -> e.get("seq") instanceof Number).mapToLong(e -> e.get("at") instanceof Number a
+                ? a.longValue() : Long.MAX_VALUE).min().orElse(Long.MAX_VALUE);
         for (Map<String, Object> e : chain) {
             if (!(e.get("seq") instanceof Number n)) {
+                if (e.get("at") instanceof Number at && at.longValue() >= chainStart) {
+                    // Written after the chain began, so written into it: a seq taken away (or a forged entry).
+                    problems.add("custody: an entry of " + java.time.Instant.ofEpochMilli(at.longValue()) + " (" + e.get("action")
+                            + " by " + e.get("actor") + ") has no place in the chain, though the chain was kept then");
+                }
                 unchained++;
                 continue;
             }
@@ -199,7 +251,8 @@ public final class PackageVerifier {
                 (System.nanoTime() - t0) / 1_000_000);
         r.notes().forEach(n -> System.out.println("  note: " + n));
         r.problems().forEach(p -> System.out.println("  FAILED: " + p));
-        System.out.println(r.ok() ? "OK: every hash, the signature and the custody chain check out" : "NOT OK: " + r.problems().size() + " problem(s)");
+        System.out.println(r.ok() ? "OK: every hash, the bureau's signature and the custody chain check out"
+                : "NOT OK: " + r.problems().size() + " problem(s)");
         System.exit(r.ok() ? 0 : 1);
     }
 }

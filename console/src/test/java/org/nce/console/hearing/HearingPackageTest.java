@@ -139,7 +139,7 @@ class HearingPackageTest {
         byte[] otherSig = rezip(pack(other), m -> m).clone();
         var wrongKey = PackageVerifier.verify(zip, other.getPublic());
         assertFalse(wrongKey.ok());
-        assertTrue(wrongKey.problems().get(0).startsWith("signature:"), wrongKey.problems().toString());
+        assertTrue(wrongKey.problems().stream().anyMatch(p -> p.startsWith("signature:")), wrongKey.problems().toString());
         byte[][] sig = new byte[1][];
         rezip(otherSig, m -> {
             sig[0] = m.get("manifest.sig");
@@ -150,10 +150,52 @@ class HearingPackageTest {
             return m;
         }), keys.getPublic());
         assertTrue(swapped.problems().stream().anyMatch(p -> p.startsWith("signature:")), swapped.problems().toString());
-        // Without a key: checked against the one inside, and said so.
-        var inside = PackageVerifier.verify(zip, null);
-        assertTrue(inside.ok());
-        assertTrue(inside.notes().stream().anyMatch(n -> n.contains("inside the package only")));
+        // Without the bureau's key nothing says who signed: a package re-signed with a key of one's own, put inside, must not pass.
+        byte[] forged = rezip(pack(other), m -> m);
+        var inside = PackageVerifier.verify(forged, null);
+        assertFalse(inside.ok(), "a package signed by anyone is not OK without the bureau's key");
+        assertTrue(inside.problems().stream().anyMatch(p -> p.startsWith("signer not checked")), inside.problems().toString());
+        // The key inside must be the one given (nothing else can ride in it).
+        var otherKeyInside = PackageVerifier.verify(rezip(zip, m -> {
+            try {
+                m.put("signer-public-key.pem", HearingPackage.pem(other.getPublic()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return m;
+        }), keys.getPublic());
+        assertTrue(otherKeyInside.problems().stream().anyMatch(p -> p.startsWith("signer-public-key.pem is not the key given")),
+                otherKeyInside.problems().toString());
+    }
+
+    @Test
+    void aSecondZipAppendedToAGenuineOneIsRefused() throws Exception {
+        // Read one entry after another the genuine package checks out; unzip reads the index at the end, the second zip's.
+        KeyPair keys = ed25519();
+        byte[] genuine = pack(keys);
+        byte[] other = rezip(genuine, m -> {
+            byte[] b = m.get("evidence/a1/clip.mp4").clone();
+            b[0] ^= 1;
+            m.put("evidence/a1/clip.mp4", b);
+            return m;
+        });
+        byte[] both = new byte[genuine.length + other.length];
+        System.arraycopy(genuine, 0, both, 0, genuine.length);
+        System.arraycopy(other, 0, both, genuine.length, other.length);
+        var r = PackageVerifier.verify(both, keys.getPublic());
+        assertFalse(r.ok());
+        assertTrue(r.problems().get(0).startsWith("the zip's index (what unzip shows)"), r.problems().toString());
+    }
+
+    @Test
+    void anEntryWhoseSeqWasTakenAwayIsNamed() {
+        List<Map<String, Object>> chain = chain(4);
+        Map<String, Object> last = chain.remove(3);
+        last.remove("seq");
+        chain.add(last);
+        var problems = PackageVerifier.chainProblems(chain, new ArrayList<>());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("has no place in the chain"), problems.toString());
     }
 
     @Test
