@@ -80,8 +80,11 @@ class ConsoleExportIT {
         Stores.ensureIndices();
         long t = System.currentTimeMillis() - 60_000;
         var clip = Stores.evidence(A1, CLIP, "clip", "twenty seconds of a fire, as bytes".getBytes(StandardCharsets.UTF_8), "video/mp4");
-        Stores.alert(A1, "open_burning", SITE, CAM, t, List.of(clip));
-        Stores.caseDoc(CASE, "open_burning", SITE, t, List.of(A1), List.of(clip));
+        // A second object of the same file name in another folder: both go in, neither overwrites the other.
+        var twin = Stores.evidence(A1, "clips/" + SITE + "/" + CAM + "/again/x1.mp4", "clip", "the same name, other bytes"
+                .getBytes(StandardCharsets.UTF_8), "video/mp4");
+        Stores.alert(A1, "open_burning", SITE, CAM, t, List.of(clip, twin));
+        Stores.caseDoc(CASE, "open_burning", SITE, t, List.of(A1), List.of(clip, twin));
         var frame = Stores.evidence(A2, FRAME, "keyframe", new byte[] {(byte) 0xFF, (byte) 0xD8, 9, 9, (byte) 0xFF, (byte) 0xD9}, "image/jpeg");
         Stores.alert(A2, "open_burning", SITE, CAM, t, List.of(frame));
         Stores.caseDoc(TAMPERED_CASE, "open_burning", SITE, t, List.of(A2), List.of(frame));
@@ -116,6 +119,14 @@ class ConsoleExportIT {
         byte[] zip = export(legal, CASE);
         PackageVerifier.Result r = PackageVerifier.verify(zip, publishedKey(legal));
         assertTrue(r.ok(), r.problems().toString());
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        String dir = "evidence/" + A1.replaceAll("[^A-Za-z0-9._@-]", "_") + "/";
+        assertTrue(names.contains(dir + "x1.mp4") && names.contains(dir + "x1-2.mp4"), "both clips of one name are in: " + names);
         assertTrue(r.custodyEntries() >= 2, "the view and the note are in the chain: " + r.custodyEntries());
         Path file = Files.createTempFile("pkg", ".zip");
         Files.write(file, zip);

@@ -72,6 +72,7 @@ public class CaseExport {
         Docs c = cases.get(caseId).orElseThrow(() -> ApiException.notFound("no case " + caseId));
         Map<String, Object> doc = c.source();
         List<HearingPackage.Item> items = new ArrayList<>();
+        Set<String> paths = new java.util.HashSet<>();
         Set<String> devices = new LinkedHashSet<>();
         for (Map<String, Object> a : alerts.getAll(CaseStore.alertIds(doc))) {
             String alertId = String.valueOf(a.get("alert_id"));
@@ -92,17 +93,17 @@ public class CaseExport {
                     throw ApiException.conflict("evidence_mismatch", "evidence " + key + " does not match the hash recorded when it was "
                             + "first written: no package is made (recorded as an integrity incident)");
                 }
-                String name = key.substring(key.lastIndexOf('/') + 1);
-                items.add(new HearingPackage.Item("evidence/" + safe(alertId) + "/" + name, v.bytes(), cited.kind(), key,
+                String name = safe(key.substring(key.lastIndexOf('/') + 1));
+                items.add(new HearingPackage.Item(unique(paths, "evidence/" + safe(alertId) + "/" + name), v.bytes(), cited.kind(), key,
                         cited.recordedSha256()));
                 if ("readings".equals(cited.kind())) {
-                    items.add(new HearingPackage.Item("sensor/" + safe(alertId) + ".csv", csv(v.bytes()), "sensor-csv", key, null));
+                    items.add(new HearingPackage.Item(unique(paths, "sensor/" + safe(alertId) + ".csv"), csv(v.bytes()), "sensor-csv", key, null));
                 }
             }
         }
         for (Map<String, Object> d : CaseDocuments.listed(caseId, doc)) {
             String kind = String.valueOf(d.get("kind"));
-            items.add(new HearingPackage.Item("documents/" + kind + ".pdf", documents.read(caseId, kind, user), "document",
+            items.add(new HearingPackage.Item(unique(paths, "documents/" + safe(kind) + ".pdf"), documents.read(caseId, kind, user), "document",
                     null, String.valueOf(d.get("sha256"))));
         }
         Map<String, Object> caseFile = new LinkedHashMap<>(doc);
@@ -222,6 +223,16 @@ public class CaseExport {
 
     private static String cell(String s) {
         return s.matches("[A-Za-z0-9._:-]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** {@code path}, or path-2, path-3 … before its extension when taken (two objects of one name, two ids made alike by safe()). */
+    private static String unique(Set<String> taken, String path) {
+        String p = path;
+        int dot = path.lastIndexOf('.') > path.lastIndexOf('/') ? path.lastIndexOf('.') : path.length();
+        for (int n = 2; !taken.add(p); n++) {
+            p = path.substring(0, dot) + "-" + n + path.substring(dot);
+        }
+        return p;
     }
 
     private static String safe(String s) {
