@@ -244,13 +244,14 @@ public class RegistryStore {
     public synchronized void save(String type, String id, JsonNode given, String version, String actor) {
         indexes.ensure(INDEX, MAPPING);
         JsonNode entry = normalised(given);
-        validate(type, id, entry);
+        List<Entry> stored = list();
+        validate(stored, type, id, entry);
         if (version == null) {
             if (!create(type, id, entry, "console", actor)) {
                 throw ApiException.conflict("exists", type + " " + id + " is registered already; load it and change it");
             }
         } else {
-            Entry have = list().stream().filter(e -> e.type().equals(type) && e.id().equals(id)).findFirst()
+            Entry have = stored.stream().filter(e -> e.type().equals(type) && e.id().equals(id)).findFirst()
                     .orElseThrow(() -> ApiException.notFound("no " + type + " " + id));
             write(type, id, entry, new Entry(have.type(), have.id(), have.entry(), have.source(), have.revision(), have.updatedAt(),
                     have.updatedBy(), version), "console", actor);
@@ -293,9 +294,13 @@ public class RegistryStore {
 
     /** The registry with this entry in place of its own, validated whole: refused ({@link CaseRules.Refused}) with every problem. */
     public void validate(String type, String id, JsonNode entry) {
+        validate(list(), type, id, entry);
+    }
+
+    private void validate(List<Entry> stored, String type, String id, JsonNode entry) {
         List<JsonNode> subjects = new ArrayList<>();
         List<JsonNode> devices = new ArrayList<>();
-        for (Entry e : list()) {
+        for (Entry e : stored) {
             if (!(e.type().equals(type) && e.id().equals(id))) {
                 (e.type().equals("subject") ? subjects : devices).add(e.entry());
             }
